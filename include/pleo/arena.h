@@ -1,0 +1,42 @@
+/*
+ * Arena allocation: every node, string and table built while rendering one
+ * kustomization tree lives in that build's arena and is released at once by
+ * pr_arena_free. No function that takes an arena ever frees individual
+ * objects, so ownership questions never arise inside the pipeline.
+ */
+#ifndef PLEO_ARENA_H
+#define PLEO_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct pr_arena pr_arena;
+
+/* Creates an empty arena; aborts the process if memory is exhausted. */
+pr_arena *pr_arena_new(void);
+
+/* Releases the arena and everything allocated from it. NULL is ignored. */
+void pr_arena_free(pr_arena *arena);
+
+/* Returns `size` zeroed bytes aligned for any object type. */
+void *pr_alloc(pr_arena *arena, size_t size);
+
+/* Returns a NUL-terminated copy of the `len` bytes at `s`. */
+char *pr_strndup(pr_arena *arena, const char *s, size_t len);
+
+/* Returns a NUL-terminated copy of `s`. */
+char *pr_strdup(pr_arena *arena, const char *s);
+
+/* Returns a newly formatted string, printf-style. */
+char *pr_sprintf(pr_arena *arena, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Grows an arena array of `elem` sized items so it holds at least `need`
+ * items, copying the old contents; `*cap` is updated. Returns the array. */
+void *pr_grow(pr_arena *arena, void *items, size_t elem, size_t *cap,
+              size_t need);
+
+/* Total bytes handed out by the arena (for memory benchmarks and limits). */
+size_t pr_arena_used(const pr_arena *arena);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * The one in-memory YAML node type used by the whole pipeline.
+ *
+ * Ownership: every node, and every string a node points to, lives in the
+ * arena it was created with; nothing is freed individually. Mutating
+ * helpers take that arena for any allocation they need.
+ *
+ * Scalars keep their source text together with the tag resolved when they
+ * were read (YAML 1.2 core rules as kustomize's parser applies them), so
+ * later stages compare text while the emitter knows whether `5` is the
+ * integer 5 or the string "5". Mapping entries keep their input order; the
+ * emitter sorts keys.
+ */
+#ifndef PLEO_NODE_H
+#define PLEO_NODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pleo/arena.h"
+
+typedef enum { PR_SCALAR, PR_MAP, PR_SEQ } pr_kind;
+
+typedef enum {
+    PR_TAG_STR,
+    PR_TAG_NULL,
+    PR_TAG_BOOL,
+    PR_TAG_INT,
+    PR_TAG_FLOAT,
+    PR_TAG_TIMESTAMP,
+    PR_TAG_BINARY,
+} pr_tag;
+
+/* A position in a source file, 1-based; line 0 means "generated". */
+typedef struct {
+    int line;
+    int col;
+} pr_mark;
+
+typedef struct pr_node pr_node;
+
+typedef struct {
+    pr_node *key; /* always a scalar */
+    pr_node *value;
+} pr_pair;
+
+struct pr_node {
+    pr_kind kind;
+    pr_tag tag; /* meaningful for scalars only */
+    pr_mark mark;
+    union {
+        struct {
+            const char *text; /* NUL-terminated; may contain NULs before len */
+            size_t len;
+        } scalar;
+        struct {
+            pr_pair *items;
+            size_t len, cap;
+        } map;
+        struct {
+            pr_node **items;
+            size_t len, cap;
+        } seq;
+    };
+};
+
+/* Creates a scalar holding a copy of `len` bytes of `text`. */
+pr_node *pr_node_scalar(pr_arena *a, pr_tag tag, const char *text, size_t len);
+
+/* Creates a string scalar holding a copy of `s`. */
+pr_node *pr_node_str(pr_arena *a, const char *s);
+
+/* Creates an empty mapping. */
+pr_node *pr_node_map(pr_arena *a);
+
+/* Creates an empty sequence. */
+pr_node *pr_node_seq(pr_arena *a);
+
+/* Deep copy of `n` into arena `a`. */
+pr_node *pr_node_copy(pr_arena *a, const pr_node *n);
+
+/* Structural equality: same kinds, same scalar text and tag, same keys with
+ * equal values (in any order), equal items in order. */
+bool pr_node_equal(const pr_node *x, const pr_node *y);
+
+/* True when `n` is a scalar whose text is exactly `s`. */
+bool pr_scalar_is(const pr_node *n, const char *s);
+
+/* The text of a scalar, or NULL when `n` is NULL or not a scalar. */
+const char *pr_scalar_text(const pr_node *n);
+
+/* The value stored under `key` in mapping `map`, or NULL (also when `map`
+ * is NULL or not a mapping). */
+pr_node *pr_map_get(const pr_node *map, const char *key);
+
+/* Text of the scalar under `key`, or NULL when absent or not a scalar. */
+const char *pr_map_get_str(const pr_node *map, const char *key);
+
+/* Index of `key` in `map`, or -1. */
+long pr_map_index(const pr_node *map, const char *key);
+
+/* Sets `key` to `value`, replacing an existing entry in place or appending
+ * a new one. */
+void pr_map_set(pr_arena *a, pr_node *map, const char *key, pr_node *value);
+
+/* Sets `key` to a string scalar holding a copy of `value`. */
+void pr_map_set_str(pr_arena *a, pr_node *map, const char *key,
+                    const char *value);
+
+/* Appends a pair without checking for an existing key (parsers use this
+ * after their own duplicate check). */
+void pr_map_append(pr_arena *a, pr_node *map, pr_node *key, pr_node *value);
+
+/* Removes `key`; returns whether it was present. */
+bool pr_map_remove(pr_node *map, const char *key);
+
+/* The mapping under `key`, created (empty) when absent or null. Returns
+ * NULL when the key holds something that is not a mapping. */
+pr_node *pr_map_ensure_map(pr_arena *a, pr_node *map, const char *key);
+
+/* Appends `item` to sequence `seq`. */
+void pr_seq_append(pr_arena *a, pr_node *seq, pr_node *item);
+
+/* Inserts `item` at position `index` (0..len) of `seq`. */
+void pr_seq_insert(pr_arena *a, pr_node *seq, size_t index, pr_node *item);
+
+/* Removes the item at `index` of `seq`. */
+void pr_seq_remove(pr_node *seq, size_t index);
+
+/* True for a null scalar (explicit `null`, `~` or an empty value). */
+bool pr_node_is_null(const pr_node *n);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * Reading YAML streams into pr_node trees and writing pr_node trees as
+ * YAML exactly as kustomize prints them (its output path is go-yaml v3
+ * decode -> JSON -> go-yaml v2 encode, whose emitter is libyaml's).
+ */
+#ifndef PLEO_YAML_H
+#define PLEO_YAML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pleo/arena.h"
+#include "pleo/error.h"
+#include "pleo/node.h"
+#include "pleo/strbuf.h"
+
+/* The documents of one YAML stream, in order. Empty documents are kept as
+ * NULL entries so callers can tell `---\n---` from a missing file. */
+typedef struct {
+    pr_node **docs;
+    size_t len, cap;
+} pr_doclist;
+
+/* Limits that keep hostile input bounded. */
+#define PR_YAML_MAX_DEPTH 1000
+#define PR_YAML_MAX_NODES 10000000
+
+/* Parses `len` bytes of `data` (named `filename` in messages) into `out`.
+ * Duplicate mapping keys, anchors used before definition and runaway alias
+ * expansion are errors. On failure returns false with
+ * "filename:line:col: message" in `err`. */
+bool pr_yaml_parse(pr_arena *a, const char *filename, const char *data,
+                   size_t len, pr_doclist *out, pr_error *err);
+
+/* Appends `doc` to `out` as one YAML document, formatted as kustomize
+ * formats resources: keys sorted go-yaml style, two-space indent, values
+ * quoted only where a YAML 1.1 reader would mistake them. */
+bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err);
+
+/* Resolves the tag of a plain (unquoted, untagged) scalar as kustomize's
+ * reader does. */
+pr_tag pr_resolve_plain(const char *s, size_t len);
+
+/* True when go-yaml v2 would read the plain scalar `s` as anything other
+ * than a string (so the emitter must quote it). */
+bool pr_plain_is_nonstring_v2(const char *s, size_t len);
+
+/* go-yaml v2's mapping key order: a negative, zero or positive result. */
+int pr_key_compare(const char *a, size_t alen, const char *b, size_t blen);
+
+#endif

@@ -1,0 +1,57 @@
+/* Error messages built outward: the innermost failure sets the text and
+ * each caller prefixes where it was when the failure surfaced. */
+#include "pleo/error.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+void pr_error_init(pr_error *err)
+{
+    pr_sb_init(&err->msg);
+}
+
+void pr_error_release(pr_error *err)
+{
+    pr_sb_release(&err->msg);
+}
+
+bool pr_error_set(pr_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return false;
+    pr_sb_reset(&err->msg);
+    va_list ap;
+    va_start(ap, fmt);
+    pr_sb_vaddf(&err->msg, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool pr_error_prefix(pr_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return false;
+    pr_strbuf head;
+    pr_sb_init(&head);
+    va_list ap;
+    va_start(ap, fmt);
+    pr_sb_vaddf(&head, fmt, ap);
+    va_end(ap);
+    if (err->msg.len) {
+        pr_sb_adds(&head, ": ");
+        pr_sb_add(&head, err->msg.buf, err->msg.len);
+    }
+    pr_sb_release(&err->msg);
+    err->msg = head;
+    return false;
+}
+
+bool pr_error_isset(const pr_error *err)
+{
+    return err && err->msg.len > 0;
+}
+
+const char *pr_error_text(const pr_error *err)
+{
+    return err ? err->msg.buf : "";
+}

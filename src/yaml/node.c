@@ -1,0 +1,216 @@
+/* Construction, lookup and mutation of pr_node trees; see node.h. Mapping
+ * lookups are linear: Kubernetes objects have few keys per mapping, and
+ * keeping input order matters more than asymptotics here. */
+#include "pleo/node.h"
+
+#include <string.h>
+
+static pr_node *new_node(pr_arena *a, pr_kind kind)
+{
+    pr_node *n = pr_alloc(a, sizeof *n);
+    n->kind = kind;
+    n->tag = PR_TAG_STR;
+    return n;
+}
+
+pr_node *pr_node_scalar(pr_arena *a, pr_tag tag, const char *text, size_t len)
+{
+    pr_node *n = new_node(a, PR_SCALAR);
+    n->tag = tag;
+    n->scalar.text = pr_strndup(a, text, len);
+    n->scalar.len = len;
+    return n;
+}
+
+pr_node *pr_node_str(pr_arena *a, const char *s)
+{
+    return pr_node_scalar(a, PR_TAG_STR, s, strlen(s));
+}
+
+pr_node *pr_node_map(pr_arena *a)
+{
+    return new_node(a, PR_MAP);
+}
+
+pr_node *pr_node_seq(pr_arena *a)
+{
+    return new_node(a, PR_SEQ);
+}
+
+pr_node *pr_node_copy(pr_arena *a, const pr_node *n)
+{
+    if (!n)
+        return NULL;
+    pr_node *c = new_node(a, n->kind);
+    c->tag = n->tag;
+    c->mark = n->mark;
+    switch (n->kind) {
+    case PR_SCALAR:
+        /* Scalar text is never mutated in place, so it can be shared. */
+        c->scalar = n->scalar;
+        break;
+    case PR_MAP:
+        c->map.items = pr_alloc(a, (n->map.len ? n->map.len : 1) * sizeof(pr_pair));
+        c->map.cap = n->map.len;
+        c->map.len = n->map.len;
+        for (size_t i = 0; i < n->map.len; i++) {
+            c->map.items[i].key = pr_node_copy(a, n->map.items[i].key);
+            c->map.items[i].value = pr_node_copy(a, n->map.items[i].value);
+        }
+        break;
+    case PR_SEQ:
+        c->seq.items = pr_alloc(a, (n->seq.len ? n->seq.len : 1) * sizeof(pr_node *));
+        c->seq.cap = n->seq.len;
+        c->seq.len = n->seq.len;
+        for (size_t i = 0; i < n->seq.len; i++)
+            c->seq.items[i] = pr_node_copy(a, n->seq.items[i]);
+        break;
+    }
+    return c;
+}
+
+static bool scalar_same_text(const pr_node *x, const pr_node *y)
+{
+    return x->scalar.len == y->scalar.len &&
+           memcmp(x->scalar.text, y->scalar.text, x->scalar.len) == 0;
+}
+
+bool pr_node_equal(const pr_node *x, const pr_node *y)
+{
+    if (!x || !y)
+        return x == y;
+    if (x->kind != y->kind)
+        return false;
+    switch (x->kind) {
+    case PR_SCALAR:
+        return x->tag == y->tag && scalar_same_text(x, y);
+    case PR_MAP:
+        if (x->map.len != y->map.len)
+            return false;
+        for (size_t i = 0; i < x->map.len; i++) {
+            const pr_pair *p = &x->map.items[i];
+            pr_node *other = pr_map_get(y, p->key->scalar.text);
+            if (!other || !pr_node_equal(p->value, other))
+                return false;
+        }
+        return true;
+    case PR_SEQ:
+        if (x->seq.len != y->seq.len)
+            return false;
+        for (size_t i = 0; i < x->seq.len; i++)
+            if (!pr_node_equal(x->seq.items[i], y->seq.items[i]))
+                return false;
+        return true;
+    }
+    return false;
+}
+
+bool pr_scalar_is(const pr_node *n, const char *s)
+{
+    return n && n->kind == PR_SCALAR && strlen(s) == n->scalar.len &&
+           memcmp(n->scalar.text, s, n->scalar.len) == 0;
+}
+
+const char *pr_scalar_text(const pr_node *n)
+{
+    return n && n->kind == PR_SCALAR ? n->scalar.text : NULL;
+}
+
+long pr_map_index(const pr_node *map, const char *key)
+{
+    if (!map || map->kind != PR_MAP)
+        return -1;
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < map->map.len; i++) {
+        const pr_node *k = map->map.items[i].key;
+        if (k->scalar.len == klen && memcmp(k->scalar.text, key, klen) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+pr_node *pr_map_get(const pr_node *map, const char *key)
+{
+    long i = pr_map_index(map, key);
+    return i < 0 ? NULL : map->map.items[i].value;
+}
+
+const char *pr_map_get_str(const pr_node *map, const char *key)
+{
+    return pr_scalar_text(pr_map_get(map, key));
+}
+
+void pr_map_append(pr_arena *a, pr_node *map, pr_node *key, pr_node *value)
+{
+    map->map.items = pr_grow(a, map->map.items, sizeof(pr_pair), &map->map.cap,
+                             map->map.len + 1);
+    map->map.items[map->map.len].key = key;
+    map->map.items[map->map.len].value = value;
+    map->map.len++;
+}
+
+void pr_map_set(pr_arena *a, pr_node *map, const char *key, pr_node *value)
+{
+    long i = pr_map_index(map, key);
+    if (i >= 0) {
+        map->map.items[i].value = value;
+        return;
+    }
+    pr_map_append(a, map, pr_node_str(a, key), value);
+}
+
+void pr_map_set_str(pr_arena *a, pr_node *map, const char *key,
+                    const char *value)
+{
+    pr_map_set(a, map, key, pr_node_str(a, value));
+}
+
+bool pr_map_remove(pr_node *map, const char *key)
+{
+    long i = pr_map_index(map, key);
+    if (i < 0)
+        return false;
+    memmove(&map->map.items[i], &map->map.items[i + 1],
+            (map->map.len - (size_t)i - 1) * sizeof(pr_pair));
+    map->map.len--;
+    return true;
+}
+
+pr_node *pr_map_ensure_map(pr_arena *a, pr_node *map, const char *key)
+{
+    pr_node *v = pr_map_get(map, key);
+    if (v && v->kind == PR_MAP)
+        return v;
+    if (v && !pr_node_is_null(v))
+        return NULL;
+    v = pr_node_map(a);
+    pr_map_set(a, map, key, v);
+    return v;
+}
+
+void pr_seq_append(pr_arena *a, pr_node *seq, pr_node *item)
+{
+    pr_seq_insert(a, seq, seq->seq.len, item);
+}
+
+void pr_seq_insert(pr_arena *a, pr_node *seq, size_t index, pr_node *item)
+{
+    seq->seq.items = pr_grow(a, seq->seq.items, sizeof(pr_node *),
+                             &seq->seq.cap, seq->seq.len + 1);
+    memmove(&seq->seq.items[index + 1], &seq->seq.items[index],
+            (seq->seq.len - index) * sizeof(pr_node *));
+    seq->seq.items[index] = item;
+    seq->seq.len++;
+}
+
+void pr_seq_remove(pr_node *seq, size_t index)
+{
+    memmove(&seq->seq.items[index], &seq->seq.items[index + 1],
+            (seq->seq.len - index - 1) * sizeof(pr_node *));
+    seq->seq.len--;
+}
+
+bool pr_node_is_null(const pr_node *n)
+{
+    return n && n->kind == PR_SCALAR && n->tag == PR_TAG_NULL;
+}

@@ -1,0 +1,307 @@
+/*
+ * YAML stream -> pr_node documents, driven by libyaml's event parser.
+ *
+ * Promises: every node carries its source line and column; plain scalars
+ * get their tag resolved here; aliases are expanded into copies (so later
+ * in-place edits never alias each other) under a global node budget that
+ * stops "billion laughs" documents; merge keys (`<<`) are applied; a
+ * mapping that repeats a key is rejected, as kustomize rejects it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "pleo/yaml.h"
+#include "scalar.h"
+
+typedef struct {
+    const char *name;
+    pr_node *node;
+} anchor;
+
+typedef struct {
+    pr_arena *a;
+    const char *filename;
+    pr_error *err;
+    yaml_parser_t parser;
+    anchor *anchors;
+    size_t nanchors, anchors_cap;
+    size_t nodes; /* nodes created in this stream, aliases included */
+    int depth;
+} reader;
+
+static bool fail_at(reader *r, yaml_mark_t mark, const char *fmt, const char *arg)
+{
+    pr_error_set(r->err, "%s:%zu:%zu: ", r->filename, mark.line + 1,
+                 mark.column + 1);
+    pr_sb_addf(&r->err->msg, fmt, arg);
+    return false;
+}
+
+static bool parser_error(reader *r)
+{
+    yaml_parser_t *p = &r->parser;
+    yaml_mark_t mark = p->problem_mark;
+    pr_error_set(r->err, "%s:%zu:%zu: %s", r->filename, mark.line + 1,
+                 mark.column + 1, p->problem ? p->problem : "malformed YAML");
+    if (p->context)
+        pr_sb_addf(&r->err->msg, " (%s at line %zu)", p->context,
+                   p->context_mark.line + 1);
+    return false;
+}
+
+static bool next_event(reader *r, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&r->parser, ev))
+        return parser_error(r);
+    return true;
+}
+
+static size_t count_nodes(const pr_node *n)
+{
+    size_t c = 1;
+    if (n->kind == PR_MAP)
+        for (size_t i = 0; i < n->map.len; i++)
+            c += 1 + count_nodes(n->map.items[i].value);
+    else if (n->kind == PR_SEQ)
+        for (size_t i = 0; i < n->seq.len; i++)
+            c += count_nodes(n->seq.items[i]);
+    return c;
+}
+
+static bool remember_anchor(reader *r, const yaml_char_t *name, pr_node *n)
+{
+    if (!name)
+        return true;
+    r->anchors = pr_grow(r->a, r->anchors, sizeof(anchor), &r->anchors_cap,
+                         r->nanchors + 1);
+    r->anchors[r->nanchors].name = pr_strdup(r->a, (const char *)name);
+    r->anchors[r->nanchors].node = n;
+    r->nanchors++;
+    return true;
+}
+
+static pr_node *find_anchor(reader *r, const char *name)
+{
+    /* Latest definition wins, as YAML allows redefining an anchor. */
+    for (size_t i = r->nanchors; i-- > 0;)
+        if (!strcmp(r->anchors[i].name, name))
+            return r->anchors[i].node;
+    return NULL;
+}
+
+static bool parse_node(reader *r, yaml_event_t *ev, pr_node **out);
+
+static void set_mark(pr_node *n, yaml_mark_t m)
+{
+    n->mark.line = (int)m.line + 1;
+    n->mark.col = (int)m.column + 1;
+}
+
+static bool budget(reader *r, size_t more, yaml_mark_t mark)
+{
+    r->nodes += more;
+    if (r->nodes > PR_YAML_MAX_NODES)
+        return fail_at(r, mark, "document expands to more than %s nodes "
+                       "(alias expansion bomb?)", "10000000");
+    return true;
+}
+
+static bool parse_scalar(reader *r, yaml_event_t *ev, pr_node **out)
+{
+    const char *text = (const char *)ev->data.scalar.value;
+    size_t len = ev->data.scalar.length;
+    pr_tag tag = PR_TAG_STR;
+    const char *explicit_tag = (const char *)ev->data.scalar.tag;
+    bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    if (explicit_tag && strcmp(explicit_tag, "!") != 0) {
+        if (!pr_resolve_tagged(explicit_tag, text, len, &tag))
+            return fail_at(r, ev->start_mark, "cannot decode %s as tagged", explicit_tag);
+    } else if (plain && !(explicit_tag && !strcmp(explicit_tag, "!"))) {
+        tag = pr_resolve_plain(text, len);
+    }
+    pr_node *n = pr_node_scalar(r->a, tag, text, len);
+    set_mark(n, ev->start_mark);
+    if (!budget(r, 1, ev->start_mark))
+        return false;
+    remember_anchor(r, ev->data.scalar.anchor, n);
+    *out = n;
+    return true;
+}
+
+static bool is_merge_key(const pr_node *k)
+{
+    return k->tag == PR_TAG_STR && k->scalar.len == 2 &&
+           !memcmp(k->scalar.text, "<<", 2);
+}
+
+/* Adds the entries of `src` that `dst` does not define yet. */
+static void merge_into(reader *r, pr_node *dst, const pr_node *src)
+{
+    for (size_t i = 0; i < src->map.len; i++) {
+        const pr_pair *p = &src->map.items[i];
+        if (pr_map_index(dst, p->key->scalar.text) < 0)
+            pr_map_append(r->a, dst, p->key, pr_node_copy(r->a, p->value));
+    }
+}
+
+static bool parse_mapping(reader *r, yaml_event_t *start, pr_node **out)
+{
+    pr_node *map = pr_node_map(r->a);
+    set_mark(map, start->start_mark);
+    remember_anchor(r, start->data.mapping_start.anchor, map);
+    const pr_node **merges = NULL;
+    size_t nmerges = 0, merges_cap = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!next_event(r, &ev))
+            return false;
+        if (ev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        pr_node *key, *value;
+        yaml_mark_t key_mark = ev.start_mark;
+        if (!parse_node(r, &ev, &key))
+            return false;
+        if (key->kind != PR_SCALAR)
+            return fail_at(r, key_mark, "%s", "mapping keys must be scalars");
+        if (!next_event(r, &ev))
+            return false;
+        if (!parse_node(r, &ev, &value))
+            return false;
+        if (is_merge_key(key) && key->mark.line &&
+            (value->kind == PR_MAP || value->kind == PR_SEQ)) {
+            if (value->kind == PR_MAP) {
+                merges = pr_grow(r->a, merges, sizeof *merges, &merges_cap, nmerges + 1);
+                merges[nmerges++] = value;
+            } else {
+                for (size_t i = 0; i < value->seq.len; i++) {
+                    if (value->seq.items[i]->kind != PR_MAP)
+                        return fail_at(r, key_mark, "%s",
+                                       "map merge requires map or sequence of maps as the value");
+                    merges = pr_grow(r->a, merges, sizeof *merges, &merges_cap, nmerges + 1);
+                    merges[nmerges++] = value->seq.items[i];
+                }
+            }
+            continue;
+        }
+        long prev = pr_map_index(map, key->scalar.text);
+        if (prev >= 0) {
+            pr_error_set(r->err,
+                         "%s:%zu:%zu: mapping key \"%s\" already defined at line %d",
+                         r->filename, key_mark.line + 1, key_mark.column + 1,
+                         key->scalar.text, map->map.items[prev].key->mark.line);
+            return false;
+        }
+        pr_map_append(r->a, map, key, value);
+    }
+    for (size_t i = 0; i < nmerges; i++)
+        merge_into(r, map, merges[i]);
+    *out = map;
+    return true;
+}
+
+static bool parse_sequence(reader *r, yaml_event_t *start, pr_node **out)
+{
+    pr_node *seq = pr_node_seq(r->a);
+    set_mark(seq, start->start_mark);
+    remember_anchor(r, start->data.sequence_start.anchor, seq);
+    for (;;) {
+        yaml_event_t ev;
+        if (!next_event(r, &ev))
+            return false;
+        if (ev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        pr_node *item;
+        if (!parse_node(r, &ev, &item))
+            return false;
+        pr_seq_append(r->a, seq, item);
+    }
+    *out = seq;
+    return true;
+}
+
+/* Consumes `ev` (and the events of its children). */
+static bool parse_node(reader *r, yaml_event_t *ev, pr_node **out)
+{
+    bool ok = false;
+    if (++r->depth > PR_YAML_MAX_DEPTH) {
+        fail_at(r, ev->start_mark, "nesting deeper than %s levels", "1000");
+        yaml_event_delete(ev);
+        return false;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        ok = parse_scalar(r, ev, out);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        ok = budget(r, 1, ev->start_mark) && parse_mapping(r, ev, out);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        ok = budget(r, 1, ev->start_mark) && parse_sequence(r, ev, out);
+        break;
+    case YAML_ALIAS_EVENT: {
+        const char *name = (const char *)ev->data.alias.anchor;
+        pr_node *target = find_anchor(r, name);
+        if (!target) {
+            fail_at(r, ev->start_mark, "unknown anchor '%s' referenced", name);
+            break;
+        }
+        if (!budget(r, count_nodes(target), ev->start_mark))
+            break;
+        *out = pr_node_copy(r->a, target);
+        /* A merge key reached through an alias is still a merge key. */
+        ok = true;
+        break;
+    }
+    default:
+        fail_at(r, ev->start_mark, "%s", "unexpected YAML event");
+        break;
+    }
+    yaml_event_delete(ev);
+    r->depth--;
+    return ok;
+}
+
+bool pr_yaml_parse(pr_arena *a, const char *filename, const char *data,
+                   size_t len, pr_doclist *out, pr_error *err)
+{
+    reader r = {0};
+    r.a = a;
+    r.filename = filename;
+    r.err = err;
+    if (!yaml_parser_initialize(&r.parser))
+        return pr_error_set(err, "%s: cannot initialize YAML parser", filename);
+    yaml_parser_set_input_string(&r.parser, (const unsigned char *)data, len);
+    bool ok = false;
+    yaml_event_t ev;
+    for (;;) {
+        if (!next_event(&r, &ev))
+            goto done;
+        yaml_event_type_t type = ev.type;
+        yaml_event_delete(&ev);
+        if (type == YAML_STREAM_END_EVENT)
+            break;
+        if (type != YAML_DOCUMENT_START_EVENT)
+            continue;
+        r.nanchors = 0; /* anchors do not cross documents */
+        if (!next_event(&r, &ev))
+            goto done;
+        pr_node *root;
+        if (!parse_node(&r, &ev, &root))
+            goto done;
+        if (!next_event(&r, &ev)) /* document end */
+            goto done;
+        yaml_event_delete(&ev);
+        out->docs = pr_grow(a, out->docs, sizeof(pr_node *), &out->cap,
+                            out->len + 1);
+        out->docs[out->len++] = pr_node_is_null(root) ? NULL : root;
+    }
+    ok = true;
+done:
+    yaml_parser_delete(&r.parser);
+    return ok;
+}
