@@ -1,0 +1,43 @@
+/*
+ * The file system as the build sees it. Everything the renderer reads goes
+ * through a pr_fs, so a build can run on disk or on a tree held in memory
+ * (tests, fuzzing) with the same code.
+ */
+#ifndef PLEO_FS_H
+#define PLEO_FS_H
+
+#include <stdbool.h>
+
+#include "pleo/arena.h"
+#include "pleo/error.h"
+#include "pleo/strbuf.h"
+
+typedef enum { PR_PATH_MISSING, PR_PATH_FILE, PR_PATH_DIR } pr_path_type;
+
+typedef struct pr_fs pr_fs;
+struct pr_fs {
+    /* Reads the whole file at `path` into `out`. */
+    bool (*read_file)(const pr_fs *fs, const char *path, pr_strbuf *out,
+                      pr_error *err);
+    /* What `path` is (symlinks followed). */
+    pr_path_type (*path_type)(const pr_fs *fs, const char *path);
+    /* The canonical absolute form of an existing path (symlinks resolved),
+     * allocated in `a`; NULL when it cannot be resolved. */
+    char *(*canonical)(const pr_fs *fs, pr_arena *a, const char *path);
+    void *ctx;
+};
+
+/* The real file system. */
+const pr_fs *pr_fs_disk(void);
+
+/* Joins `dir` and `rel` (rel absolute wins) and removes "." and ".."
+ * segments lexically. */
+char *pr_path_join(pr_arena *a, const char *dir, const char *rel);
+
+/* The directory part of `path` ("." when none). */
+char *pr_path_dir(pr_arena *a, const char *path);
+
+/* True when `path` equals `root` or lies below it (both canonical). */
+bool pr_path_within(const char *root, const char *path);
+
+#endif

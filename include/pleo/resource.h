@@ -1,0 +1,96 @@
+/*
+ * Resources and the resource map.
+ *
+ * A pr_resource is one Kubernetes object plus what kustomize remembers
+ * about it: where it came from, the ids it had before transformers renamed
+ * it (name references follow those), and whether its generated name still
+ * needs a content-hash suffix. A pr_resmap keeps resources in load order
+ * with a hash index on the current id, so lookups never scan the list.
+ */
+#ifndef PLEO_RESOURCE_H
+#define PLEO_RESOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pleo/arena.h"
+#include "pleo/error.h"
+#include "pleo/fieldspec.h"
+#include "pleo/node.h"
+
+/* What identifies an object: its kind and its namespaced name. */
+typedef struct {
+    pr_gvk gvk;
+    const char *name;      /* "" when absent */
+    const char *namespace; /* "" when absent */
+} pr_resid;
+
+typedef enum {
+    PR_BEHAVIOR_CREATE,
+    PR_BEHAVIOR_MERGE,
+    PR_BEHAVIOR_REPLACE,
+} pr_behavior;
+
+typedef struct {
+    pr_node *obj;
+    const char *origin;   /* file (or generator) it came from */
+    pr_resid *prev_ids;   /* ids before renames, oldest first */
+    size_t nprev, prev_cap;
+    pr_resid orig_id;     /* id when first loaded or generated */
+    bool needs_hash;      /* generated name awaiting its hash suffix */
+    pr_behavior behavior; /* for generated objects */
+} pr_resource;
+
+typedef struct pr_resmap pr_resmap;
+
+/* Reads group/version/kind from an object's apiVersion and kind. */
+pr_gvk pr_obj_gvk(pr_arena *a, const pr_node *obj);
+
+/* The object's current id. */
+pr_resid pr_resource_id(pr_arena *a, const pr_resource *r);
+
+/* Wraps an object read from `origin`. */
+pr_resource *pr_resource_new(pr_arena *a, pr_node *obj, const char *origin);
+
+/* Records the current id as a previous one; call before renaming. */
+void pr_resource_store_prev_id(pr_arena *a, pr_resource *r);
+
+/* metadata.name / metadata.namespace, "" when absent. */
+const char *pr_obj_name(const pr_node *obj);
+const char *pr_obj_namespace(const pr_node *obj);
+
+/* Sets metadata.name / metadata.namespace, creating metadata if needed. */
+void pr_obj_set_name(pr_arena *a, pr_node *obj, const char *name);
+void pr_obj_set_namespace(pr_arena *a, pr_node *obj, const char *ns);
+
+/* True for kinds that live outside namespaces (Namespace, ClusterRole, ...). */
+bool pr_kind_is_cluster_scoped(const pr_gvk *gvk);
+
+/* kustomize's id text, "Kind.version.group/name.namespace", for messages. */
+const char *pr_resid_string(pr_arena *a, const pr_resid *id);
+
+/* Same gvk, name and namespace (an empty namespace equals "default"). */
+bool pr_resid_equal(const pr_resid *x, const pr_resid *y);
+
+/* Creates an empty map. */
+pr_resmap *pr_resmap_new(pr_arena *a);
+
+size_t pr_resmap_len(const pr_resmap *m);
+pr_resource *pr_resmap_at(const pr_resmap *m, size_t i);
+
+/* Appends `r`; fails when a resource with the same current id exists. */
+bool pr_resmap_append(pr_resmap *m, pr_resource *r, pr_error *err);
+
+/* Appends every resource of `src` to `m` (conflicts are errors). */
+bool pr_resmap_append_all(pr_resmap *m, const pr_resmap *src, pr_error *err);
+
+/* The resource whose current id is `id`, or NULL. */
+pr_resource *pr_resmap_find(pr_resmap *m, const pr_resid *id);
+
+/* Replaces the resource at index `i`. */
+void pr_resmap_replace(pr_resmap *m, size_t i, pr_resource *r);
+
+/* Must be called after renaming resources so lookups see new ids. */
+void pr_resmap_ids_changed(pr_resmap *m);
+
+#endif

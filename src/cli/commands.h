@@ -1,0 +1,27 @@
+/*
+ * Subcommands of the pleo-render executable, one file each, dispatched
+ * from the table in main.c. Each returns the process exit status.
+ */
+#ifndef PLEO_CLI_COMMANDS_H
+#define PLEO_CLI_COMMANDS_H
+
+#include <stddef.h>
+
+/* Exit statuses, documented in the README. */
+enum {
+    PR_EXIT_OK = 0,
+    PR_EXIT_RENDER_ERROR = 1,
+    PR_EXIT_USAGE = 2,
+};
+
+/* `pleo-render build [options] DIR`. */
+int pr_cmd_build(int argc, char **argv);
+
+/* Writes `len` bytes to `path` atomically (temporary file + rename) or to
+ * stdout when `path` is NULL. Returns 0 or prints an error and returns 1. */
+int pr_cli_write_output(const char *path, const char *data, size_t len);
+
+/* Prints "pleo-render: MESSAGE" on stderr. */
+void pr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * The build pipeline, in the order kustomize runs it. pr_accumulate builds
+ * one kustomization (recursing into bases first); pr_build_render adds the
+ * passes kustomize runs once over the whole tree and writes the result.
+ * Output is produced into a private buffer and handed over only when the
+ * whole build succeeded, so a failure never yields half a stream.
+ */
+#include <string.h>
+
+#include "kust/pipeline.h"
+#include "pleo/build.h"
+#include "pleo/yaml.h"
+
+static bool is_list_kind(const pr_node *obj)
+{
+    const char *kind = pr_map_get_str(obj, "kind");
+    size_t n = kind ? strlen(kind) : 0;
+    const pr_node *items = pr_map_get(obj, "items");
+    return n >= 4 && !strcmp(kind + n - 4, "List") && items &&
+           (items->kind == PR_SEQ || pr_node_is_null(items));
+}
+
+/* kustomize rewrites every object's annotations when it loads it (it
+ * records its own bookkeeping there), which turns each value into a string
+ * with the original text: `port: 8080` comes out as `port: "8080"`. */
+static void annotations_as_strings(pr_node *obj)
+{
+    pr_node *annotations = pr_map_get(pr_map_get(obj, "metadata"), "annotations");
+    if (!annotations || annotations->kind != PR_MAP)
+        return;
+    for (size_t i = 0; i < annotations->map.len; i++) {
+        pr_node *v = annotations->map.items[i].value;
+        if (v->kind == PR_SCALAR)
+            v->tag = PR_TAG_STR;
+    }
+}
+
+static bool add_object(pr_build_ctx *ctx, const char *filename, pr_node *obj,
+                       pr_resmap *m, pr_error *err)
+{
+    if (obj->kind != PR_MAP)
+        return pr_error_set(err, "%s:%d:%d: expected a Kubernetes object (a mapping)",
+                            filename, obj->mark.line, obj->mark.col);
+    if (is_list_kind(obj)) {
+        const pr_node *items = pr_map_get(obj, "items");
+        for (size_t i = 0; items->kind == PR_SEQ && i < items->seq.len; i++)
+            if (!add_object(ctx, filename, items->seq.items[i], m, err))
+                return false;
+        return true;
+    }
+    if (!pr_map_get_str(obj, "kind"))
+        return pr_error_set(err, "%s:%d:%d: missing kind in object", filename,
+                            obj->mark.line, obj->mark.col);
+    annotations_as_strings(obj);
+    return pr_resmap_append(m, pr_resource_new(ctx->a, obj, filename), err);
+}
+
+bool pr_load_resources(pr_build_ctx *ctx, const char *filename,
+                       const char *data, size_t len, pr_resmap *m,
+                       pr_error *err)
+{
+    pr_doclist docs = {0};
+    if (!pr_yaml_parse(ctx->a, filename, data, len, &docs, err))
+        return false;
+    for (size_t i = 0; i < docs.len; i++)
+        if (docs.docs[i] && !add_object(ctx, filename, docs.docs[i], m, err))
+            return false;
+    return true;
+}
+
+static bool accumulate_file(pr_build_ctx *ctx, const pr_kustomization *k,
+                            const char *entry, pr_resmap *m, pr_error *err)
+{
+    pr_strbuf content;
+    pr_sb_init(&content);
+    const char *path;
+    bool ok = pr_kustomization_read_file(ctx, k, entry, &content, &path, err) &&
+              pr_load_resources(ctx, path, content.buf, content.len, m, err);
+    pr_sb_release(&content);
+    return ok;
+}
+
+static bool accumulate_resources(pr_build_ctx *ctx, const pr_kustomization *k,
+                                 pr_resmap *m, pr_error *err)
+{
+    const pr_node *list = pr_map_get(k->root, "resources");
+    if (!list || pr_node_is_null(list))
+        return true;
+    if (list->kind != PR_SEQ)
+        return pr_error_set(err, "%s:%d:%d: resources must be a list of paths",
+                            k->path, list->mark.line, list->mark.col);
+    for (size_t i = 0; i < list->seq.len; i++) {
+        const pr_node *item = list->seq.items[i];
+        const char *entry = pr_scalar_text(item);
+        if (!entry)
+            return pr_error_set(err, "%s:%d:%d: resources[%zu] must be a path",
+                                k->path, item->mark.line, item->mark.col, i);
+        const char *path = pr_path_join(ctx->a, k->dir, entry);
+        bool ok;
+        switch (ctx->fs->path_type(ctx->fs, path)) {
+        case PR_PATH_DIR: {
+            pr_resmap *sub = pr_resmap_new(ctx->a);
+            ok = pr_accumulate(ctx, path, sub, err) &&
+                 pr_resmap_append_all(m, sub, err);
+            break;
+        }
+        case PR_PATH_FILE:
+            ok = accumulate_file(ctx, k, entry, m, err);
+            break;
+        default:
+            ok = pr_error_set(err, "'%s': no such file or directory", path);
+            break;
+        }
+        if (!ok)
+            return pr_error_prefix(err, "%s: resources[%zu] %s", k->path, i, entry);
+    }
+    return true;
+}
+
+static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
+                     pr_error *err)
+{
+    for (size_t i = 0; i < ctx->depth; i++) {
+        if (!strcmp(ctx->stack[i], canonical)) {
+            pr_error_set(err, "cycle detected: kustomization '%s' includes itself via", dir);
+            for (size_t j = i; j < ctx->depth; j++)
+                pr_sb_addf(&err->msg, " %s ->", ctx->stack[j]);
+            pr_sb_addf(&err->msg, " %s", canonical);
+            return false;
+        }
+    }
+    ctx->stack = pr_grow(ctx->a, ctx->stack, sizeof *ctx->stack,
+                         &ctx->stack_cap, ctx->depth + 1);
+    ctx->stack[ctx->depth++] = canonical;
+    return true;
+}
+
+bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
+                   pr_error *err)
+{
+    const char *canonical = ctx->fs->canonical(ctx->fs, ctx->a, dir);
+    if (!canonical)
+        return pr_error_set(err, "'%s': not a directory", dir);
+    if (!push_dir(ctx, dir, canonical, err))
+        return false;
+    pr_kustomization k;
+    bool ok = pr_kustomization_load(ctx, dir, &k, err) &&
+              accumulate_resources(ctx, &k, m, err) &&
+              pr_gen_configmaps(ctx, &k, m, err) &&
+              pr_tf_patches(ctx, &k, m, err) &&
+              pr_tf_namespace(ctx, &k, m, err) &&
+              pr_tf_labels(ctx, &k, m, err) &&
+              pr_tf_images(ctx, &k, m, err);
+    ctx->depth--;
+    return ok;
+}
+
+static bool emit_all(pr_resmap *m, pr_strbuf *out, pr_error *err)
+{
+    for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        if (i > 0)
+            pr_sb_adds(out, "---\n");
+        if (!pr_yaml_emit(pr_resmap_at(m, i)->obj, out, err))
+            return false;
+    }
+    return true;
+}
+
+bool pr_build_render(const char *dir, const pr_build_options *opts,
+                     pr_strbuf *out, pr_strbuf *warnings, pr_error *err)
+{
+    pr_build_ctx ctx = {0};
+    ctx.a = pr_arena_new();
+    ctx.fs = opts && opts->fs ? opts->fs : pr_fs_disk();
+    ctx.warnings = warnings;
+    ctx.load_restrict_none = opts && opts->load_restrict_none;
+    pr_resmap *m = pr_resmap_new(ctx.a);
+    pr_strbuf rendered;
+    pr_sb_init(&rendered);
+    bool ok = pr_accumulate(&ctx, dir, m, err) &&
+              pr_tf_hash_suffixes(&ctx, m, err) &&
+              pr_tf_name_references(&ctx, m, err);
+    if (ok) {
+        pr_tf_legacy_order(&ctx, m);
+        ok = emit_all(m, &rendered, err);
+    }
+    if (ok)
+        pr_sb_add(out, rendered.buf, rendered.len);
+    pr_sb_release(&rendered);
+    pr_arena_free(ctx.a);
+    return ok;
+}

@@ -1,0 +1,148 @@
+/*
+ * The field-spec walker: follows a spec's path through one object and
+ * hands each field it reaches to a transformer's visitor. It owns the
+ * rules every transformer shares: kind selection, entering lists, creating
+ * missing fields only when both the spec and the transformer allow it, and
+ * turning a null field into the kind being created.
+ */
+#include "pleo/fieldspec.h"
+
+#include <string.h>
+
+static bool selector_field_matches(const char *want, const char *have)
+{
+    return !want || !*want || (have && strcmp(want, have) == 0);
+}
+
+bool pr_gvk_selects(const pr_gvk *selector, const pr_gvk *gvk)
+{
+    return selector_field_matches(selector->group, gvk->group) &&
+           selector_field_matches(selector->version, gvk->version) &&
+           selector_field_matches(selector->kind, gvk->kind);
+}
+
+typedef struct {
+    char **segs;
+    bool *is_list; /* segment was written "name[]": never created */
+    size_t n;
+} split;
+
+/* Splits "a/b\/c/d[]" into segments. Lists are entered wherever they are
+ * met; the "[]" mark only says the field is a list, which must not be
+ * created as a mapping when missing. */
+static void split_path(pr_arena *a, const char *path, split *out)
+{
+    size_t cap = 8, n = 0, list_cap = 8;
+    char **segs = pr_alloc(a, cap * sizeof *segs);
+    bool *is_list = pr_alloc(a, list_cap * sizeof *is_list);
+    size_t len = strlen(path);
+    char *cur = pr_alloc(a, len + 1);
+    size_t k = 0;
+    for (size_t i = 0; i <= len; i++) {
+        char c = path[i];
+        if (c == '\\' && path[i + 1] == '/') {
+            cur[k++] = '/';
+            i++;
+            continue;
+        }
+        if (c == '/' || c == '\0') {
+            cur[k] = '\0';
+            bool list = k >= 2 && cur[k - 2] == '[' && cur[k - 1] == ']';
+            if (list)
+                cur[k - 2] = '\0';
+            segs = pr_grow(a, segs, sizeof *segs, &cap, n + 1);
+            is_list = pr_grow(a, is_list, sizeof *is_list, &list_cap, n + 1);
+            is_list[n] = list;
+            segs[n++] = cur;
+            cur = pr_alloc(a, len + 1);
+            k = 0;
+            continue;
+        }
+        cur[k++] = c;
+    }
+    out->segs = segs;
+    out->is_list = is_list;
+    out->n = n;
+}
+
+typedef struct {
+    pr_arena *a;
+    const pr_fieldspec *spec;
+    split path;
+    pr_create_kind create;
+    pr_field_visitor visit;
+    void *ctx;
+    pr_error *err;
+} walk;
+
+static pr_node *new_of_kind(pr_arena *a, pr_create_kind kind)
+{
+    return kind == PR_CREATE_MAP ? pr_node_map(a) : pr_node_str(a, "");
+}
+
+static bool walk_node(walk *w, pr_node **slot, size_t depth);
+
+static bool walk_field(walk *w, pr_node *map, size_t depth)
+{
+    const char *key = w->path.segs[depth];
+    bool last = depth + 1 == w->path.n;
+    bool may_create = w->spec->create && w->create != PR_CREATE_NONE &&
+                      !w->path.is_list[depth];
+    pr_create_kind kind = last ? w->create : PR_CREATE_MAP;
+    long idx = pr_map_index(map, key);
+    if (idx < 0) {
+        if (!may_create)
+            return true;
+        pr_map_set(w->a, map, key, new_of_kind(w->a, kind));
+        idx = (long)map->map.len - 1;
+    } else if (may_create && pr_node_is_null(map->map.items[idx].value)) {
+        map->map.items[idx].value = new_of_kind(w->a, kind);
+    }
+    return walk_node(w, &map->map.items[idx].value, depth + 1);
+}
+
+static bool walk_node(walk *w, pr_node **slot, size_t depth)
+{
+    pr_node *n = *slot;
+    if (depth == w->path.n)
+        return w->visit(w->a, slot, w->ctx, w->err);
+    if (pr_node_is_null(n))
+        return true;
+    switch (n->kind) {
+    case PR_SEQ:
+        for (size_t i = 0; i < n->seq.len; i++)
+            if (!walk_node(w, &n->seq.items[i], depth))
+                return false;
+        return true;
+    case PR_MAP:
+        return walk_field(w, n, depth);
+    case PR_SCALAR:
+        break;
+    }
+    return pr_error_set(w->err, "considering field '%s': expected sequence or mapping node",
+                        w->spec->path);
+}
+
+bool pr_fieldspec_walk(pr_arena *a, pr_node *obj, const pr_gvk *gvk,
+                       const pr_fieldspec *spec, pr_create_kind create,
+                       pr_field_visitor visit, void *ctx, pr_error *err)
+{
+    if (!pr_gvk_selects(&spec->gvk, gvk))
+        return true;
+    walk w = {a, spec, {NULL, NULL, 0}, create, visit, ctx, err};
+    split_path(a, spec->path, &w.path);
+    pr_node *root = obj;
+    return walk_node(&w, &root, 0);
+}
+
+bool pr_fieldspec_walk_list(pr_arena *a, pr_node *obj, const pr_gvk *gvk,
+                            const pr_fieldspec_list *list,
+                            pr_create_kind create, pr_field_visitor visit,
+                            void *ctx, pr_error *err)
+{
+    for (size_t i = 0; i < list->len; i++)
+        if (!pr_fieldspec_walk(a, obj, gvk, &list->specs[i], create, visit,
+                               ctx, err))
+            return false;
+    return true;
+}

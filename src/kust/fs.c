@@ -1,0 +1,131 @@
+/*
+ * The on-disk pr_fs and lexical path helpers. Files are read whole with
+ * a size cap so a hostile input cannot exhaust memory through one read.
+ */
+#include "pleo/fs.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_FILE_SIZE (256u * 1024 * 1024)
+
+static bool disk_read_file(const pr_fs *fs, const char *path, pr_strbuf *out,
+                           pr_error *err)
+{
+    (void)fs;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pr_error_set(err, "%s: %s", path, strerror(errno));
+    char buf[65536];
+    size_t n;
+    bool ok = true;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (out->len + n > MAX_FILE_SIZE) {
+            ok = pr_error_set(err, "%s: file is larger than %u MiB", path,
+                              MAX_FILE_SIZE >> 20);
+            break;
+        }
+        pr_sb_add(out, buf, n);
+    }
+    if (ok && ferror(f))
+        ok = pr_error_set(err, "%s: %s", path, strerror(errno));
+    fclose(f);
+    return ok;
+}
+
+static pr_path_type disk_path_type(const pr_fs *fs, const char *path)
+{
+    (void)fs;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return PR_PATH_MISSING;
+    return S_ISDIR(st.st_mode) ? PR_PATH_DIR : PR_PATH_FILE;
+}
+
+static char *disk_canonical(const pr_fs *fs, pr_arena *a, const char *path)
+{
+    (void)fs;
+    char *r = realpath(path, NULL);
+    if (!r)
+        return NULL;
+    char *copy = pr_strdup(a, r);
+    free(r);
+    return copy;
+}
+
+static const pr_fs disk_fs = {disk_read_file, disk_path_type, disk_canonical,
+                              NULL};
+
+const pr_fs *pr_fs_disk(void)
+{
+    return &disk_fs;
+}
+
+char *pr_path_join(pr_arena *a, const char *dir, const char *rel)
+{
+    char *joined = rel[0] == '/' ? pr_strdup(a, rel)
+                                 : pr_sprintf(a, "%s/%s", dir, rel);
+    bool absolute = joined[0] == '/';
+    /* Normalize segment by segment into `out`. */
+    size_t len = strlen(joined);
+    char *out = pr_alloc(a, len + 3);
+    size_t k = 0;
+    size_t *starts = pr_alloc(a, (len + 1) * sizeof *starts);
+    size_t nseg = 0, leading_up = 0;
+    if (absolute)
+        out[k++] = '/';
+    size_t i = 0;
+    while (i <= len) {
+        size_t j = i;
+        while (j < len && joined[j] != '/')
+            j++;
+        size_t seglen = j - i;
+        const char *seg = joined + i;
+        if (seglen == 0 || (seglen == 1 && seg[0] == '.')) {
+            /* skip */
+        } else if (seglen == 2 && seg[0] == '.' && seg[1] == '.') {
+            if (nseg > 0) {
+                k = starts[--nseg];
+            } else if (!absolute) {
+                memcpy(out + k, "../", 3);
+                k += 3;
+                leading_up++;
+            }
+        } else {
+            starts[nseg++] = k;
+            memcpy(out + k, seg, seglen);
+            k += seglen;
+            out[k++] = '/';
+        }
+        i = j + 1;
+    }
+    if (k > 1 && out[k - 1] == '/')
+        k--;
+    if (k == 0)
+        out[k++] = '.';
+    out[k] = '\0';
+    (void)leading_up;
+    return out;
+}
+
+char *pr_path_dir(pr_arena *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return pr_strdup(a, ".");
+    if (slash == path)
+        return pr_strdup(a, "/");
+    return pr_strndup(a, path, (size_t)(slash - path));
+}
+
+bool pr_path_within(const char *root, const char *path)
+{
+    size_t n = strlen(root);
+    if (strncmp(root, path, n) != 0)
+        return false;
+    return path[n] == '\0' || path[n] == '/' || (n == 1 && root[0] == '/');
+}

@@ -1,0 +1,82 @@
+/*
+ * Internal interfaces of the build pipeline: the per-build context, the
+ * loaded kustomization, and one entry point per generator and transformer
+ * (each in its own file under src/generators or src/transformers).
+ *
+ *   load kustomization -> accumulate resources (bases first) -> generators
+ *   -> transformers in kustomize's order -> (top level only) hash suffixes
+ *   -> name references -> legacy order -> emit
+ */
+#ifndef PLEO_KUST_PIPELINE_H
+#define PLEO_KUST_PIPELINE_H
+
+#include <stdbool.h>
+
+#include "pleo/arena.h"
+#include "pleo/error.h"
+#include "pleo/fs.h"
+#include "pleo/node.h"
+#include "pleo/resource.h"
+#include "pleo/strbuf.h"
+
+typedef struct {
+    pr_arena *a;
+    const pr_fs *fs;
+    pr_strbuf *warnings;
+    bool load_restrict_none;
+    const char **stack; /* canonical dirs of kustomizations being built */
+    size_t depth, stack_cap;
+} pr_build_ctx;
+
+typedef struct {
+    const char *dir;       /* directory as reached from the build root */
+    const char *canonical; /* canonical directory, for load restrictions */
+    const char *path;      /* the kustomization file */
+    pr_node *root;         /* its parsed content */
+} pr_kustomization;
+
+/* Finds, reads and validates the kustomization file in `dir`. */
+bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
+                           pr_kustomization *out, pr_error *err);
+
+/* Reads a file that the kustomization refers to, enforcing the load
+ * restrictor (files must lie within the kustomization's directory). */
+bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
+                                const char *rel, pr_strbuf *out,
+                                const char **path_out, pr_error *err);
+
+/* Parses a YAML stream of objects into resources (List kinds expanded,
+ * empty documents skipped) appended to `m`. */
+bool pr_load_resources(pr_build_ctx *ctx, const char *filename,
+                       const char *data, size_t len, pr_resmap *m,
+                       pr_error *err);
+
+/* Builds a kustomization directory into `m` (everything but the final
+ * top-level passes). */
+bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
+                   pr_error *err);
+
+/* Generators. */
+bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
+                       pr_resmap *m, pr_error *err);
+
+/* Transformers, in the order kustomize runs them. */
+bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                   pr_error *err);
+bool pr_tf_namespace(pr_build_ctx *ctx, const pr_kustomization *k,
+                     pr_resmap *m, pr_error *err);
+bool pr_tf_labels(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                  pr_error *err);
+bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                  pr_error *err);
+
+/* Final passes over the whole tree. */
+bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
+bool pr_tf_name_references(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
+void pr_tf_legacy_order(pr_build_ctx *ctx, pr_resmap *m);
+
+/* Adds kustomize's deprecation warning for `field` to the build output. */
+void pr_warn_deprecated(pr_build_ctx *ctx, const char *field,
+                        const char *replacement);
+
+#endif

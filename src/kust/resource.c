@@ -1,0 +1,259 @@
+/*
+ * Resources and the resource map; see resource.h.
+ *
+ * The map keeps load order in an array and an open-addressing hash index
+ * from the current id to the array position. Transformers that rename
+ * objects call pr_resmap_ids_changed, which drops the index; the next
+ * lookup rebuilds it, so a pass that renames N objects costs O(N).
+ */
+#include "pleo/resource.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kust/openapi_tables.h"
+
+pr_gvk pr_obj_gvk(pr_arena *a, const pr_node *obj)
+{
+    pr_gvk g = {"", "", ""};
+    const char *api = pr_map_get_str(obj, "apiVersion");
+    const char *kind = pr_map_get_str(obj, "kind");
+    if (kind)
+        g.kind = kind;
+    if (api) {
+        const char *slash = strrchr(api, '/');
+        if (slash) {
+            g.group = pr_strndup(a, api, (size_t)(slash - api));
+            g.version = slash + 1;
+        } else {
+            g.version = api;
+        }
+    }
+    return g;
+}
+
+static pr_node *metadata(const pr_node *obj)
+{
+    return pr_map_get(obj, "metadata");
+}
+
+const char *pr_obj_name(const pr_node *obj)
+{
+    const char *s = pr_map_get_str(metadata(obj), "name");
+    return s ? s : "";
+}
+
+const char *pr_obj_namespace(const pr_node *obj)
+{
+    const char *s = pr_map_get_str(metadata(obj), "namespace");
+    return s ? s : "";
+}
+
+void pr_obj_set_name(pr_arena *a, pr_node *obj, const char *name)
+{
+    pr_map_set_str(a, pr_map_ensure_map(a, obj, "metadata"), "name", name);
+}
+
+void pr_obj_set_namespace(pr_arena *a, pr_node *obj, const char *ns)
+{
+    pr_map_set_str(a, pr_map_ensure_map(a, obj, "metadata"), "namespace", ns);
+}
+
+pr_resid pr_resource_id(pr_arena *a, const pr_resource *r)
+{
+    pr_resid id;
+    id.gvk = pr_obj_gvk(a, r->obj);
+    id.name = pr_obj_name(r->obj);
+    id.namespace = pr_obj_namespace(r->obj);
+    return id;
+}
+
+pr_resource *pr_resource_new(pr_arena *a, pr_node *obj, const char *origin)
+{
+    pr_resource *r = pr_alloc(a, sizeof *r);
+    r->obj = obj;
+    r->origin = origin;
+    r->orig_id = pr_resource_id(a, r);
+    return r;
+}
+
+void pr_resource_store_prev_id(pr_arena *a, pr_resource *r)
+{
+    r->prev_ids = pr_grow(a, r->prev_ids, sizeof(pr_resid), &r->prev_cap,
+                          r->nprev + 1);
+    r->prev_ids[r->nprev++] = pr_resource_id(a, r);
+}
+
+static int compare_type_ref(const void *key, const void *elem)
+{
+    const pr_type_ref *k = key, *e = elem;
+    int c = strcmp(k->api_version, e->api_version);
+    return c ? c : strcmp(k->kind, e->kind);
+}
+
+bool pr_kind_is_cluster_scoped(const pr_gvk *gvk)
+{
+    char api[256];
+    if (gvk->group && *gvk->group)
+        snprintf(api, sizeof api, "%s/%s", gvk->group, gvk->version ? gvk->version : "");
+    else
+        snprintf(api, sizeof api, "%s", gvk->version ? gvk->version : "");
+    pr_type_ref key = {api, gvk->kind ? gvk->kind : ""};
+    return bsearch(&key, pr_cluster_scoped_types, pr_cluster_scoped_types_len,
+                   sizeof key, compare_type_ref) != NULL;
+}
+
+static const char *or_placeholder(const char *s, const char *placeholder)
+{
+    return s && *s ? s : placeholder;
+}
+
+const char *pr_resid_string(pr_arena *a, const pr_resid *id)
+{
+    return pr_sprintf(a, "%s.%s.%s/%s.%s", or_placeholder(id->gvk.kind, "[noKind]"),
+                      or_placeholder(id->gvk.version, "[noVer]"),
+                      or_placeholder(id->gvk.group, "[noGrp]"),
+                      or_placeholder(id->name, "[noName]"),
+                      or_placeholder(id->namespace, "[noNs]"));
+}
+
+static const char *effective_ns(const char *ns)
+{
+    return ns && *ns ? ns : "default";
+}
+
+static bool str_eq(const char *x, const char *y)
+{
+    return strcmp(x ? x : "", y ? y : "") == 0;
+}
+
+bool pr_resid_equal(const pr_resid *x, const pr_resid *y)
+{
+    return str_eq(x->gvk.group, y->gvk.group) &&
+           str_eq(x->gvk.version, y->gvk.version) &&
+           str_eq(x->gvk.kind, y->gvk.kind) && str_eq(x->name, y->name) &&
+           strcmp(effective_ns(x->namespace), effective_ns(y->namespace)) == 0;
+}
+
+/* ---- the map ---- */
+
+struct pr_resmap {
+    pr_arena *a;
+    pr_resource **items;
+    size_t len, cap;
+    size_t *index; /* slot -> item position + 1; 0 = empty */
+    size_t index_cap;
+    bool index_valid;
+};
+
+pr_resmap *pr_resmap_new(pr_arena *a)
+{
+    pr_resmap *m = pr_alloc(a, sizeof *m);
+    m->a = a;
+    return m;
+}
+
+size_t pr_resmap_len(const pr_resmap *m)
+{
+    return m->len;
+}
+
+pr_resource *pr_resmap_at(const pr_resmap *m, size_t i)
+{
+    return m->items[i];
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    for (; s && *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (h ^ 0xff) * 1099511628211ULL;
+}
+
+static uint64_t hash_id(const pr_resid *id)
+{
+    uint64_t h = 14695981039346656037ULL;
+    h = hash_str(h, id->gvk.group);
+    h = hash_str(h, id->gvk.version);
+    h = hash_str(h, id->gvk.kind);
+    h = hash_str(h, id->name);
+    return hash_str(h, effective_ns(id->namespace));
+}
+
+static void index_insert(pr_resmap *m, const pr_resid *id, size_t pos)
+{
+    size_t mask = m->index_cap - 1;
+    size_t slot = (size_t)hash_id(id) & mask;
+    while (m->index[slot])
+        slot = (slot + 1) & mask;
+    m->index[slot] = pos + 1;
+}
+
+static void rebuild_index(pr_resmap *m)
+{
+    size_t cap = 16;
+    while (cap < m->len * 2 + 2)
+        cap *= 2;
+    if (cap > m->index_cap) {
+        m->index = pr_alloc(m->a, cap * sizeof *m->index);
+        m->index_cap = cap;
+    } else {
+        memset(m->index, 0, m->index_cap * sizeof *m->index);
+    }
+    for (size_t i = 0; i < m->len; i++) {
+        pr_resid id = pr_resource_id(m->a, m->items[i]);
+        index_insert(m, &id, i);
+    }
+    m->index_valid = true;
+}
+
+pr_resource *pr_resmap_find(pr_resmap *m, const pr_resid *id)
+{
+    if (!m->index_valid)
+        rebuild_index(m);
+    size_t mask = m->index_cap - 1;
+    for (size_t slot = (size_t)hash_id(id) & mask; m->index[slot];
+         slot = (slot + 1) & mask) {
+        pr_resource *r = m->items[m->index[slot] - 1];
+        pr_resid rid = pr_resource_id(m->a, r);
+        if (pr_resid_equal(&rid, id))
+            return r;
+    }
+    return NULL;
+}
+
+bool pr_resmap_append(pr_resmap *m, pr_resource *r, pr_error *err)
+{
+    pr_resid id = pr_resource_id(m->a, r);
+    if (pr_resmap_find(m, &id))
+        return pr_error_set(err, "may not add resource with an already registered id: %s",
+                            pr_resid_string(m->a, &id));
+    m->items = pr_grow(m->a, m->items, sizeof *m->items, &m->cap, m->len + 1);
+    m->items[m->len++] = r;
+    if (m->len * 2 + 2 > m->index_cap)
+        m->index_valid = false;
+    else
+        index_insert(m, &id, m->len - 1);
+    return true;
+}
+
+bool pr_resmap_append_all(pr_resmap *m, const pr_resmap *src, pr_error *err)
+{
+    for (size_t i = 0; i < src->len; i++)
+        if (!pr_resmap_append(m, src->items[i], err))
+            return false;
+    return true;
+}
+
+void pr_resmap_replace(pr_resmap *m, size_t i, pr_resource *r)
+{
+    m->items[i] = r;
+    m->index_valid = false;
+}
+
+void pr_resmap_ids_changed(pr_resmap *m)
+{
+    m->index_valid = false;
+}

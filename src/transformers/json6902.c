@@ -1,0 +1,243 @@
+/*
+ * JSON Patch (RFC 6902) over pr_node: add, remove, replace, move, copy and
+ * test, with JSON Pointer paths (RFC 6901: "~1" is '/', "~0" is '~', "-"
+ * is the end of an array). Parents must exist for add; the target must
+ * exist for remove, replace, move's and copy's source, and test.
+ */
+#include "pleo/json6902.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char **tokens;
+    size_t len;
+} pointer;
+
+static bool parse_pointer(pr_arena *a, const char *path, pointer *out, pr_error *err)
+{
+    out->tokens = NULL;
+    out->len = 0;
+    if (!*path)
+        return true;
+    if (path[0] != '/')
+        return pr_error_set(err, "JSON pointer '%s' must start with '/'", path);
+    size_t cap = 0;
+    const char *p = path + 1;
+    for (;;) {
+        const char *end = strchr(p, '/');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char *tok = pr_alloc(a, n + 1);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (p[i] == '~') {
+                if (i + 1 < n && p[i + 1] == '0')
+                    tok[k++] = '~';
+                else if (i + 1 < n && p[i + 1] == '1')
+                    tok[k++] = '/';
+                else
+                    return pr_error_set(err, "JSON pointer '%s' has an invalid '~' escape", path);
+                i++;
+            } else {
+                tok[k++] = p[i];
+            }
+        }
+        tok[k] = '\0';
+        out->tokens = pr_grow(a, out->tokens, sizeof(char *), &cap, out->len + 1);
+        out->tokens[out->len++] = tok;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return true;
+}
+
+/* Parses an array index token; "-" gives `len` when allowed. */
+static bool array_index(const char *tok, size_t len, bool allow_end, size_t *out)
+{
+    if (allow_end && !strcmp(tok, "-")) {
+        *out = len;
+        return true;
+    }
+    if (!*tok || (tok[0] == '0' && tok[1]))
+        return false;
+    size_t v = 0;
+    for (const char *c = tok; *c; c++) {
+        if (*c < '0' || *c > '9' || v > (SIZE_MAX - 9) / 10)
+            return false;
+        v = v * 10 + (size_t)(*c - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Finds the container holding the pointer's last token. */
+static pr_node *resolve_parent(pr_node *doc, const pointer *ptr)
+{
+    pr_node *cur = doc;
+    for (size_t i = 0; i + 1 < ptr->len; i++) {
+        if (!cur)
+            return NULL;
+        if (cur->kind == PR_MAP) {
+            cur = pr_map_get(cur, ptr->tokens[i]);
+        } else if (cur->kind == PR_SEQ) {
+            size_t idx;
+            if (!array_index(ptr->tokens[i], cur->seq.len, false, &idx) || idx >= cur->seq.len)
+                return NULL;
+            cur = cur->seq.items[idx];
+        } else {
+            return NULL;
+        }
+    }
+    return cur;
+}
+
+static pr_node *get_value(pr_node *doc, const pointer *ptr)
+{
+    if (ptr->len == 0)
+        return doc;
+    pr_node *parent = resolve_parent(doc, ptr);
+    const char *last = ptr->tokens[ptr->len - 1];
+    if (!parent)
+        return NULL;
+    if (parent->kind == PR_MAP)
+        return pr_map_get(parent, last);
+    if (parent->kind == PR_SEQ) {
+        size_t idx;
+        if (array_index(last, parent->seq.len, false, &idx) && idx < parent->seq.len)
+            return parent->seq.items[idx];
+    }
+    return NULL;
+}
+
+static bool op_add(pr_arena *a, pr_node *doc, const pointer *ptr, pr_node *value,
+                   const char *path, pr_error *err)
+{
+    if (ptr->len == 0) {
+        *doc = *value; /* replacing the whole document */
+        return true;
+    }
+    pr_node *parent = resolve_parent(doc, ptr);
+    const char *last = ptr->tokens[ptr->len - 1];
+    if (!parent || parent->kind == PR_SCALAR)
+        return pr_error_set(err, "add operation does not apply: doc is missing path: \"%s\"", path);
+    if (parent->kind == PR_MAP) {
+        pr_map_set(a, parent, last, value);
+        return true;
+    }
+    size_t idx;
+    if (!array_index(last, parent->seq.len, true, &idx) || idx > parent->seq.len)
+        return pr_error_set(err, "add operation does not apply: index out of bounds at \"%s\"", path);
+    pr_seq_insert(a, parent, idx, value);
+    return true;
+}
+
+static bool op_remove(pr_node *doc, const pointer *ptr, const char *path, pr_error *err)
+{
+    pr_node *parent = ptr->len ? resolve_parent(doc, ptr) : NULL;
+    const char *last = ptr->len ? ptr->tokens[ptr->len - 1] : "";
+    if (parent && parent->kind == PR_MAP && pr_map_remove(parent, last))
+        return true;
+    size_t idx;
+    if (parent && parent->kind == PR_SEQ && array_index(last, parent->seq.len, false, &idx) &&
+        idx < parent->seq.len) {
+        pr_seq_remove(parent, idx);
+        return true;
+    }
+    return pr_error_set(err, "remove operation does not apply: doc is missing path: \"%s\"", path);
+}
+
+static bool op_replace(pr_node *doc, const pointer *ptr, pr_node *value, const char *path,
+                       pr_error *err)
+{
+    if (ptr->len == 0) {
+        *doc = *value;
+        return true;
+    }
+    pr_node *parent = resolve_parent(doc, ptr);
+    const char *last = ptr->tokens[ptr->len - 1];
+    if (parent && parent->kind == PR_MAP) {
+        long i = pr_map_index(parent, last);
+        if (i >= 0) {
+            parent->map.items[i].value = value;
+            return true;
+        }
+    }
+    size_t idx;
+    if (parent && parent->kind == PR_SEQ && array_index(last, parent->seq.len, false, &idx) &&
+        idx < parent->seq.len) {
+        parent->seq.items[idx] = value;
+        return true;
+    }
+    return pr_error_set(err, "replace operation does not apply: doc is missing key: %s", path);
+}
+
+static const char *op_field(const pr_node *op, const char *key)
+{
+    return pr_scalar_text(pr_map_get(op, key));
+}
+
+static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, pr_error *err)
+{
+    if (op->kind != PR_MAP)
+        return pr_error_set(err, "operation is not a mapping");
+    const char *name = op_field(op, "op");
+    const char *path = op_field(op, "path");
+    if (!name)
+        return pr_error_set(err, "operation has no 'op'");
+    if (!path)
+        return pr_error_set(err, "%s operation has no 'path'", name);
+    pointer ptr;
+    if (!parse_pointer(a, path, &ptr, err))
+        return false;
+    const pr_node *value = pr_map_get(op, "value");
+    bool needs_value = !strcmp(name, "add") || !strcmp(name, "replace") || !strcmp(name, "test");
+    if (needs_value && !value)
+        return pr_error_set(err, "%s operation at \"%s\" has no 'value'", name, path);
+    if (!strcmp(name, "add"))
+        return op_add(a, doc, &ptr, pr_node_copy(a, value), path, err);
+    if (!strcmp(name, "remove"))
+        return op_remove(doc, &ptr, path, err);
+    if (!strcmp(name, "replace"))
+        return op_replace(doc, &ptr, pr_node_copy(a, value), path, err);
+    if (!strcmp(name, "test")) {
+        pr_node *have = get_value(doc, &ptr);
+        if (!have && pr_node_is_null(value))
+            return true;
+        if (!pr_node_equal(have, value))
+            return pr_error_set(err, "testing value %s failed: test failed", path);
+        return true;
+    }
+    if (!strcmp(name, "move") || !strcmp(name, "copy")) {
+        const char *from = op_field(op, "from");
+        if (!from)
+            return pr_error_set(err, "%s operation at \"%s\" has no 'from'", name, path);
+        pointer src;
+        if (!parse_pointer(a, from, &src, err))
+            return false;
+        pr_node *v = get_value(doc, &src);
+        if (!v)
+            return pr_error_set(err, "%s operation does not apply: doc is missing from path: \"%s\"",
+                                name, from);
+        v = pr_node_copy(a, v);
+        if (!strcmp(name, "move") && !op_remove(doc, &src, from, err))
+            return false;
+        return op_add(a, doc, &ptr, v, path, err);
+    }
+    return pr_error_set(err, "unexpected kind of operation '%s'", name);
+}
+
+bool pr_json6902_apply(pr_arena *a, pr_node *doc, const pr_node *ops, pr_error *err)
+{
+    if (!ops || ops->kind != PR_SEQ)
+        return pr_error_set(err, "a JSON 6902 patch must be a list of operations");
+    for (size_t i = 0; i < ops->seq.len; i++) {
+        const pr_node *op = ops->seq.items[i];
+        if (!apply_one(a, doc, op, err))
+            return pr_error_prefix(err, "operation %zu (%s %s)", i,
+                                   op_field(op, "op") ? op_field(op, "op") : "?",
+                                   op_field(op, "path") ? op_field(op, "path") : "?");
+    }
+    return true;
+}

@@ -1,0 +1,310 @@
+/*
+ * Name references: after objects were renamed (hash suffixes, namespaces,
+ * and later prefixes), every field that names another object of the build
+ * is updated to the new name. The referring fields come from the
+ * nameReference table; a field is rewritten only when exactly one renamed
+ * object (or several with identical results) could be meant, following
+ * kustomize's candidate sieve: previous name, kind, roleRef kind,
+ * namespace. Candidates are found through an index on previous names, so
+ * the pass is linear in the number of references.
+ */
+#include <string.h>
+
+#include "kust/pipeline.h"
+#include "pleo/strmap.h"
+
+typedef struct {
+    pr_resource **items;
+    size_t len, cap;
+} resource_list;
+
+typedef struct {
+    pr_build_ctx *ctx;
+    pr_strmap *by_prev_name; /* previous name -> resource_list */
+    pr_resource *referrer;
+    pr_resid referrer_id;
+    bool referrer_cluster;
+    const pr_gvk *referral_gvk;
+    const pr_fieldspec *spec;
+    const char **binding_namespaces; /* RoleBinding subjects' namespaces */
+    size_t nbinding_namespaces;
+} ref_ctx;
+
+static const char *effective_ns(const char *ns)
+{
+    return ns && *ns ? ns : "default";
+}
+
+static bool ns_equal(const char *x, const char *y)
+{
+    return !strcmp(effective_ns(x), effective_ns(y));
+}
+
+static bool is_cluster_scoped(const pr_resid *id)
+{
+    return pr_kind_is_cluster_scoped(&id->gvk);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* kustomize's SubsetThatCouldBeReferencedByResource. */
+static bool could_be_referenced(ref_ctx *c, const pr_resource *target)
+{
+    if (c->referrer_cluster)
+        return true;
+    pr_resid id = pr_resource_id(c->ctx->a, target);
+    if (is_cluster_scoped(&id) || ns_equal(id.namespace, c->referrer_id.namespace))
+        return true;
+    for (size_t i = 0; i < c->nbinding_namespaces; i++)
+        if (!strcmp(c->binding_namespaces[i], id.namespace))
+            return true;
+    return false;
+}
+
+static bool prev_id_selected(const pr_resource *r, const pr_gvk *gvk)
+{
+    for (size_t i = 0; i < r->nprev; i++)
+        if (pr_gvk_selects(gvk, &r->prev_ids[i].gvk))
+            return true;
+    return false;
+}
+
+static bool passes_sieve(ref_ctx *c, const pr_resource *r, const pr_gvk *role_ref)
+{
+    if (!prev_id_selected(r, c->referral_gvk))
+        return false;
+    if (role_ref && !prev_id_selected(r, role_ref))
+        return false;
+    if (c->referrer_cluster)
+        return true;
+    pr_resid id = pr_resource_id(c->ctx->a, r);
+    if (is_cluster_scoped(&id) || !strcmp(id.gvk.kind, "ServiceAccount"))
+        return true;
+    return ns_equal(c->referrer_id.namespace, id.namespace);
+}
+
+/* The roleRef kind a binding points at, when the field is its roleRef. */
+static bool role_ref_gvk(ref_ctx *c, pr_gvk *out)
+{
+    if (!ends_with(c->spec->path, "roleRef/name"))
+        return false;
+    const pr_node *ref = pr_map_get(c->referrer->obj, "roleRef");
+    const char *group = pr_map_get_str(ref, "apiGroup");
+    const char *kind = pr_map_get_str(ref, "kind");
+    if (!group || !kind)
+        return false;
+    out->group = group;
+    out->version = NULL;
+    out->kind = kind;
+    return true;
+}
+
+typedef bool (*candidate_filter)(ref_ctx *c, const pr_resource *r, const void *arg);
+
+/* Picks the referral for `old_name`, or NULL. `same_result` decides
+ * whether several survivors are interchangeable. */
+static bool select_referral(ref_ctx *c, const char *old_name, candidate_filter extra,
+                            const void *extra_arg, bool compare_namespaces,
+                            pr_resource **out, pr_error *err)
+{
+    *out = NULL;
+    resource_list *named = pr_strmap_get(c->by_prev_name, old_name);
+    if (!named)
+        return true;
+    pr_gvk role_ref;
+    bool has_role_ref = role_ref_gvk(c, &role_ref);
+    pr_resource *first = NULL;
+    size_t count = 0;
+    bool identical = true;
+    for (size_t i = 0; i < named->len; i++) {
+        pr_resource *r = named->items[i];
+        if (!could_be_referenced(c, r) || (extra && !extra(c, r, extra_arg)) ||
+            !passes_sieve(c, r, has_role_ref ? &role_ref : NULL))
+            continue;
+        if (!first) {
+            first = r;
+        } else if (strcmp(pr_obj_name(first->obj), pr_obj_name(r->obj)) != 0 ||
+                   (compare_namespaces &&
+                    strcmp(pr_obj_namespace(first->obj), pr_obj_namespace(r->obj)) != 0)) {
+            identical = false;
+        }
+        count++;
+    }
+    if (count > 1 && !identical) {
+        pr_error_set(err, "found multiple possible referrals for '%s' in field '%s' of %s",
+                     old_name, c->spec->path,
+                     pr_resid_string(c->ctx->a, &c->referrer_id));
+        return false;
+    }
+    *out = first;
+    return true;
+}
+
+static bool set_scalar(ref_ctx *c, pr_node **slot, pr_error *err)
+{
+    pr_resource *referral;
+    if (!select_referral(c, (*slot)->scalar.text, NULL, NULL, false, &referral, err))
+        return false;
+    if (referral && strcmp(pr_obj_name(referral->obj), (*slot)->scalar.text) != 0)
+        *slot = pr_node_str(c->ctx->a, pr_obj_name(referral->obj));
+    return true;
+}
+
+static bool in_namespace_group(ref_ctx *c, const pr_resource *r, const void *arg)
+{
+    (void)c;
+    const char *const *want = arg; /* {namespace, "orig" or "cur"} */
+    bool original = !strcmp(want[1], "orig");
+    const pr_resid *orig = &r->orig_id;
+    if (original) {
+        if (is_cluster_scoped(orig))
+            return false;
+        return !strcmp(effective_ns(orig->namespace), want[0]);
+    }
+    pr_resid cur = pr_resource_id(c->ctx->a, r);
+    if (is_cluster_scoped(&cur))
+        return false;
+    return !strcmp(effective_ns(cur.namespace), want[0]);
+}
+
+static bool set_mapping(ref_ctx *c, pr_node *node, pr_error *err)
+{
+    long name_idx = pr_map_index(node, "name");
+    if (name_idx < 0)
+        return pr_error_set(err, "path config error; no 'name' field in node");
+    const char *old_name = pr_scalar_text(node->map.items[name_idx].value);
+    if (!old_name)
+        return true;
+    const char *ns = pr_map_get_str(node, "namespace");
+    pr_resource *referral = NULL;
+    if (ns) {
+        /* Prefer objects that started in that namespace, then those in it now. */
+        const char *orig_group[2] = {ns, "orig"};
+        const char *cur_group[2] = {ns, "cur"};
+        if (!select_referral(c, old_name, in_namespace_group, orig_group, true,
+                             &referral, err))
+            return false;
+        if (!referral && !select_referral(c, old_name, in_namespace_group, cur_group,
+                                          true, &referral, err))
+            return false;
+    } else if (!select_referral(c, old_name, NULL, NULL, true, &referral, err)) {
+        return false;
+    }
+    if (!referral)
+        return true;
+    const char *new_name = pr_obj_name(referral->obj);
+    const char *new_ns = pr_obj_namespace(referral->obj);
+    if (!strcmp(new_name, old_name) && !*new_ns)
+        return true;
+    pr_map_set_str(c->ctx->a, node, "name", new_name);
+    if (*new_ns)
+        pr_map_set_str(c->ctx->a, node, "namespace", new_ns);
+    return true;
+}
+
+static bool visit_reference(pr_arena *a, pr_node **slot, void *arg, pr_error *err)
+{
+    (void)a;
+    ref_ctx *c = arg;
+    pr_node *n = *slot;
+    switch (n->kind) {
+    case PR_SCALAR:
+        return pr_node_is_null(n) || set_scalar(c, slot, err);
+    case PR_MAP:
+        return set_mapping(c, n, err);
+    case PR_SEQ:
+        for (size_t i = 0; i < n->seq.len; i++) {
+            pr_node **item = &n->seq.items[i];
+            bool ok = (*item)->kind == PR_SCALAR ? set_scalar(c, item, err)
+                      : (*item)->kind == PR_MAP  ? set_mapping(c, *item, err)
+                                                 : pr_error_set(err, "name reference list items must be strings or mappings");
+            if (!ok)
+                return false;
+        }
+        return true;
+    }
+    return true;
+}
+
+static pr_strmap *index_previous_names(pr_build_ctx *ctx, pr_resmap *m)
+{
+    pr_strmap *index = pr_strmap_new(ctx->a);
+    for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        pr_resource *r = pr_resmap_at(m, i);
+        for (size_t j = 0; j < r->nprev; j++) {
+            resource_list **slot = (resource_list **)pr_strmap_slot(index, r->prev_ids[j].name);
+            if (!*slot)
+                *slot = pr_alloc(ctx->a, sizeof **slot);
+            resource_list *list = *slot;
+            if (list->len && list->items[list->len - 1] == r)
+                continue;
+            list->items = pr_grow(ctx->a, list->items, sizeof *list->items,
+                                  &list->cap, list->len + 1);
+            list->items[list->len++] = r;
+        }
+    }
+    return index;
+}
+
+/* A RoleBinding may refer to objects in the namespaces of its
+ * ServiceAccount subjects; a subject whose namespace is present but not a
+ * string is rejected, as kustomize rejects it. */
+static bool collect_binding_namespaces(ref_ctx *c, pr_error *err)
+{
+    c->nbinding_namespaces = 0;
+    if (c->referrer_cluster || strcmp(c->referrer_id.gvk.kind, "RoleBinding") != 0)
+        return true;
+    const pr_node *subjects = pr_map_get(c->referrer->obj, "subjects");
+    if (!subjects || subjects->kind != PR_SEQ)
+        return true;
+    c->binding_namespaces = pr_alloc(c->ctx->a, (subjects->seq.len + 1) * sizeof(char *));
+    for (size_t i = 0; i < subjects->seq.len; i++) {
+        const pr_node *s = subjects->seq.items[i];
+        const pr_node *ns = pr_map_get(s, "namespace");
+        if (!ns || !pr_scalar_is(pr_map_get(s, "kind"), "ServiceAccount"))
+            continue;
+        if (ns->kind != PR_SCALAR || ns->tag != PR_TAG_STR)
+            return pr_error_set(err, "%s: Invalid Input: namespace is blank for resource \"%s\"",
+                                c->referrer->origin,
+                                pr_resid_string(c->ctx->a, &c->referrer_id));
+        c->binding_namespaces[c->nbinding_namespaces++] = ns->scalar.text;
+    }
+    return true;
+}
+
+bool pr_tf_name_references(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
+{
+    ref_ctx c = {0};
+    c.ctx = ctx;
+    c.by_prev_name = index_previous_names(ctx, m);
+    for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        c.referrer = pr_resmap_at(m, i);
+        c.referrer_id = pr_resource_id(ctx->a, c.referrer);
+        c.referrer_cluster = is_cluster_scoped(&c.referrer_id);
+        if (!collect_binding_namespaces(&c, err))
+            return false;
+        for (size_t r = 0; r < pr_nameref_rules_len; r++) {
+            const pr_nameref_rule *rule = &pr_nameref_rules[r];
+            c.referral_gvk = &rule->referral;
+            for (size_t s = 0; s < rule->referrers.len; s++) {
+                c.spec = &rule->referrers.specs[s];
+                if (!pr_gvk_selects(&c.spec->gvk, &c.referrer->orig_id.gvk))
+                    continue;
+                /* Selected by its original kind, the referrer is walked
+                 * whatever its kind is now (a patch may have changed it). */
+                pr_fieldspec any_kind = *c.spec;
+                any_kind.gvk = (pr_gvk){NULL, NULL, NULL};
+                if (!pr_fieldspec_walk(ctx->a, c.referrer->obj, &c.referrer_id.gvk,
+                                       &any_kind, PR_CREATE_NONE, visit_reference, &c, err))
+                    return pr_error_prefix(err, "updating name reference in '%s' field of '%s'",
+                                           c.spec->path,
+                                           pr_resid_string(ctx->a, &c.referrer_id));
+            }
+        }
+    }
+    return true;
+}

@@ -1,0 +1,91 @@
+/*
+ * The namespace transformer (kustomization field `namespace`).
+ *
+ * As kustomize: metadata.namespace is set on every namespaced object
+ * (cluster-scoped kinds per the OpenAPI table are left alone), the other
+ * namespace field specs are applied, a Namespace object (apiVersion v1) is
+ * renamed, and binding subjects get the namespace only when they are named
+ * "default" -- subjects naming a ServiceAccount of the build follow it
+ * later through name references.
+ */
+#include <string.h>
+
+#include "kust/pipeline.h"
+
+typedef struct {
+    const char *ns;
+} ns_ctx;
+
+static bool set_namespace(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
+{
+    (void)err;
+    *slot = pr_node_str(a, ((ns_ctx *)ctx)->ns);
+    return true;
+}
+
+static bool is_binding(const char *kind)
+{
+    return !strcmp(kind, "RoleBinding") || !strcmp(kind, "ClusterRoleBinding");
+}
+
+static void set_default_subjects(pr_arena *a, pr_node *obj, const char *ns)
+{
+    pr_node *subjects = pr_map_get(obj, "subjects");
+    if (!subjects || subjects->kind != PR_SEQ)
+        return;
+    for (size_t i = 0; i < subjects->seq.len; i++) {
+        pr_node *s = subjects->seq.items[i];
+        if (s->kind == PR_MAP && pr_scalar_is(pr_map_get(s, "name"), "default"))
+            pr_map_set_str(a, s, "namespace", ns);
+    }
+}
+
+static bool namespace_object(pr_build_ctx *ctx, pr_resource *r, const char *ns,
+                             pr_error *err)
+{
+    pr_arena *a = ctx->a;
+    pr_gvk gvk = pr_obj_gvk(a, r->obj);
+    const char *api = pr_map_get_str(r->obj, "apiVersion");
+    ns_ctx c = {ns};
+    if (!pr_kind_is_cluster_scoped(&gvk))
+        pr_obj_set_namespace(a, r->obj, ns);
+    bool binding = is_binding(gvk.kind);
+    if (binding)
+        set_default_subjects(a, r->obj, ns);
+    for (size_t i = 0; i < pr_fs_namespace.len; i++) {
+        const pr_fieldspec *spec = &pr_fs_namespace.specs[i];
+        if (!strcmp(spec->path, "metadata/namespace"))
+            continue; /* handled above, with the cluster-scope check */
+        if (!strcmp(spec->path, "metadata/name") && !(api && !strcmp(api, "v1")))
+            continue; /* only core Namespace objects are renamed */
+        if (binding && spec->gvk.kind && is_binding(spec->gvk.kind) &&
+            !strcmp(spec->path, "subjects/namespace"))
+            continue;
+        if (!pr_fieldspec_walk(a, r->obj, &gvk, spec, PR_CREATE_SCALAR,
+                               set_namespace, &c, err))
+            return pr_error_prefix(err, "namespace transformation failed");
+    }
+    return true;
+}
+
+bool pr_tf_namespace(pr_build_ctx *ctx, const pr_kustomization *k,
+                     pr_resmap *m, pr_error *err)
+{
+    const char *ns = pr_map_get_str(k->root, "namespace");
+    if (!ns || !*ns)
+        return true;
+    for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        pr_resource *r = pr_resmap_at(m, i);
+        pr_resource_store_prev_id(ctx->a, r);
+        if (!namespace_object(ctx, r, ns, err))
+            return pr_error_prefix(err, "%s", k->path);
+    }
+    pr_resmap_ids_changed(m);
+    /* Two objects that differed only by namespace now collide. */
+    pr_resmap *check = pr_resmap_new(ctx->a);
+    for (size_t i = 0; i < pr_resmap_len(m); i++)
+        if (!pr_resmap_append(check, pr_resmap_at(m, i), err))
+            return pr_error_prefix(err, "%s: namespace transformation produces ID conflict",
+                                   k->path);
+    return true;
+}

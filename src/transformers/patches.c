@@ -1,0 +1,112 @@
+/*
+ * The `patches` field. Each entry carries its patch inline (`patch:`) or
+ * in a file (`path:`); like kustomize, the content decides the kind: a
+ * YAML/JSON list of operations is a JSON 6902 patch applied to every
+ * object its `target` selects. Strategic merge patches are recognised
+ * and reported as not supported yet.
+ */
+#include <string.h>
+
+#include "kust/pipeline.h"
+#include "pleo/json6902.h"
+#include "pleo/selector.h"
+#include "pleo/yaml.h"
+
+static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
+                            const pr_node *entry, size_t index,
+                            const char **name, pr_strbuf *text, pr_error *err)
+{
+    const pr_node *patch = pr_map_get(entry, "patch");
+    const pr_node *path = pr_map_get(entry, "path");
+    bool has_patch = patch && pr_scalar_text(patch) && *pr_scalar_text(patch);
+    bool has_path = path && pr_scalar_text(path) && *pr_scalar_text(path);
+    if (has_patch == has_path)
+        return pr_error_set(err, "%s: patches[%zu]: %s", k->path, index,
+                            has_patch ? "patch and path can't be set at the same time"
+                                      : "must specify one of patch and path");
+    if (has_patch) {
+        *name = pr_sprintf(ctx->a, "%s: patches[%zu].patch", k->path, index);
+        pr_sb_add(text, patch->scalar.text, patch->scalar.len);
+        return true;
+    }
+    return pr_kustomization_read_file(ctx, k, path->scalar.text, text, name, err);
+}
+
+static bool apply_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
+                           const pr_node *entry, const pr_node *ops,
+                           pr_resmap *m, pr_error *err)
+{
+    const pr_node *target = pr_map_get(entry, "target");
+    if (!target || pr_node_is_null(target))
+        return pr_error_set(err, "must specify a target for JSON patch");
+    pr_selector sel;
+    if (!pr_selector_parse(ctx->a, target, &sel, err))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < pr_resmap_len(m); i++) {
+        pr_resource *r = pr_resmap_at(m, i);
+        if (!pr_selector_matches(ctx->a, &sel, r))
+            continue;
+        pr_resource_store_prev_id(ctx->a, r);
+        ok = pr_json6902_apply(ctx->a, r->obj, ops, err);
+        if (!ok)
+            pr_error_prefix(err, "applying to %s",
+                            pr_resid_string(ctx->a, &r->prev_ids[r->nprev - 1]));
+    }
+    pr_selector_release(&sel);
+    pr_resmap_ids_changed(m);
+    (void)k;
+    return ok;
+}
+
+static bool check_entry_fields(const pr_kustomization *k, const pr_node *entry,
+                               size_t index, pr_error *err)
+{
+    if (entry->kind != PR_MAP)
+        return pr_error_set(err, "%s:%d:%d: patches[%zu] must be a mapping", k->path,
+                            entry->mark.line, entry->mark.col, index);
+    for (size_t i = 0; i < entry->map.len; i++) {
+        const pr_node *key = entry->map.items[i].key;
+        const char *name = key->scalar.text;
+        if (!strcmp(name, "options"))
+            return pr_error_set(err, "%s:%d:%d: patches[%zu]: field \"options\" is not supported yet by pleo-render",
+                                k->path, key->mark.line, key->mark.col, index);
+        if (strcmp(name, "path") && strcmp(name, "patch") && strcmp(name, "target"))
+            return pr_error_set(err, "%s:%d:%d: invalid Kustomization: json: unknown field \"%s\"",
+                                k->path, key->mark.line, key->mark.col, name);
+    }
+    return true;
+}
+
+bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                   pr_error *err)
+{
+    const pr_node *patches = pr_map_get(k->root, "patches");
+    if (!patches || pr_node_is_null(patches))
+        return true;
+    if (patches->kind != PR_SEQ)
+        return pr_error_set(err, "%s:%d:%d: patches must be a list", k->path,
+                            patches->mark.line, patches->mark.col);
+    for (size_t i = 0; i < patches->seq.len; i++) {
+        const pr_node *entry = patches->seq.items[i];
+        if (!check_entry_fields(k, entry, i, err))
+            return false;
+        pr_strbuf text;
+        pr_sb_init(&text);
+        const char *name;
+        pr_doclist docs = {0};
+        bool ok = load_patch_text(ctx, k, entry, i, &name, &text, err) &&
+                  pr_yaml_parse(ctx->a, name, text.buf, text.len, &docs, err);
+        pr_sb_release(&text);
+        if (!ok)
+            return false;
+        if (docs.len == 1 && docs.docs[0] && docs.docs[0]->kind == PR_SEQ) {
+            if (!apply_json6902(ctx, k, entry, docs.docs[0], m, err))
+                return pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
+            continue;
+        }
+        return pr_error_set(err, "%s: patches[%zu]: strategic merge patches are not supported yet by pleo-render",
+                            k->path, i);
+    }
+    return true;
+}
