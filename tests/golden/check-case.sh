@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Renders one golden case and compares it with what kubectl kustomize produced.
+# usage: check-case.sh PLEO_RENDER CASE_DIR
+#
+# A case directory holds an input tree, optionally `build-dir` (one line: the
+# subdirectory to build, default "."), and either
+#   expected.yaml      - byte-exact stdout, plus expected.warnings when
+#                        kustomize printed deprecation warnings, or
+#   expected.error     - kustomize rejected the tree; each line of this file
+#                        must appear in pleo-render's error message, and
+#                        stdout must stay empty.
+set -u
+bin=$1 case_dir=$2
+build_dir=.
+[ -f "$case_dir/build-dir" ] && build_dir=$(cat "$case_dir/build-dir")
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+(cd "$case_dir" && "$bin" build "$build_dir") >"$out" 2>"$err"
+rc=$?
+if [ -f "$case_dir/expected.error" ]; then
+  if [ $rc -eq 0 ]; then echo "FAIL: expected an error, got exit 0"; exit 1; fi
+  if [ $rc -gt 128 ]; then echo "FAIL: crashed with signal $((rc-128))"; cat "$err"; exit 1; fi
+  if [ -s "$out" ]; then echo "FAIL: output on stdout despite the error"; exit 1; fi
+  while IFS= read -r needle; do
+    [ -z "$needle" ] && continue
+    if ! grep -qF -- "$needle" "$err"; then
+      echo "FAIL: error message lacks '$needle':"; cat "$err"; exit 1
+    fi
+  done < "$case_dir/expected.error"
+  exit 0
+fi
+if [ $rc -ne 0 ]; then echo "FAIL: exit $rc"; cat "$err"; exit 1; fi
+if ! cmp -s "$out" "$case_dir/expected.yaml"; then
+  echo "FAIL: output differs from expected.yaml"; diff -u "$case_dir/expected.yaml" "$out" | head -60; exit 1
+fi
+want_warnings=/dev/null
+[ -f "$case_dir/expected.warnings" ] && want_warnings="$case_dir/expected.warnings"
+if ! diff -u "$want_warnings" <(grep '^# Warning' "$err") >/dev/null; then
+  echo "FAIL: warnings differ"; diff -u "$want_warnings" <(grep '^# Warning' "$err"); exit 1
+fi
+exit 0
