@@ -31,12 +31,19 @@ typedef enum {
     PR_BEHAVIOR_REPLACE,
 } pr_behavior;
 
+/* A list of strings (prefixes or suffixes applied to a name). */
+typedef struct {
+    const char **items;
+    size_t len, cap;
+} pr_strlist;
+
 typedef struct {
     pr_node *obj;
     const char *origin;   /* file (or generator) it came from */
     pr_resid *prev_ids;   /* ids before renames, oldest first */
     size_t nprev, prev_cap;
-    pr_resid orig_id;     /* id when first loaded or generated */
+    pr_strlist prefixes;  /* namePrefix values applied, innermost first */
+    pr_strlist suffixes;  /* nameSuffix values applied, innermost first */
     bool needs_hash;      /* generated name awaiting its hash suffix */
     pr_behavior behavior; /* for generated objects */
 } pr_resource;
@@ -52,6 +59,13 @@ pr_resid pr_resource_id(pr_arena *a, const pr_resource *r);
 /* Wraps an object read from `origin`. */
 pr_resource *pr_resource_new(pr_arena *a, pr_node *obj, const char *origin);
 
+/* The id the resource started with: its oldest previous id, or its
+ * current id when it was never renamed. */
+pr_resid pr_resource_org_id(pr_arena *a, const pr_resource *r);
+
+/* Appends `s` to a string list. */
+void pr_strlist_append(pr_arena *a, pr_strlist *list, const char *s);
+
 /* Records the current id as a previous one; call before renaming. */
 void pr_resource_store_prev_id(pr_arena *a, pr_resource *r);
 
@@ -62,6 +76,11 @@ const char *pr_obj_namespace(const pr_node *obj);
 /* Sets metadata.name / metadata.namespace, creating metadata if needed. */
 void pr_obj_set_name(pr_arena *a, pr_node *obj, const char *name);
 void pr_obj_set_namespace(pr_arena *a, pr_node *obj, const char *ns);
+
+/* Rewrites metadata.annotations the way kustomize leaves them whenever it
+ * stores its bookkeeping there: every value becomes a string with its
+ * original text, and an empty or null annotations map is dropped. */
+void pr_obj_normalize_annotations(pr_node *obj);
 
 /* True for kinds that live outside namespaces (Namespace, ClusterRole, ...). */
 bool pr_kind_is_cluster_scoped(const pr_gvk *gvk);

@@ -1,8 +1,8 @@
 /*
  * Resource selectors as kustomize's `target:` fields spell them: group,
- * version, kind, name and namespace (names and namespaces are anchored
- * regular expressions), labelSelector and annotationSelector (equality
- * terms, comma separated).
+ * version, kind, name and namespace (each an anchored regular
+ * expression), labelSelector and annotationSelector (equality terms,
+ * comma separated).
  */
 #ifndef PLEO_SELECTOR_H
 #define PLEO_SELECTOR_H
@@ -15,12 +15,13 @@
 #include "pleo/node.h"
 #include "pleo/resource.h"
 
+/* Which of the selector's regular expressions are set. */
+enum { PR_SEL_GROUP, PR_SEL_VERSION, PR_SEL_KIND, PR_SEL_NAME, PR_SEL_NAMESPACE, PR_SEL_FIELDS };
+
 typedef struct {
-    pr_gvk gvk;
-    const char *name, *namespace;
     const char *label_selector, *annotation_selector;
-    regex_t name_re, namespace_re;
-    bool has_name_re, has_namespace_re;
+    regex_t re[PR_SEL_FIELDS];
+    bool has_re[PR_SEL_FIELDS];
 } pr_selector;
 
 /* Reads a `target:` mapping. Release with pr_selector_release. */
@@ -30,7 +31,8 @@ bool pr_selector_parse(pr_arena *a, const pr_node *target, pr_selector *out,
 /* Frees the compiled expressions. */
 void pr_selector_release(pr_selector *sel);
 
-/* True when the selector picks the resource (by its current id). */
+/* True when the selector picks the resource: name and namespace may match
+ * either the original or the current id, as in kustomize. */
 bool pr_selector_matches(pr_arena *a, const pr_selector *sel,
                          const pr_resource *r);
 

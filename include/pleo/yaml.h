@@ -32,6 +32,17 @@ typedef struct {
 bool pr_yaml_parse(pr_arena *a, const char *filename, const char *data,
                    size_t len, pr_doclist *out, pr_error *err);
 
+/* Parser options for pr_yaml_parse_with. */
+enum {
+    /* A repeated mapping key replaces the earlier value instead of being an
+     * error (kustomize reads kustomization files this way). */
+    PR_YAML_LAST_KEY_WINS = 1,
+};
+
+/* pr_yaml_parse with option flags. */
+bool pr_yaml_parse_with(pr_arena *a, const char *filename, const char *data,
+                        size_t len, int flags, pr_doclist *out, pr_error *err);
+
 /* Appends `doc` to `out` as one YAML document, formatted as kustomize
  * formats resources: keys sorted go-yaml style, two-space indent, values
  * quoted only where a YAML 1.1 reader would mistake them. */

@@ -20,21 +20,6 @@ static bool is_list_kind(const pr_node *obj)
            (items->kind == PR_SEQ || pr_node_is_null(items));
 }
 
-/* kustomize rewrites every object's annotations when it loads it (it
- * records its own bookkeeping there), which turns each value into a string
- * with the original text: `port: 8080` comes out as `port: "8080"`. */
-static void annotations_as_strings(pr_node *obj)
-{
-    pr_node *annotations = pr_map_get(pr_map_get(obj, "metadata"), "annotations");
-    if (!annotations || annotations->kind != PR_MAP)
-        return;
-    for (size_t i = 0; i < annotations->map.len; i++) {
-        pr_node *v = annotations->map.items[i].value;
-        if (v->kind == PR_SCALAR)
-            v->tag = PR_TAG_STR;
-    }
-}
-
 static bool add_object(pr_build_ctx *ctx, const char *filename, pr_node *obj,
                        pr_resmap *m, pr_error *err)
 {
@@ -51,7 +36,7 @@ static bool add_object(pr_build_ctx *ctx, const char *filename, pr_node *obj,
     if (!pr_map_get_str(obj, "kind"))
         return pr_error_set(err, "%s:%d:%d: missing kind in object", filename,
                             obj->mark.line, obj->mark.col);
-    annotations_as_strings(obj);
+    pr_obj_normalize_annotations(obj);
     return pr_resmap_append(m, pr_resource_new(ctx->a, obj, filename), err);
 }
 
@@ -80,21 +65,21 @@ static bool accumulate_file(pr_build_ctx *ctx, const pr_kustomization *k,
     return ok;
 }
 
-static bool accumulate_resources(pr_build_ctx *ctx, const pr_kustomization *k,
-                                 pr_resmap *m, pr_error *err)
+static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
+                            const char *field, pr_resmap *m, pr_error *err)
 {
-    const pr_node *list = pr_map_get(k->root, "resources");
+    const pr_node *list = pr_map_get(k->root, field);
     if (!list || pr_node_is_null(list))
         return true;
     if (list->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: resources must be a list of paths",
-                            k->path, list->mark.line, list->mark.col);
+        return pr_error_set(err, "%s:%d:%d: %s must be a list of paths",
+                            k->path, list->mark.line, list->mark.col, field);
     for (size_t i = 0; i < list->seq.len; i++) {
         const pr_node *item = list->seq.items[i];
         const char *entry = pr_scalar_text(item);
         if (!entry)
-            return pr_error_set(err, "%s:%d:%d: resources[%zu] must be a path",
-                                k->path, item->mark.line, item->mark.col, i);
+            return pr_error_set(err, "%s:%d:%d: %s[%zu] must be a path",
+                                k->path, item->mark.line, item->mark.col, field, i);
         const char *path = pr_path_join(ctx->a, k->dir, entry);
         bool ok;
         switch (ctx->fs->path_type(ctx->fs, path)) {
@@ -112,9 +97,17 @@ static bool accumulate_resources(pr_build_ctx *ctx, const pr_kustomization *k,
             break;
         }
         if (!ok)
-            return pr_error_prefix(err, "%s: resources[%zu] %s", k->path, i, entry);
+            return pr_error_prefix(err, "%s: %s[%zu] %s", k->path, field, i, entry);
     }
     return true;
+}
+
+/* `bases` is the deprecated spelling of `resources`; kustomize appends it. */
+static bool accumulate_resources(pr_build_ctx *ctx, const pr_kustomization *k,
+                                 pr_resmap *m, pr_error *err)
+{
+    return accumulate_list(ctx, k, "resources", m, err) &&
+           accumulate_list(ctx, k, "bases", m, err);
 }
 
 static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
@@ -147,9 +140,14 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
     bool ok = pr_kustomization_load(ctx, dir, &k, err) &&
               accumulate_resources(ctx, &k, m, err) &&
               pr_gen_configmaps(ctx, &k, m, err) &&
+              pr_gen_secrets(ctx, &k, m, err) &&
               pr_tf_patches(ctx, &k, m, err) &&
               pr_tf_namespace(ctx, &k, m, err) &&
+              pr_tf_prefix_suffix(ctx, &k, m, err) &&
               pr_tf_labels(ctx, &k, m, err) &&
+              pr_tf_annotations(ctx, &k, m, err) &&
+              pr_tf_patches_json6902(ctx, &k, m, err) &&
+              pr_tf_replicas(ctx, &k, m, err) &&
               pr_tf_images(ctx, &k, m, err);
     ctx->depth--;
     return ok;

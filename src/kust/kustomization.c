@@ -7,6 +7,7 @@
  * silently ignored.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "kust/pipeline.h"
 #include "pleo/yaml.h"
@@ -19,70 +20,88 @@ typedef enum { FIELD_SUPPORTED, FIELD_UNSUPPORTED } field_support;
 typedef struct {
     const char *name;
     field_support support;
-    const char *replacement; /* non-NULL: deprecated in favour of this */
 } field_info;
 
 /* Every field of kustomize v5.5's Kustomization type. */
 static const field_info known_fields[] = {
-    {"apiVersion", FIELD_SUPPORTED, NULL},
-    {"kind", FIELD_SUPPORTED, NULL},
-    {"metadata", FIELD_SUPPORTED, NULL},
-    {"resources", FIELD_SUPPORTED, NULL},
-    {"namespace", FIELD_SUPPORTED, NULL},
-    {"commonLabels", FIELD_SUPPORTED, "labels"},
-    {"images", FIELD_SUPPORTED, NULL},
-    {"patches", FIELD_SUPPORTED, NULL},
-    {"configMapGenerator", FIELD_SUPPORTED, NULL},
-    {"openapi", FIELD_UNSUPPORTED, NULL},
-    {"namePrefix", FIELD_UNSUPPORTED, NULL},
-    {"nameSuffix", FIELD_UNSUPPORTED, NULL},
-    {"labels", FIELD_UNSUPPORTED, NULL},
-    {"commonAnnotations", FIELD_UNSUPPORTED, NULL},
-    {"patchesStrategicMerge", FIELD_UNSUPPORTED, "patches"},
-    {"patchesJson6902", FIELD_UNSUPPORTED, "patches"},
-    {"imageTags", FIELD_UNSUPPORTED, "images"},
-    {"replacements", FIELD_UNSUPPORTED, NULL},
-    {"replicas", FIELD_UNSUPPORTED, NULL},
-    {"vars", FIELD_UNSUPPORTED, NULL},
-    {"sortOptions", FIELD_UNSUPPORTED, NULL},
-    {"components", FIELD_UNSUPPORTED, NULL},
-    {"crds", FIELD_UNSUPPORTED, NULL},
-    {"bases", FIELD_UNSUPPORTED, "resources"},
-    {"secretGenerator", FIELD_UNSUPPORTED, NULL},
-    {"helmGlobals", FIELD_UNSUPPORTED, NULL},
-    {"helmCharts", FIELD_UNSUPPORTED, NULL},
-    {"helmChartInflationGenerator", FIELD_UNSUPPORTED, NULL},
-    {"generatorOptions", FIELD_UNSUPPORTED, NULL},
-    {"configurations", FIELD_UNSUPPORTED, NULL},
-    {"generators", FIELD_UNSUPPORTED, NULL},
-    {"transformers", FIELD_UNSUPPORTED, NULL},
-    {"validators", FIELD_UNSUPPORTED, NULL},
-    {"buildMetadata", FIELD_UNSUPPORTED, NULL},
+    {"apiVersion", FIELD_SUPPORTED},
+    {"kind", FIELD_SUPPORTED},
+    {"metadata", FIELD_SUPPORTED},
+    {"resources", FIELD_SUPPORTED},
+    {"bases", FIELD_SUPPORTED},
+    {"namespace", FIELD_SUPPORTED},
+    {"namePrefix", FIELD_SUPPORTED},
+    {"nameSuffix", FIELD_SUPPORTED},
+    {"commonLabels", FIELD_SUPPORTED},
+    {"labels", FIELD_SUPPORTED},
+    {"commonAnnotations", FIELD_SUPPORTED},
+    {"images", FIELD_SUPPORTED},
+    {"imageTags", FIELD_SUPPORTED},
+    {"replicas", FIELD_SUPPORTED},
+    {"patches", FIELD_SUPPORTED},
+    {"patchesJson6902", FIELD_SUPPORTED},
+    {"configMapGenerator", FIELD_SUPPORTED},
+    {"secretGenerator", FIELD_SUPPORTED},
+    {"generatorOptions", FIELD_SUPPORTED},
+    {"openapi", FIELD_UNSUPPORTED},
+    {"patchesStrategicMerge", FIELD_UNSUPPORTED},
+    {"replacements", FIELD_UNSUPPORTED},
+    {"vars", FIELD_UNSUPPORTED},
+    {"sortOptions", FIELD_UNSUPPORTED},
+    {"components", FIELD_UNSUPPORTED},
+    {"crds", FIELD_UNSUPPORTED},
+    {"helmGlobals", FIELD_UNSUPPORTED},
+    {"helmCharts", FIELD_UNSUPPORTED},
+    {"helmChartInflationGenerator", FIELD_UNSUPPORTED},
+    {"configurations", FIELD_UNSUPPORTED},
+    {"generators", FIELD_UNSUPPORTED},
+    {"transformers", FIELD_UNSUPPORTED},
+    {"validators", FIELD_UNSUPPORTED},
+    {"buildMetadata", FIELD_UNSUPPORTED},
 };
 
+/* Deprecated fields in the order kustomize reports them, with the field
+ * that replaces each. */
+static const struct {
+    const char *field, *replacement, *how_to_fix;
+} deprecations[] = {
+    {"bases", "resources", "Run 'kustomize edit fix'"},
+    {"commonLabels", "labels", "Run 'kustomize edit fix'"},
+    {"imageTags", "images", "Run 'kustomize edit fix'"},
+    {"patchesJson6902", "patches", "Run 'kustomize edit fix'"},
+    {"patchesStrategicMerge", "patches", "Run 'kustomize edit fix'"},
+    {"vars", "replacements", "[EXPERIMENTAL] Run 'kustomize edit fix'"},
+};
+
+/* Go's JSON decoding, which kustomize reads kustomization files with,
+ * matches field names exactly or else ignoring case. */
 static const field_info *find_field(const char *name)
 {
     for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++)
         if (!strcmp(known_fields[i].name, name))
             return &known_fields[i];
+    for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++)
+        if (!strcasecmp(known_fields[i].name, name))
+            return &known_fields[i];
     return NULL;
 }
 
-void pr_warn_deprecated(pr_build_ctx *ctx, const char *field,
-                        const char *replacement)
+static void warn_deprecated_fields(pr_build_ctx *ctx, const pr_node *root)
 {
-    pr_sb_addf(ctx->warnings,
-               "# Warning: '%s' is deprecated. Please use '%s' instead. Run "
-               "'kustomize edit fix' to update your Kustomization "
-               "automatically.\n",
-               field, replacement);
+    for (size_t i = 0; i < sizeof deprecations / sizeof deprecations[0]; i++) {
+        const pr_node *v = pr_map_get(root, deprecations[i].field);
+        if (v && !pr_node_is_null(v))
+            pr_sb_addf(ctx->warnings,
+                       "# Warning: '%s' is deprecated. Please use '%s' instead. %s to "
+                       "update your Kustomization automatically.\n",
+                       deprecations[i].field, deprecations[i].replacement,
+                       deprecations[i].how_to_fix);
+    }
 }
 
 static bool validate(pr_build_ctx *ctx, const char *path, pr_node *root,
                      pr_error *err)
 {
-    if (!root)
-        return true;
     if (root->kind != PR_MAP)
         return pr_error_set(err, "%s:%d:%d: invalid Kustomization: expected a mapping",
                             path, root->mark.line, root->mark.col);
@@ -97,16 +116,14 @@ static bool validate(pr_build_ctx *ctx, const char *path, pr_node *root,
             return pr_error_set(err,
                                 "%s:%d:%d: field \"%s\" is not supported yet by pleo-render",
                                 path, key->mark.line, key->mark.col, key->scalar.text);
+        if (strcmp(f->name, key->scalar.text) != 0)
+            root->map.items[i].key = pr_node_str(ctx->a, f->name);
     }
     const char *kind = pr_map_get_str(root, "kind");
     if (kind && *kind && strcmp(kind, "Kustomization") != 0)
         return pr_error_set(err, "%s: kind \"%s\" is not supported yet by pleo-render",
                             path, kind);
-    for (size_t i = 0; i < root->map.len; i++) {
-        const field_info *f = find_field(root->map.items[i].key->scalar.text);
-        if (f->replacement)
-            pr_warn_deprecated(ctx, f->name, f->replacement);
-    }
+    warn_deprecated_fields(ctx, root);
     return true;
 }
 
@@ -133,7 +150,8 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
         return false;
     }
     pr_doclist docs = {0};
-    bool ok = pr_yaml_parse(ctx->a, path, content.buf, content.len, &docs, err);
+    bool ok = pr_yaml_parse_with(ctx->a, path, content.buf, content.len,
+                                 PR_YAML_LAST_KEY_WINS, &docs, err);
     pr_sb_release(&content);
     if (!ok)
         return false;
@@ -164,4 +182,19 @@ bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
                                 canon, k->canonical);
     }
     return ctx->fs->read_file(ctx->fs, path, out, err);
+}
+
+bool pr_check_string_map(const pr_kustomization *k, const pr_node *v,
+                         const char *field, pr_error *err)
+{
+    if (v->kind != PR_MAP)
+        return pr_error_set(err, "%s:%d:%d: %s must be a mapping", k->path, v->mark.line,
+                            v->mark.col, field);
+    for (size_t i = 0; i < v->map.len; i++) {
+        const pr_node *value = v->map.items[i].value;
+        if (value->kind != PR_SCALAR)
+            return pr_error_set(err, "%s:%d:%d: %s values must be strings", k->path,
+                                value->mark.line, value->mark.col, field);
+    }
+    return true;
 }

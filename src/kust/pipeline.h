@@ -45,6 +45,10 @@ bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
                                 const char *rel, pr_strbuf *out,
                                 const char **path_out, pr_error *err);
 
+/* Checks that `v` is a mapping of strings (labels, annotations). */
+bool pr_check_string_map(const pr_kustomization *k, const pr_node *v,
+                         const char *field, pr_error *err);
+
 /* Parses a YAML stream of objects into resources (List kinds expanded,
  * empty documents skipped) appended to `m`. */
 bool pr_load_resources(pr_build_ctx *ctx, const char *filename,
@@ -59,14 +63,24 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
 /* Generators. */
 bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
                        pr_resmap *m, pr_error *err);
+bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                    pr_error *err);
 
 /* Transformers, in the order kustomize runs them. */
 bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                    pr_error *err);
 bool pr_tf_namespace(pr_build_ctx *ctx, const pr_kustomization *k,
                      pr_resmap *m, pr_error *err);
+bool pr_tf_prefix_suffix(pr_build_ctx *ctx, const pr_kustomization *k,
+                         pr_resmap *m, pr_error *err);
 bool pr_tf_labels(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                   pr_error *err);
+bool pr_tf_annotations(pr_build_ctx *ctx, const pr_kustomization *k,
+                       pr_resmap *m, pr_error *err);
+bool pr_tf_patches_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
+                            pr_resmap *m, pr_error *err);
+bool pr_tf_replicas(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                    pr_error *err);
 bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                   pr_error *err);
 
@@ -74,9 +88,5 @@ bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
 bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
 bool pr_tf_name_references(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
 void pr_tf_legacy_order(pr_build_ctx *ctx, pr_resmap *m);
-
-/* Adds kustomize's deprecation warning for `field` to the build output. */
-void pr_warn_deprecated(pr_build_ctx *ctx, const char *field,
-                        const char *replacement);
 
 #endif

@@ -61,6 +61,26 @@ void pr_obj_set_namespace(pr_arena *a, pr_node *obj, const char *ns)
     pr_map_set_str(a, pr_map_ensure_map(a, obj, "metadata"), "namespace", ns);
 }
 
+void pr_obj_normalize_annotations(pr_node *obj)
+{
+    pr_node *meta = metadata(obj);
+    pr_node *annotations = pr_map_get(meta, "annotations");
+    if (!annotations)
+        return;
+    if (pr_node_is_null(annotations) ||
+        (annotations->kind == PR_MAP && annotations->map.len == 0)) {
+        pr_map_remove(meta, "annotations");
+        return;
+    }
+    if (annotations->kind != PR_MAP)
+        return;
+    for (size_t i = 0; i < annotations->map.len; i++) {
+        pr_node *v = annotations->map.items[i].value;
+        if (v->kind == PR_SCALAR)
+            v->tag = PR_TAG_STR;
+    }
+}
+
 pr_resid pr_resource_id(pr_arena *a, const pr_resource *r)
 {
     pr_resid id;
@@ -75,8 +95,18 @@ pr_resource *pr_resource_new(pr_arena *a, pr_node *obj, const char *origin)
     pr_resource *r = pr_alloc(a, sizeof *r);
     r->obj = obj;
     r->origin = origin;
-    r->orig_id = pr_resource_id(a, r);
     return r;
+}
+
+pr_resid pr_resource_org_id(pr_arena *a, const pr_resource *r)
+{
+    return r->nprev ? r->prev_ids[0] : pr_resource_id(a, r);
+}
+
+void pr_strlist_append(pr_arena *a, pr_strlist *list, const char *s)
+{
+    list->items = pr_grow(a, list->items, sizeof *list->items, &list->cap, list->len + 1);
+    list->items[list->len++] = s;
 }
 
 void pr_resource_store_prev_id(pr_arena *a, pr_resource *r)

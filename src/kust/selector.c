@@ -1,9 +1,11 @@
 /*
  * Target selection for patches (and later replacements). Matching follows
- * kustomize: empty fields match anything, name and namespace are regular
- * expressions matched against the whole value, label and annotation
- * selectors are conjunctions of `key=value`, `key!=value`, `key` and
- * `!key` terms.
+ * kustomize: empty fields match anything, the others are regular
+ * expressions matched against the whole value; a name or namespace may
+ * match the object's original or current id (so a patch written against
+ * a base name still finds the object after a prefix was added); label and
+ * annotation selectors are conjunctions of `key=value`, `key!=value`,
+ * `key` and `!key` terms.
  */
 #include "pleo/selector.h"
 
@@ -24,6 +26,9 @@ static bool compile_anchored(pr_arena *a, const char *expr, regex_t *re,
     return true;
 }
 
+static const char *const regex_fields[PR_SEL_FIELDS] = {"group", "version", "kind", "name",
+                                                        "namespace"};
+
 bool pr_selector_parse(pr_arena *a, const pr_node *target, pr_selector *out,
                        pr_error *err)
 {
@@ -32,47 +37,36 @@ bool pr_selector_parse(pr_arena *a, const pr_node *target, pr_selector *out,
         return true;
     if (target->kind != PR_MAP)
         return pr_error_set(err, "line %d: target must be a mapping", target->mark.line);
-    static const char *const allowed[] = {"group", "version", "kind", "name",
-                                          "namespace", "labelSelector",
-                                          "annotationSelector", NULL};
     for (size_t i = 0; i < target->map.len; i++) {
         const char *key = target->map.items[i].key->scalar.text;
-        bool known = false;
-        for (const char *const *k = allowed; *k; k++)
-            known |= !strcmp(*k, key);
+        bool known = !strcmp(key, "labelSelector") || !strcmp(key, "annotationSelector");
+        for (int f = 0; f < PR_SEL_FIELDS; f++)
+            known |= !strcmp(key, regex_fields[f]);
         if (!known)
             return pr_error_set(err, "line %d: unknown field \"%s\" in target",
                                 target->map.items[i].key->mark.line, key);
     }
-    out->gvk.group = str_field(target, "group");
-    out->gvk.version = str_field(target, "version");
-    out->gvk.kind = str_field(target, "kind");
-    out->name = str_field(target, "name");
-    out->namespace = str_field(target, "namespace");
     out->label_selector = str_field(target, "labelSelector");
     out->annotation_selector = str_field(target, "annotationSelector");
-    if (out->name) {
-        if (!compile_anchored(a, out->name, &out->name_re, err))
-            return false;
-        out->has_name_re = true;
-    }
-    if (out->namespace) {
-        if (!compile_anchored(a, out->namespace, &out->namespace_re, err)) {
+    for (int f = 0; f < PR_SEL_FIELDS; f++) {
+        const char *expr = str_field(target, regex_fields[f]);
+        if (!expr)
+            continue;
+        if (!compile_anchored(a, expr, &out->re[f], err)) {
             pr_selector_release(out);
             return false;
         }
-        out->has_namespace_re = true;
+        out->has_re[f] = true;
     }
     return true;
 }
 
 void pr_selector_release(pr_selector *sel)
 {
-    if (sel->has_name_re)
-        regfree(&sel->name_re);
-    if (sel->has_namespace_re)
-        regfree(&sel->namespace_re);
-    sel->has_name_re = sel->has_namespace_re = false;
+    for (int f = 0; f < PR_SEL_FIELDS; f++)
+        if (sel->has_re[f])
+            regfree(&sel->re[f]);
+    memset(sel->has_re, 0, sizeof sel->has_re);
 }
 
 /* One term of a label selector against a metadata map. */
@@ -123,16 +117,33 @@ static bool selector_matches_map(pr_arena *a, const char *selector,
     return true;
 }
 
+static bool re_matches(const pr_selector *sel, int field, const char *value)
+{
+    return !sel->has_re[field] || regexec(&sel->re[field], value ? value : "", 0, NULL, 0) == 0;
+}
+
+/* kustomize's EffectiveNamespace: cluster-scoped objects have none, an
+ * empty namespace is "default". */
+static const char *effective_namespace(const pr_resid *id)
+{
+    if (pr_kind_is_cluster_scoped(&id->gvk))
+        return "_non_namespaceable_";
+    return id->namespace && *id->namespace ? id->namespace : "default";
+}
+
 bool pr_selector_matches(pr_arena *a, const pr_selector *sel,
                          const pr_resource *r)
 {
-    pr_resid id = pr_resource_id(a, r);
-    if (!pr_gvk_selects(&sel->gvk, &id.gvk))
+    pr_resid cur = pr_resource_id(a, r);
+    pr_resid org = pr_resource_org_id(a, r);
+    if (!re_matches(sel, PR_SEL_NAMESPACE, effective_namespace(&org)) &&
+        !re_matches(sel, PR_SEL_NAMESPACE, effective_namespace(&cur)))
         return false;
-    if (sel->has_name_re && regexec(&sel->name_re, id.name, 0, NULL, 0) != 0)
+    if (!re_matches(sel, PR_SEL_NAME, org.name) && !re_matches(sel, PR_SEL_NAME, cur.name))
         return false;
-    if (sel->has_namespace_re &&
-        regexec(&sel->namespace_re, id.namespace, 0, NULL, 0) != 0)
+    if (!re_matches(sel, PR_SEL_GROUP, cur.gvk.group) ||
+        !re_matches(sel, PR_SEL_VERSION, cur.gvk.version) ||
+        !re_matches(sel, PR_SEL_KIND, cur.gvk.kind))
         return false;
     const pr_node *meta = pr_map_get(r->obj, "metadata");
     if (sel->label_selector &&

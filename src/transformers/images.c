@@ -135,20 +135,20 @@ static bool apply_rule(pr_build_ctx *ctx, pr_resmap *m, image_rule *rule,
     return true;
 }
 
-bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
-                  pr_error *err)
+static bool apply_image_list(pr_build_ctx *ctx, const pr_kustomization *k,
+                             pr_resmap *m, const char *field, pr_error *err)
 {
-    const pr_node *images = pr_map_get(k->root, "images");
+    const pr_node *images = pr_map_get(k->root, field);
     if (!images || pr_node_is_null(images))
         return true;
     if (images->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: images must be a list", k->path,
-                            images->mark.line, images->mark.col);
+        return pr_error_set(err, "%s:%d:%d: %s must be a list", k->path,
+                            images->mark.line, images->mark.col, field);
     for (size_t i = 0; i < images->seq.len; i++) {
         const pr_node *e = images->seq.items[i];
         if (e->kind != PR_MAP)
-            return pr_error_set(err, "%s:%d:%d: images[%zu] must be a mapping",
-                                k->path, e->mark.line, e->mark.col, i);
+            return pr_error_set(err, "%s:%d:%d: %s[%zu] must be a mapping",
+                                k->path, e->mark.line, e->mark.col, field, i);
         for (size_t j = 0; j < e->map.len; j++) {
             const char *key = e->map.items[j].key->scalar.text;
             if (strcmp(key, "name") && strcmp(key, "newName") && strcmp(key, "newTag") &&
@@ -164,12 +164,20 @@ bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                                     "^%s(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$",
                                     rule.name);
         if (regcomp(&rule.pattern, re, REG_EXTENDED | REG_NOSUB) != 0)
-            return pr_error_set(err, "%s: images[%zu]: name '%s' is not a valid pattern",
-                                k->path, i, rule.name);
+            return pr_error_set(err, "%s: %s[%zu]: name '%s' is not a valid pattern",
+                                k->path, field, i, rule.name);
         bool ok = apply_rule(ctx, m, &rule, err);
         regfree(&rule.pattern);
         if (!ok)
             return pr_error_prefix(err, "%s", k->path);
     }
     return true;
+}
+
+/* `imageTags` is the deprecated spelling of `images`; kustomize appends it. */
+bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                  pr_error *err)
+{
+    return apply_image_list(ctx, k, m, "images", err) &&
+           apply_image_list(ctx, k, m, "imageTags", err);
 }

@@ -105,8 +105,45 @@ static bool role_ref_gvk(ref_ctx *c, pr_gvk *out)
 
 typedef bool (*candidate_filter)(ref_ctx *c, const pr_resource *r, const void *arg);
 
-/* Picks the referral for `old_name`, or NULL. `same_result` decides
- * whether several survivors are interchangeable. */
+/* True when `longer` ends with `shorter` (kustomize's SameEndingSubSlice;
+ * an empty list matches only an empty list). */
+static bool same_ending(const pr_strlist *x, const pr_strlist *y)
+{
+    const pr_strlist *shorter = x->len <= y->len ? x : y;
+    const pr_strlist *longer = x->len <= y->len ? y : x;
+    size_t diff = longer->len - shorter->len;
+    if (shorter->len == 0)
+        return diff == 0;
+    for (size_t i = 0; i < shorter->len; i++)
+        if (strcmp(shorter->items[i], longer->items[i + diff]) != 0)
+            return false;
+    return true;
+}
+
+/* Whether a candidate was renamed by the same prefixes and suffixes as the
+ * referrer, i.e. lives in the same kustomization layers. */
+static bool affixes_match(const pr_resource *a, const pr_resource *b, bool allow_empty)
+{
+    bool prefixes = (allow_empty && (!a->prefixes.len || !b->prefixes.len)) ||
+                    same_ending(&a->prefixes, &b->prefixes);
+    bool suffixes = (allow_empty && (!a->suffixes.len || !b->suffixes.len)) ||
+                    same_ending(&a->suffixes, &b->suffixes);
+    return prefixes && suffixes;
+}
+
+static size_t keep_affix_matches(ref_ctx *c, pr_resource **cands, size_t n, bool allow_empty)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (affixes_match(cands[i], c->referrer, allow_empty))
+            cands[k++] = cands[i];
+    return k;
+}
+
+/* Picks the referral for `old_name`, or NULL, following kustomize's sieve:
+ * previous name, referral kind, roleRef kind, namespace; then, among
+ * several, the ones renamed alongside the referrer. Several survivors with
+ * the same name (and namespace, for mappings) are interchangeable. */
 static bool select_referral(ref_ctx *c, const char *old_name, candidate_filter extra,
                             const void *extra_arg, bool compare_namespaces,
                             pr_resource **out, pr_error *err)
@@ -117,30 +154,31 @@ static bool select_referral(ref_ctx *c, const char *old_name, candidate_filter e
         return true;
     pr_gvk role_ref;
     bool has_role_ref = role_ref_gvk(c, &role_ref);
-    pr_resource *first = NULL;
-    size_t count = 0;
-    bool identical = true;
+    pr_resource **cands = pr_alloc(c->ctx->a, named->len * sizeof *cands);
+    size_t n = 0;
     for (size_t i = 0; i < named->len; i++) {
         pr_resource *r = named->items[i];
-        if (!could_be_referenced(c, r) || (extra && !extra(c, r, extra_arg)) ||
-            !passes_sieve(c, r, has_role_ref ? &role_ref : NULL))
-            continue;
-        if (!first) {
-            first = r;
-        } else if (strcmp(pr_obj_name(first->obj), pr_obj_name(r->obj)) != 0 ||
-                   (compare_namespaces &&
-                    strcmp(pr_obj_namespace(first->obj), pr_obj_namespace(r->obj)) != 0)) {
-            identical = false;
-        }
-        count++;
+        if (could_be_referenced(c, r) && (!extra || extra(c, r, extra_arg)) &&
+            passes_sieve(c, r, has_role_ref ? &role_ref : NULL))
+            cands[n++] = r;
     }
-    if (count > 1 && !identical) {
-        pr_error_set(err, "found multiple possible referrals for '%s' in field '%s' of %s",
-                     old_name, c->spec->path,
-                     pr_resid_string(c->ctx->a, &c->referrer_id));
-        return false;
+    if (n > 1) {
+        n = keep_affix_matches(c, cands, n, true);
+        if (n > 1)
+            n = keep_affix_matches(c, cands, n, false);
     }
-    *out = first;
+    if (n == 0)
+        return true;
+    for (size_t i = 1; i < n; i++) {
+        bool same = !strcmp(pr_obj_name(cands[0]->obj), pr_obj_name(cands[i]->obj)) &&
+                    (!compare_namespaces ||
+                     !strcmp(pr_obj_namespace(cands[0]->obj), pr_obj_namespace(cands[i]->obj)));
+        if (!same)
+            return pr_error_set(err, "found multiple possible referrals for '%s' in field '%s' of %s",
+                                old_name, c->spec->path,
+                                pr_resid_string(c->ctx->a, &c->referrer_id));
+    }
+    *out = cands[0];
     return true;
 }
 
@@ -159,11 +197,11 @@ static bool in_namespace_group(ref_ctx *c, const pr_resource *r, const void *arg
     (void)c;
     const char *const *want = arg; /* {namespace, "orig" or "cur"} */
     bool original = !strcmp(want[1], "orig");
-    const pr_resid *orig = &r->orig_id;
     if (original) {
-        if (is_cluster_scoped(orig))
+        pr_resid orig = pr_resource_org_id(c->ctx->a, r);
+        if (is_cluster_scoped(&orig))
             return false;
-        return !strcmp(effective_ns(orig->namespace), want[0]);
+        return !strcmp(effective_ns(orig.namespace), want[0]);
     }
     pr_resid cur = pr_resource_id(c->ctx->a, r);
     if (is_cluster_scoped(&cur))
@@ -285,6 +323,7 @@ bool pr_tf_name_references(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
         c.referrer = pr_resmap_at(m, i);
         c.referrer_id = pr_resource_id(ctx->a, c.referrer);
         c.referrer_cluster = is_cluster_scoped(&c.referrer_id);
+        pr_resid org = pr_resource_org_id(ctx->a, c.referrer);
         if (!collect_binding_namespaces(&c, err))
             return false;
         for (size_t r = 0; r < pr_nameref_rules_len; r++) {
@@ -292,7 +331,7 @@ bool pr_tf_name_references(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
             c.referral_gvk = &rule->referral;
             for (size_t s = 0; s < rule->referrers.len; s++) {
                 c.spec = &rule->referrers.specs[s];
-                if (!pr_gvk_selects(&c.spec->gvk, &c.referrer->orig_id.gvk))
+                if (!pr_gvk_selects(&c.spec->gvk, &org.gvk))
                     continue;
                 /* Selected by its original kind, the referrer is walked
                  * whatever its kind is now (a patch may have changed it). */

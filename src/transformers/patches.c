@@ -1,9 +1,10 @@
 /*
- * The `patches` field. Each entry carries its patch inline (`patch:`) or
- * in a file (`path:`); like kustomize, the content decides the kind: a
- * YAML/JSON list of operations is a JSON 6902 patch applied to every
- * object its `target` selects. Strategic merge patches are recognised
- * and reported as not supported yet.
+ * The `patches` field and the deprecated `patchesJson6902`. Each entry
+ * carries its patch inline (`patch:`) or in a file (`path:`); like
+ * kustomize, the content decides the kind: a YAML/JSON list of operations
+ * is a JSON 6902 patch applied to every object its `target` selects.
+ * Strategic merge patches are recognised and reported as not supported
+ * yet.
  */
 #include <string.h>
 
@@ -32,11 +33,12 @@ static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
     return pr_kustomization_read_file(ctx, k, path->scalar.text, text, name, err);
 }
 
-static bool apply_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
-                           const pr_node *entry, const pr_node *ops,
+/* Applies `ops` to every object `target` selects. `patches` records the
+ * previous id first (the patch may rename); patchesJson6902 does not. */
+static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
+                           const pr_node *ops, bool store_prev_id,
                            pr_resmap *m, pr_error *err)
 {
-    const pr_node *target = pr_map_get(entry, "target");
     if (!target || pr_node_is_null(target))
         return pr_error_set(err, "must specify a target for JSON patch");
     pr_selector sel;
@@ -47,15 +49,17 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
         pr_resource *r = pr_resmap_at(m, i);
         if (!pr_selector_matches(ctx->a, &sel, r))
             continue;
-        pr_resource_store_prev_id(ctx->a, r);
+        pr_resid before = pr_resource_id(ctx->a, r);
+        if (store_prev_id)
+            pr_resource_store_prev_id(ctx->a, r);
         ok = pr_json6902_apply(ctx->a, r->obj, ops, err);
-        if (!ok)
-            pr_error_prefix(err, "applying to %s",
-                            pr_resid_string(ctx->a, &r->prev_ids[r->nprev - 1]));
+        if (ok)
+            pr_obj_normalize_annotations(r->obj);
+        else
+            pr_error_prefix(err, "applying to %s", pr_resid_string(ctx->a, &before));
     }
     pr_selector_release(&sel);
     pr_resmap_ids_changed(m);
-    (void)k;
     return ok;
 }
 
@@ -67,13 +71,17 @@ static bool check_entry_fields(const pr_kustomization *k, const pr_node *entry,
                             entry->mark.line, entry->mark.col, index);
     for (size_t i = 0; i < entry->map.len; i++) {
         const pr_node *key = entry->map.items[i].key;
+        if (strcmp(key->scalar.text, "path") && strcmp(key->scalar.text, "patch") &&
+            strcmp(key->scalar.text, "target") && strcmp(key->scalar.text, "options"))
+            return pr_error_set(err, "%s:%d:%d: invalid Kustomization: json: unknown field \"%s\"",
+                                k->path, key->mark.line, key->mark.col, key->scalar.text);
+    }
+    for (size_t i = 0; i < entry->map.len; i++) {
+        const pr_node *key = entry->map.items[i].key;
         const char *name = key->scalar.text;
         if (!strcmp(name, "options"))
             return pr_error_set(err, "%s:%d:%d: patches[%zu]: field \"options\" is not supported yet by pleo-render",
                                 k->path, key->mark.line, key->mark.col, index);
-        if (strcmp(name, "path") && strcmp(name, "patch") && strcmp(name, "target"))
-            return pr_error_set(err, "%s:%d:%d: invalid Kustomization: json: unknown field \"%s\"",
-                                k->path, key->mark.line, key->mark.col, name);
     }
     return true;
 }
@@ -101,12 +109,49 @@ bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
         if (!ok)
             return false;
         if (docs.len == 1 && docs.docs[0] && docs.docs[0]->kind == PR_SEQ) {
-            if (!apply_json6902(ctx, k, entry, docs.docs[0], m, err))
+            if (!apply_json6902(ctx, pr_map_get(entry, "target"), docs.docs[0], true, m, err))
                 return pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
             continue;
         }
         return pr_error_set(err, "%s: patches[%zu]: strategic merge patches are not supported yet by pleo-render",
                             k->path, i);
+    }
+    return true;
+}
+
+bool pr_tf_patches_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
+                            pr_resmap *m, pr_error *err)
+{
+    const pr_node *patches = pr_map_get(k->root, "patchesJson6902");
+    if (!patches || pr_node_is_null(patches))
+        return true;
+    if (patches->kind != PR_SEQ)
+        return pr_error_set(err, "%s:%d:%d: patchesJson6902 must be a list", k->path,
+                            patches->mark.line, patches->mark.col);
+    for (size_t i = 0; i < patches->seq.len; i++) {
+        const pr_node *entry = patches->seq.items[i];
+        if (!check_entry_fields(k, entry, i, err))
+            return false;
+        const pr_node *target = pr_map_get(entry, "target");
+        const char *target_name = pr_map_get_str(target, "name");
+        if (!target_name || !*target_name)
+            return pr_error_set(err, "%s: patchesJson6902[%zu]: must specify the target name",
+                                k->path, i);
+        pr_strbuf text;
+        pr_sb_init(&text);
+        const char *name;
+        pr_doclist docs = {0};
+        bool ok = load_patch_text(ctx, k, entry, i, &name, &text, err) &&
+                  pr_yaml_parse(ctx->a, name, text.buf, text.len, &docs, err);
+        pr_sb_release(&text);
+        if (!ok)
+            return false;
+        if (docs.len != 1 || !docs.docs[0] || docs.docs[0]->kind != PR_SEQ ||
+            docs.docs[0]->seq.len == 0)
+            return pr_error_set(err, "%s: patchesJson6902[%zu]: expected a non-empty list of operations",
+                                k->path, i);
+        if (!apply_json6902(ctx, target, docs.docs[0], false, m, err))
+            return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
     }
     return true;
 }

@@ -28,6 +28,7 @@ typedef struct {
     size_t nanchors, anchors_cap;
     size_t nodes; /* nodes created in this stream, aliases included */
     int depth;
+    int flags;
 } reader;
 
 static bool fail_at(reader *r, yaml_mark_t mark, const char *fmt, const char *arg)
@@ -187,6 +188,10 @@ static bool parse_mapping(reader *r, yaml_event_t *start, pr_node **out)
             continue;
         }
         long prev = pr_map_index(map, key->scalar.text);
+        if (prev >= 0 && (r->flags & PR_YAML_LAST_KEY_WINS)) {
+            map->map.items[prev].value = value;
+            continue;
+        }
         if (prev >= 0) {
             pr_error_set(r->err,
                          "%s:%zu:%zu: mapping key \"%s\" already defined at line %d",
@@ -269,7 +274,14 @@ static bool parse_node(reader *r, yaml_event_t *ev, pr_node **out)
 bool pr_yaml_parse(pr_arena *a, const char *filename, const char *data,
                    size_t len, pr_doclist *out, pr_error *err)
 {
+    return pr_yaml_parse_with(a, filename, data, len, 0, out, err);
+}
+
+bool pr_yaml_parse_with(pr_arena *a, const char *filename, const char *data,
+                        size_t len, int flags, pr_doclist *out, pr_error *err)
+{
     reader r = {0};
+    r.flags = flags;
     r.a = a;
     r.filename = filename;
     r.err = err;

@@ -1,0 +1,35 @@
+/*
+ * secretGenerator: each entry becomes a Secret of the given `type`
+ * (Opaque by default) whose `data` holds every value base64-encoded.
+ */
+#include <string.h>
+
+#include "generators/generator.h"
+
+static const char *const secret_fields[] = {"type", NULL};
+
+static bool fill_secret(pr_build_ctx *ctx, const pr_kustomization *k,
+                        pr_generated *g, pr_error *err)
+{
+    pr_arena *a = ctx->a;
+    pr_node *obj = g->res->obj;
+    const char *type = pr_map_get_str(g->entry, "type");
+    pr_map_set_str(a, obj, "type", type && *type ? type : "Opaque");
+    for (size_t i = 0; i < g->kvs.len; i++) {
+        const pr_kv *kv = &g->kvs.items[i];
+        pr_node *data = pr_map_ensure_map(a, obj, "data");
+        if (pr_map_index(data, kv->key) >= 0)
+            return pr_error_set(err, "%s: secret %s illegally repeats the key `%s`", k->path,
+                                g->name, kv->key);
+        pr_map_set(a, data, kv->key, pr_node_str(a, pr_base64(a, kv->value, kv->value_len)));
+    }
+    return true;
+}
+
+static const pr_generator_kind secret_generator = {"secretGenerator", "Secret", secret_fields};
+
+bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                    pr_error *err)
+{
+    return pr_generator_run(ctx, k, &secret_generator, m, fill_secret, err);
+}

@@ -1,0 +1,74 @@
+/*
+ * replicas: sets the replica count of the objects with the given name, in
+ * every field the replicas field specs list for their kind. A name that
+ * matches no object of a scalable kind is an error, as in kustomize.
+ */
+#include <string.h>
+
+#include "kust/pipeline.h"
+
+static bool has_any_name(pr_arena *a, const pr_resource *r, const char *name,
+                         const pr_gvk *selector)
+{
+    pr_resid cur = pr_resource_id(a, r);
+    if (!strcmp(cur.name, name) && pr_gvk_selects(selector, &cur.gvk))
+        return true;
+    for (size_t i = 0; i < r->nprev; i++)
+        if (!strcmp(r->prev_ids[i].name, name) && pr_gvk_selects(selector, &r->prev_ids[i].gvk))
+            return true;
+    return false;
+}
+
+static bool set_count(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
+{
+    (void)err;
+    const pr_node *count = ctx;
+    *slot = pr_node_scalar(a, PR_TAG_INT, count->scalar.text, count->scalar.len);
+    return true;
+}
+
+static bool apply_replica(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                          const pr_node *entry, size_t index, pr_error *err)
+{
+    const char *name = pr_map_get_str(entry, "name");
+    const pr_node *count = pr_map_get(entry, "count");
+    if (!name || !count || count->kind != PR_SCALAR || count->tag != PR_TAG_INT)
+        return pr_error_set(err, "%s:%d:%d: replicas[%zu] needs a name and an integer count",
+                            k->path, entry->mark.line, entry->mark.col, index);
+    bool found = false;
+    for (size_t s = 0; s < pr_fs_replicas.len; s++) {
+        const pr_fieldspec *spec = &pr_fs_replicas.specs[s];
+        for (size_t i = 0; i < pr_resmap_len(m); i++) {
+            pr_resource *r = pr_resmap_at(m, i);
+            if (!has_any_name(ctx->a, r, name, &spec->gvk))
+                continue;
+            found = true;
+            pr_gvk gvk = pr_obj_gvk(ctx->a, r->obj);
+            pr_fieldspec any_kind = *spec;
+            any_kind.gvk = (pr_gvk){NULL, NULL, NULL};
+            if (!pr_fieldspec_walk(ctx->a, r->obj, &gvk, &any_kind, PR_CREATE_SCALAR,
+                                   set_count, (void *)count, err))
+                return pr_error_prefix(err, "%s: replicas[%zu]", k->path, index);
+        }
+    }
+    if (!found)
+        return pr_error_set(err, "%s: replicas[%zu]: resource with name %s does not match a "
+                            "config with the following GVK [Deployment ReplicationController "
+                            "ReplicaSet StatefulSet]", k->path, index, name);
+    return true;
+}
+
+bool pr_tf_replicas(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                    pr_error *err)
+{
+    const pr_node *list = pr_map_get(k->root, "replicas");
+    if (!list || pr_node_is_null(list))
+        return true;
+    if (list->kind != PR_SEQ)
+        return pr_error_set(err, "%s:%d:%d: replicas must be a list", k->path,
+                            list->mark.line, list->mark.col);
+    for (size_t i = 0; i < list->seq.len; i++)
+        if (!apply_replica(ctx, k, m, list->seq.items[i], i, err))
+            return false;
+    return true;
+}
