@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pleo/yaml.h"
+#include "yaml/scalar.h"
 
 /* Length of the valid UTF-8 sequence at s[i], 0 when invalid. */
 static size_t utf8_len(const unsigned char *s, size_t n, size_t i,
@@ -120,12 +121,10 @@ static void append_string_map(pr_strbuf *out, const pr_node *map)
         pr_json_append_string(out, entries[i].key, entries[i].keylen);
         pr_sb_addc(out, ':');
         const pr_node *v = entries[i].value;
-        if (v->kind == PR_SCALAR && v->tag == PR_TAG_NULL)
+        if (v->kind != PR_SCALAR)
             pr_sb_adds(out, "null");
-        else if (v->kind == PR_SCALAR)
+        else if (!pr_scalar_json(v, out))
             pr_json_append_string(out, v->scalar.text, v->scalar.len);
-        else
-            pr_sb_adds(out, "null");
     }
     pr_sb_addc(out, '}');
     free(entries);

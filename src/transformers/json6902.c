@@ -1,8 +1,10 @@
 /*
  * JSON Patch (RFC 6902) over pr_node: add, remove, replace, move, copy and
  * test, with JSON Pointer paths (RFC 6901: "~1" is '/', "~0" is '~', "-"
- * is the end of an array). Parents must exist for add; the target must
- * exist for remove, replace, move's and copy's source, and test.
+ * is the end of an array). Parents must exist for add and replace; the
+ * target must exist for remove and for move's and copy's source. Like the
+ * library kustomize uses, replace of a missing key in an existing mapping
+ * adds it.
  */
 #include "pleo/json6902.h"
 
@@ -148,7 +150,7 @@ static bool op_remove(pr_node *doc, const pointer *ptr, const char *path, pr_err
     return pr_error_set(err, "remove operation does not apply: doc is missing path: \"%s\"", path);
 }
 
-static bool op_replace(pr_node *doc, const pointer *ptr, pr_node *value, const char *path,
+static bool op_replace(pr_arena *a, pr_node *doc, const pointer *ptr, pr_node *value, const char *path,
                        pr_error *err)
 {
     if (ptr->len == 0) {
@@ -158,11 +160,8 @@ static bool op_replace(pr_node *doc, const pointer *ptr, pr_node *value, const c
     pr_node *parent = resolve_parent(doc, ptr);
     const char *last = ptr->tokens[ptr->len - 1];
     if (parent && parent->kind == PR_MAP) {
-        long i = pr_map_index(parent, last);
-        if (i >= 0) {
-            parent->map.items[i].value = value;
-            return true;
-        }
+        pr_map_set(a, parent, last, value);
+        return true;
     }
     size_t idx;
     if (parent && parent->kind == PR_SEQ && array_index(last, parent->seq.len, false, &idx) &&
@@ -170,7 +169,7 @@ static bool op_replace(pr_node *doc, const pointer *ptr, pr_node *value, const c
         parent->seq.items[idx] = value;
         return true;
     }
-    return pr_error_set(err, "replace operation does not apply: doc is missing key: %s", path);
+    return pr_error_set(err, "replace operation does not apply: doc is missing path: %s", path);
 }
 
 static const char *op_field(const pr_node *op, const char *key)
@@ -200,7 +199,7 @@ static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, pr_error *er
     if (!strcmp(name, "remove"))
         return op_remove(doc, &ptr, path, err);
     if (!strcmp(name, "replace"))
-        return op_replace(doc, &ptr, pr_node_copy(a, value), path, err);
+        return op_replace(a, doc, &ptr, pr_node_copy(a, value), path, err);
     if (!strcmp(name, "test")) {
         pr_node *have = get_value(doc, &ptr);
         if (!have && pr_node_is_null(value))

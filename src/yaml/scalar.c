@@ -603,6 +603,63 @@ static void format_timestamp(const timestamp *t, pr_strbuf *out)
     }
 }
 
+/* Go's encoding/json text for an int or float scalar. Returns false for
+ * what JSON cannot hold (infinities, NaN) or text that is no number. */
+static bool number_json(const pr_node *n, pr_strbuf *json)
+{
+    const char *s = n->scalar.text;
+    size_t len = n->scalar.len;
+    if (word_in(s, len, special_floats))
+        return false;
+    char buf[256];
+    size_t m = strip_underscores(s, len < sizeof buf ? len : sizeof buf - 1, buf, sizeof buf);
+    go_int gi;
+    double d;
+    const char *digits = NULL;
+    int base = 0;
+    if (m > 2 && buf[0] == '0' && (buf[1] == 'b' || buf[1] == 'o'))
+        digits = buf + 2, base = buf[1] == 'b' ? 2 : 8;
+    else if (m > 3 && buf[0] == '-' && buf[1] == '0' && (buf[2] == 'b' || buf[2] == 'o'))
+        digits = buf + 3, base = buf[2] == 'b' ? 2 : 8;
+    if (n->tag == PR_TAG_INT && go_parses_int(buf, m, &gi)) {
+        if (gi.negative && gi.magnitude)
+            pr_sb_addc(json, '-');
+        pr_sb_addf(json, "%llu", (unsigned long long)gi.magnitude);
+    } else if (n->tag == PR_TAG_INT && digits) {
+        gi = parse_go_int(digits, strlen(digits), base, false);
+        if (buf[0] == '-' && gi.magnitude)
+            pr_sb_addc(json, '-');
+        pr_sb_addf(json, "%llu", (unsigned long long)gi.magnitude);
+    } else if (go_parses_int(buf, m, &gi)) {
+        /* !!float applied to an integer literal */
+        d = (double)gi.magnitude * (gi.negative ? -1 : 1);
+        format_json_float(d, json);
+    } else if (go_parse_float(buf, m, &d) || go_parse_float(s, len, &d)) {
+        format_json_float(d, json);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+bool pr_scalar_json(const pr_node *n, pr_strbuf *out)
+{
+    const char *s = n->scalar.text;
+    switch (n->tag) {
+    case PR_TAG_NULL:
+        pr_sb_adds(out, "null");
+        return true;
+    case PR_TAG_BOOL:
+        pr_sb_adds(out, (s[0] == 't' || s[0] == 'T') ? "true" : "false");
+        return true;
+    case PR_TAG_INT:
+    case PR_TAG_FLOAT:
+        return number_json(n, out);
+    default:
+        return false;
+    }
+}
+
 void pr_scalar_canonical(const pr_node *n, pr_strbuf *out, bool *is_string)
 {
     const char *s = n->scalar.text;
@@ -610,10 +667,8 @@ void pr_scalar_canonical(const pr_node *n, pr_strbuf *out, bool *is_string)
     *is_string = false;
     switch (n->tag) {
     case PR_TAG_NULL:
-        pr_sb_adds(out, "null");
-        return;
     case PR_TAG_BOOL:
-        pr_sb_adds(out, (s[0] == 't' || s[0] == 'T') ? "true" : "false");
+        pr_scalar_json(n, out);
         return;
     case PR_TAG_TIMESTAMP: {
         timestamp t;
@@ -626,42 +681,16 @@ void pr_scalar_canonical(const pr_node *n, pr_strbuf *out, bool *is_string)
     }
     case PR_TAG_INT:
     case PR_TAG_FLOAT: {
-        pr_strbuf json;
-        pr_sb_init(&json);
-        char buf[256];
-        size_t m = strip_underscores(s, len < sizeof buf ? len : sizeof buf - 1,
-                                     buf, sizeof buf);
-        go_int gi;
-        double d;
-        const char *digits = NULL;
-        int base = 0;
-        if (m > 2 && buf[0] == '0' && (buf[1] == 'b' || buf[1] == 'o'))
-            digits = buf + 2, base = buf[1] == 'b' ? 2 : 8;
-        else if (m > 3 && buf[0] == '-' && buf[1] == '0' &&
-                 (buf[2] == 'b' || buf[2] == 'o'))
-            digits = buf + 3, base = buf[2] == 'b' ? 2 : 8;
         if (word_in(s, len, special_floats)) {
             format_go_g(special_float_value(s), out);
-        } else if (n->tag == PR_TAG_INT && go_parses_int(buf, m, &gi)) {
-            if (gi.negative && gi.magnitude)
-                pr_sb_addc(&json, '-');
-            pr_sb_addf(&json, "%llu", (unsigned long long)gi.magnitude);
-        } else if (n->tag == PR_TAG_INT && digits) {
-            gi = parse_go_int(digits, strlen(digits), base, false);
-            if (buf[0] == '-' && gi.magnitude)
-                pr_sb_addc(&json, '-');
-            pr_sb_addf(&json, "%llu", (unsigned long long)gi.magnitude);
-        } else if (go_parses_int(buf, m, &gi)) {
-            /* !!float applied to an integer literal */
-            d = (double)gi.magnitude * (gi.negative ? -1 : 1);
-            format_json_float(d, &json);
-        } else if (go_parse_float(buf, m, &d) || go_parse_float(s, len, &d)) {
-            format_json_float(d, &json);
-        } else {
-            pr_sb_add(out, s, len);
+            return;
         }
-        if (json.len)
+        pr_strbuf json;
+        pr_sb_init(&json);
+        if (number_json(n, &json))
             format_v2_number(json.buf, json.len, out);
+        else
+            pr_sb_add(out, s, len);
         pr_sb_release(&json);
         return;
     }

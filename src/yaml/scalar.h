@@ -19,6 +19,11 @@
  * a string that the emitter must treat as such (timestamps). */
 void pr_scalar_canonical(const pr_node *n, pr_strbuf *out, bool *is_string);
 
+/* Appends Go's encoding/json text for a null, bool, int or float scalar.
+ * Returns false (appending nothing) for strings, timestamps and values
+ * JSON cannot hold. */
+bool pr_scalar_json(const pr_node *n, pr_strbuf *out);
+
 /* Resolves a scalar carrying an explicit tag (`!!int`, `!!str`, ...).
  * Returns false when the text does not fit the tag. */
 bool pr_resolve_tagged(const char *tag, const char *s, size_t len,

@@ -1,0 +1,150 @@
+/* Unit tests for JSON 6902 patches over pr_node trees. Expected documents
+ * follow what kubectl kustomize produces for the same operations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pleo/json6902.h"
+#include "pleo/yaml.h"
+
+static pr_node *parse(pr_arena *a, const char *text)
+{
+    pr_doclist docs = {0};
+    pr_error err;
+    pr_error_init(&err);
+    if (!pr_yaml_parse(a, "t.yaml", text, strlen(text), &docs, &err))
+        fail_msg("%s", pr_error_text(&err));
+    pr_error_release(&err);
+    return docs.docs[0];
+}
+
+/* Applies `ops` to `doc`; on success compares with `want`, on failure
+ * checks that the message contains `want`. */
+static void check(const char *doc, const char *ops, bool ok, const char *want)
+{
+    pr_arena *a = pr_arena_new();
+    pr_node *d = parse(a, doc);
+    pr_error err;
+    pr_error_init(&err);
+    bool result = pr_json6902_apply(a, d, parse(a, ops), &err);
+    if (result != ok)
+        fail_msg("expected %s, got %s (%s)", ok ? "success" : "failure",
+                 result ? "success" : "failure", pr_error_text(&err));
+    if (ok) {
+        pr_strbuf out;
+        pr_sb_init(&out);
+        assert_true(pr_yaml_emit(d, &out, NULL));
+        assert_string_equal(out.buf, want);
+        pr_sb_release(&out);
+    } else if (!strstr(pr_error_text(&err), want)) {
+        fail_msg("'%s' lacks '%s'", pr_error_text(&err), want);
+    }
+    pr_error_release(&err);
+    pr_arena_free(a);
+}
+
+static void test_add(void **state)
+{
+    (void)state;
+    check("a: {x: 1}\nl: [1, 2]\n",
+          "- {op: add, path: /a/y, value: {z: true}}\n"
+          "- {op: add, path: /l/0, value: 0}\n"
+          "- {op: add, path: /l/-, value: 3}\n",
+          true, "a:\n  x: 1\n  \"y\":\n    z: true\nl:\n- 0\n- 1\n- 2\n- 3\n");
+    check("a: {x: 1}\n", "- {op: add, path: /a/x, value: 2}\n", true, "a:\n  x: 2\n");
+    check("a: {}\n", "- {op: add, path: /nope/x, value: 1}\n", false,
+          "add operation does not apply: doc is missing path: \"/nope/x\"");
+    check("l: [1]\n", "- {op: add, path: /l/5, value: 1}\n", false, "index out of bounds");
+}
+
+static void test_remove(void **state)
+{
+    (void)state;
+    check("a: {x: 1, y: 2}\nl: [1, 2, 3]\n",
+          "- {op: remove, path: /a/x}\n- {op: remove, path: /l/1}\n", true,
+          "a:\n  \"y\": 2\nl:\n- 1\n- 3\n");
+    check("a: {}\n", "- {op: remove, path: /a/missing}\n", false,
+          "remove operation does not apply");
+}
+
+static void test_replace(void **state)
+{
+    (void)state;
+    check("spec: {strategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0}}}\n",
+          "- op: replace\n  path: /spec/strategy\n  value:\n    type: Recreate\n", true,
+          "spec:\n  strategy:\n    type: Recreate\n");
+    /* As in kustomize, replacing a missing key of an existing mapping adds it. */
+    check("data: {a: b}\n", "- {op: replace, path: /data/missing, value: x}\n", true,
+          "data:\n  a: b\n  missing: x\n");
+    check("data: {a: b}\n", "- {op: replace, path: /nodata/missing, value: x}\n", false,
+          "doc is missing path: /nodata/missing");
+}
+
+static void test_move_and_copy(void **state)
+{
+    (void)state;
+    check("a: {x: [1]}\n", "- {op: copy, from: /a/x, path: /b}\n", true,
+          "a:\n  x:\n  - 1\nb:\n- 1\n");
+    check("a: {x: 1}\n", "- {op: move, from: /a/x, path: /b}\n", true, "a: {}\nb: 1\n");
+    check("a: {}\n", "- {op: move, from: /a/zz, path: /b}\n", false, "/a/zz");
+}
+
+static void test_test_op(void **state)
+{
+    (void)state;
+    check("a: {x: 5}\n", "- {op: test, path: /a/x, value: 5}\n", true, "a:\n  x: 5\n");
+    check("a: {x: 5}\n", "- {op: test, path: /a/x, value: \"5\"}\n", false,
+          "testing value /a/x failed");
+}
+
+static void test_pointer_escapes(void **state)
+{
+    (void)state;
+    check("metadata: {annotations: {a.io/b: x, c~d: y}}\n",
+          "- {op: replace, path: /metadata/annotations/a.io~1b, value: z}\n"
+          "- {op: remove, path: /metadata/annotations/c~0d}\n",
+          true, "metadata:\n  annotations:\n    a.io/b: z\n");
+    check("a: 1\n", "- {op: add, path: /a~2, value: 1}\n", false, "invalid '~' escape");
+}
+
+static void test_values_are_copied_not_shared(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    pr_node *d = parse(a, "a: 1\n");
+    pr_node *ops = parse(a, "- {op: add, path: /b, value: {c: 1}}\n- {op: add, path: /d, value: {c: 1}}\n");
+    assert_true(pr_json6902_apply(a, d, ops, NULL));
+    pr_node *b = pr_map_get(d, "b");
+    pr_map_set_str(a, b, "c", "changed");
+    assert_string_equal(pr_map_get_str(pr_map_get(d, "d"), "c"), "1");
+    pr_arena_free(a);
+}
+
+static void test_malformed_operations(void **state)
+{
+    (void)state;
+    check("a: 1\n", "- {path: /a}\n", false, "no 'op'");
+    check("a: 1\n", "- {op: add, path: /b}\n", false, "no 'value'");
+    check("a: 1\n", "- {op: frobnicate, path: /a}\n", false, "unexpected kind of operation");
+    check("a: 1\n", "- {op: add, path: b, value: 1}\n", false, "must start with '/'");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_add),
+        cmocka_unit_test(test_remove),
+        cmocka_unit_test(test_replace),
+        cmocka_unit_test(test_move_and_copy),
+        cmocka_unit_test(test_test_op),
+        cmocka_unit_test(test_pointer_escapes),
+        cmocka_unit_test(test_values_are_copied_not_shared),
+        cmocka_unit_test(test_malformed_operations),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
