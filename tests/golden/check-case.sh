@@ -6,9 +6,12 @@
 # subdirectory to build, default "."), and either
 #   expected.yaml      - byte-exact stdout, plus expected.warnings when
 #                        kustomize printed deprecation warnings, or
-#   expected.error     - kustomize rejected the tree; each line of this file
-#                        must appear in pleo-render's error message, and
+#   expected.error     - kustomize rejected the tree (or it uses a field
+#                        pleo-render does not support yet); each line of this
+#                        file must appear in pleo-render's error message, and
 #                        stdout must stay empty.
+# When kubectl is installed, successful cases are also compared with a live
+# `kubectl kustomize` run, so a stale golden cannot hide a difference.
 set -u
 bin=$1 case_dir=$2
 build_dir=.
@@ -32,6 +35,11 @@ fi
 if [ $rc -ne 0 ]; then echo "FAIL: exit $rc"; cat "$err"; exit 1; fi
 if ! cmp -s "$out" "$case_dir/expected.yaml"; then
   echo "FAIL: output differs from expected.yaml"; diff -u "$case_dir/expected.yaml" "$out" | head -60; exit 1
+fi
+if command -v kubectl >/dev/null 2>&1; then
+  if ! (cd "$case_dir" && kubectl kustomize "$build_dir" 2>/dev/null) | cmp -s - "$out"; then
+    echo "FAIL: output differs from live kubectl kustomize"; exit 1
+  fi
 fi
 want_warnings=/dev/null
 [ -f "$case_dir/expected.warnings" ] && want_warnings="$case_dir/expected.warnings"
