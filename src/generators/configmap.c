@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "generators/generator.h"
+#include "pleo/utf8.h"
 
 static bool is_configmap_key(const char *s)
 {
@@ -37,7 +38,7 @@ static bool fill_configmap(pr_build_ctx *ctx, const pr_kustomization *k,
             pr_map_index(pr_map_get(obj, "binaryData"), kv->key) >= 0)
             return pr_error_set(err, "%s: configmap %s illegally repeats the key `%s`",
                                 k->path, g->name, kv->key);
-        bool text = pr_is_utf8(kv->value, kv->value_len);
+        bool text = pr_utf8_valid(kv->value, kv->value_len);
         pr_node *target = pr_map_ensure_map(a, obj, text ? "data" : "binaryData");
         pr_node *value = text ? pr_node_scalar(a, PR_TAG_STR, kv->value, kv->value_len)
                               : pr_node_str(a, pr_base64(a, kv->value, kv->value_len));

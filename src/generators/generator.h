@@ -40,9 +40,6 @@ bool pr_generator_add(pr_build_ctx *ctx, const pr_kustomization *k,
  * lines of 70, each ending in a newline. */
 char *pr_base64(pr_arena *a, const char *data, size_t n);
 
-/* True when the bytes are valid UTF-8. */
-bool pr_is_utf8(const char *s, size_t n);
-
 /* Runs `build` over every entry of the kustomization's `gk->field` list. */
 bool pr_generator_run(pr_build_ctx *ctx, const pr_kustomization *k,
                       const pr_generator_kind *gk, pr_resmap *m,

@@ -6,6 +6,7 @@
  * file sources as `key=path` or a path whose base name is the key.
  */
 #include "pleo/kv.h"
+#include "pleo/utf8.h"
 
 #include <string.h>
 
@@ -49,23 +50,6 @@ static bool is_env_var_name(const char *s, size_t n)
     return true;
 }
 
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                  : (c & 0xF8) == 0xF0 ? 4 : 0;
-        if (len == 0 || i + len > n)
-            return false;
-        for (size_t k = 1; k < len; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-        i += len;
-    }
-    return true;
-}
-
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -82,7 +66,7 @@ bool pr_kv_add_env_file(pr_arena *a, pr_kv_list *list, const char *filename,
         pos += n + (nl ? 1 : 0);
         if (n > 0 && line[n - 1] == '\r')
             n--;
-        if (!valid_utf8((const unsigned char *)line, n))
+        if (!pr_utf8_valid(line, n))
             return pr_error_set(err, "%s:%d: line has invalid utf8 bytes", filename, lineno);
         if (lineno == 1 && n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3))
             line += 3, n -= 3;

@@ -11,40 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pleo/utf8.h"
 #include "pleo/yaml.h"
 #include "yaml/scalar.h"
-
-/* Length of the valid UTF-8 sequence at s[i], 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n, size_t i,
-                       unsigned int *cp_out)
-{
-    unsigned char c = s[i];
-    size_t len;
-    unsigned int cp, min;
-    if (c < 0x80) {
-        *cp_out = c;
-        return 1;
-    } else if ((c & 0xE0) == 0xC0) {
-        len = 2, cp = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3, cp = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + len > n)
-        return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((s[i + k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    *cp_out = cp;
-    return len;
-}
 
 void pr_json_append_string(pr_strbuf *out, const char *str, size_t n)
 {
@@ -52,8 +21,8 @@ void pr_json_append_string(pr_strbuf *out, const char *str, size_t n)
     const unsigned char *s = (const unsigned char *)str;
     pr_sb_addc(out, '"');
     for (size_t i = 0; i < n;) {
-        unsigned int cp;
-        size_t len = utf8_len(s, n, i, &cp);
+        uint32_t cp;
+        size_t len = pr_utf8_decode(str, n, i, &cp);
         if (len == 0) {
             pr_sb_adds(out, "\\ufffd");
             i++;
@@ -77,7 +46,7 @@ void pr_json_append_string(pr_strbuf *out, const char *str, size_t n)
                     pr_sb_addc(out, (char)c);
             }
         } else if (cp == 0x2028 || cp == 0x2029) {
-            pr_sb_addf(out, "\\u%04x", cp);
+            pr_sb_addf(out, "\\u%04x", (unsigned)cp);
         } else {
             pr_sb_add(out, s + i, len);
         }

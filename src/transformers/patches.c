@@ -86,35 +86,57 @@ static bool check_entry_fields(const pr_kustomization *k, const pr_node *entry,
     return true;
 }
 
+/* The list under `field`, or NULL when absent (an error when malformed). */
+static bool patch_list(const pr_kustomization *k, const char *field,
+                       const pr_node **out, pr_error *err)
+{
+    const pr_node *list = pr_map_get(k->root, field);
+    *out = NULL;
+    if (!list || pr_node_is_null(list))
+        return true;
+    if (list->kind != PR_SEQ)
+        return pr_error_set(err, "%s:%d:%d: %s must be a list", k->path, list->mark.line,
+                            list->mark.col, field);
+    *out = list;
+    return true;
+}
+
+/* Checks entry `index` and parses its patch documents. */
+static bool read_patch(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                       size_t index, pr_doclist *docs, pr_error *err)
+{
+    if (!check_entry_fields(k, entry, index, err))
+        return false;
+    pr_strbuf text;
+    pr_sb_init(&text);
+    const char *name;
+    bool ok = load_patch_text(ctx, k, entry, index, &name, &text, err) &&
+              pr_yaml_parse(ctx->a, name, text.buf, text.len, docs, err);
+    pr_sb_release(&text);
+    return ok;
+}
+
+static bool is_json6902(const pr_doclist *docs)
+{
+    return docs->len == 1 && docs->docs[0] && docs->docs[0]->kind == PR_SEQ;
+}
+
 bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                    pr_error *err)
 {
-    const pr_node *patches = pr_map_get(k->root, "patches");
-    if (!patches || pr_node_is_null(patches))
-        return true;
-    if (patches->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: patches must be a list", k->path,
-                            patches->mark.line, patches->mark.col);
-    for (size_t i = 0; i < patches->seq.len; i++) {
+    const pr_node *patches;
+    if (!patch_list(k, "patches", &patches, err))
+        return false;
+    for (size_t i = 0; patches && i < patches->seq.len; i++) {
         const pr_node *entry = patches->seq.items[i];
-        if (!check_entry_fields(k, entry, i, err))
-            return false;
-        pr_strbuf text;
-        pr_sb_init(&text);
-        const char *name;
         pr_doclist docs = {0};
-        bool ok = load_patch_text(ctx, k, entry, i, &name, &text, err) &&
-                  pr_yaml_parse(ctx->a, name, text.buf, text.len, &docs, err);
-        pr_sb_release(&text);
-        if (!ok)
+        if (!read_patch(ctx, k, entry, i, &docs, err))
             return false;
-        if (docs.len == 1 && docs.docs[0] && docs.docs[0]->kind == PR_SEQ) {
-            if (!apply_json6902(ctx, pr_map_get(entry, "target"), docs.docs[0], true, m, err))
-                return pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
-            continue;
-        }
-        return pr_error_set(err, "%s: patches[%zu]: strategic merge patches are not supported yet by pleo-render",
-                            k->path, i);
+        if (!is_json6902(&docs))
+            return pr_error_set(err, "%s: patches[%zu]: strategic merge patches are not "
+                                "supported yet by pleo-render", k->path, i);
+        if (!apply_json6902(ctx, pr_map_get(entry, "target"), docs.docs[0], true, m, err))
+            return pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
     }
     return true;
 }
@@ -122,34 +144,22 @@ bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
 bool pr_tf_patches_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
                             pr_resmap *m, pr_error *err)
 {
-    const pr_node *patches = pr_map_get(k->root, "patchesJson6902");
-    if (!patches || pr_node_is_null(patches))
-        return true;
-    if (patches->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: patchesJson6902 must be a list", k->path,
-                            patches->mark.line, patches->mark.col);
-    for (size_t i = 0; i < patches->seq.len; i++) {
+    const pr_node *patches;
+    if (!patch_list(k, "patchesJson6902", &patches, err))
+        return false;
+    for (size_t i = 0; patches && i < patches->seq.len; i++) {
         const pr_node *entry = patches->seq.items[i];
-        if (!check_entry_fields(k, entry, i, err))
-            return false;
         const pr_node *target = pr_map_get(entry, "target");
         const char *target_name = pr_map_get_str(target, "name");
-        if (!target_name || !*target_name)
+        if (entry->kind == PR_MAP && (!target_name || !*target_name))
             return pr_error_set(err, "%s: patchesJson6902[%zu]: must specify the target name",
                                 k->path, i);
-        pr_strbuf text;
-        pr_sb_init(&text);
-        const char *name;
         pr_doclist docs = {0};
-        bool ok = load_patch_text(ctx, k, entry, i, &name, &text, err) &&
-                  pr_yaml_parse(ctx->a, name, text.buf, text.len, &docs, err);
-        pr_sb_release(&text);
-        if (!ok)
+        if (!read_patch(ctx, k, entry, i, &docs, err))
             return false;
-        if (docs.len != 1 || !docs.docs[0] || docs.docs[0]->kind != PR_SEQ ||
-            docs.docs[0]->seq.len == 0)
-            return pr_error_set(err, "%s: patchesJson6902[%zu]: expected a non-empty list of operations",
-                                k->path, i);
+        if (!is_json6902(&docs) || docs.docs[0]->seq.len == 0)
+            return pr_error_set(err, "%s: patchesJson6902[%zu]: expected a non-empty list of "
+                                "operations", k->path, i);
         if (!apply_json6902(ctx, target, docs.docs[0], false, m, err))
             return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
     }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "pleo/utf8.h"
 #include "pleo/yaml.h"
 #include "scalar.h"
 
@@ -22,48 +23,17 @@ static int write_to_strbuf(void *data, unsigned char *buffer, size_t size)
     return 1;
 }
 
-/* Valid UTF-8 length of the sequence at s[i], or 0 when invalid (Go's
- * utf8 rules: no overlongs, no surrogates, max U+10FFFF). */
-static size_t utf8_seq_len(const unsigned char *s, size_t n, size_t i)
-{
-    unsigned char c = s[i];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    unsigned int min;
-    unsigned int cp;
-    if ((c & 0xE0) == 0xC0)
-        len = 2, min = 0x80, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0)
-        len = 3, min = 0x800, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0)
-        len = 4, min = 0x10000, cp = c & 0x07;
-    else
-        return 0;
-    if (i + len > n)
-        return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((s[i + k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 /* JSON encoding replaces each invalid byte with U+FFFD. */
 static void append_valid_utf8(pr_strbuf *out, const char *text, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < n) {
-        size_t l = utf8_seq_len(s, n, i);
+        size_t l = pr_utf8_decode(text, n, i, NULL);
         if (l == 0) {
             pr_sb_add(out, "\xEF\xBF\xBD", 3);
             i++;
         } else {
-            pr_sb_add(out, s + i, l);
+            pr_sb_add(out, text + i, l);
             i += l;
         }
     }

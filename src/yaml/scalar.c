@@ -20,6 +20,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "pleo/utf8.h"
 #include "pleo/yaml.h"
 
 /* ---- numbers as Go's strconv.ParseInt/ParseUint(s, 0, 64) see them ---- */
@@ -479,6 +480,40 @@ static int shortest_digits(double d, char *digits, size_t cap)
     return exp10 + 1;
 }
 
+/* Writes shortest `digits` with decimal exponent `dp` (value =
+ * 0.DIGITS x 10^dp) in plain decimal notation. */
+static void append_fixed(const char *digits, int dp, pr_strbuf *out)
+{
+    int nd = (int)strlen(digits);
+    if (dp <= 0) {
+        pr_sb_adds(out, "0.");
+        for (int i = 0; i < -dp; i++)
+            pr_sb_addc(out, '0');
+        pr_sb_adds(out, digits);
+    } else if (dp >= nd) {
+        pr_sb_adds(out, digits);
+        for (int i = nd; i < dp; i++)
+            pr_sb_addc(out, '0');
+    } else {
+        pr_sb_add(out, digits, (size_t)dp);
+        pr_sb_addc(out, '.');
+        pr_sb_adds(out, digits + dp);
+    }
+}
+
+/* The same in exponent notation; Go pads the exponent to `min_exp_digits`
+ * (2 for strconv's 'g', 1 for encoding/json). */
+static void append_exponent(const char *digits, int dp, int min_exp_digits, pr_strbuf *out)
+{
+    pr_sb_addc(out, digits[0]);
+    if (digits[1]) {
+        pr_sb_addc(out, '.');
+        pr_sb_adds(out, digits + 1);
+    }
+    int exp = dp - 1;
+    pr_sb_addf(out, "e%c%0*d", exp < 0 ? '-' : '+', min_exp_digits, exp < 0 ? -exp : exp);
+}
+
 /* Go's strconv.FormatFloat(d, 'g', -1, 64). */
 static void format_go_g(double d, pr_strbuf *out)
 {
@@ -496,73 +531,30 @@ static void format_go_g(double d, pr_strbuf *out)
     }
     char digits[32];
     int dp = shortest_digits(d, digits, sizeof digits);
-    int nd = (int)strlen(digits);
     int exp = dp - 1;
     if (d < 0)
         pr_sb_addc(out, '-');
-    if (exp < -4 || exp >= 6) {
-        pr_sb_addc(out, digits[0]);
-        if (nd > 1) {
-            pr_sb_addc(out, '.');
-            pr_sb_adds(out, digits + 1);
-        }
-        int e = exp < 0 ? -exp : exp;
-        pr_sb_addf(out, "e%c%02d", exp < 0 ? '-' : '+', e);
-        return;
-    }
-    if (dp <= 0) {
-        pr_sb_adds(out, "0.");
-        for (int i = 0; i < -dp; i++)
-            pr_sb_addc(out, '0');
-        pr_sb_adds(out, digits);
-    } else if (dp >= nd) {
-        pr_sb_adds(out, digits);
-        for (int i = nd; i < dp; i++)
-            pr_sb_addc(out, '0');
-    } else {
-        pr_sb_add(out, digits, (size_t)dp);
-        pr_sb_addc(out, '.');
-        pr_sb_adds(out, digits + dp);
-    }
+    if (exp < -4 || exp >= 6)
+        append_exponent(digits, dp, 2, out);
+    else
+        append_fixed(digits, dp, out);
 }
 
 /* Go's encoding/json text for float64 `d` (finite). */
 static void format_json_float(double d, pr_strbuf *out)
 {
-    double a = fabs(d);
-    char digits[32];
     if (d == 0) {
         pr_sb_adds(out, signbit(d) ? "-0" : "0");
         return;
     }
+    char digits[32];
     int dp = shortest_digits(d, digits, sizeof digits);
-    int nd = (int)strlen(digits);
     if (d < 0)
         pr_sb_addc(out, '-');
-    if (a < 1e-6 || a >= 1e21) {
-        pr_sb_addc(out, digits[0]);
-        if (nd > 1) {
-            pr_sb_addc(out, '.');
-            pr_sb_adds(out, digits + 1);
-        }
-        int exp = dp - 1;
-        pr_sb_addf(out, "e%c%d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-        return;
-    }
-    if (dp <= 0) {
-        pr_sb_adds(out, "0.");
-        for (int i = 0; i < -dp; i++)
-            pr_sb_addc(out, '0');
-        pr_sb_adds(out, digits);
-    } else if (dp >= nd) {
-        pr_sb_adds(out, digits);
-        for (int i = nd; i < dp; i++)
-            pr_sb_addc(out, '0');
-    } else {
-        pr_sb_add(out, digits, (size_t)dp);
-        pr_sb_addc(out, '.');
-        pr_sb_adds(out, digits + dp);
-    }
+    if (fabs(d) < 1e-6 || fabs(d) >= 1e21)
+        append_exponent(digits, dp, 1, out);
+    else
+        append_fixed(digits, dp, out);
 }
 
 /* How go-yaml v2 prints a JSON number it re-reads. */
@@ -704,34 +696,13 @@ void pr_scalar_canonical(const pr_node *n, pr_strbuf *out, bool *is_string)
 
 /* ---- go-yaml v2 key order ---- */
 
+/* Go's []rune conversion: each invalid byte becomes U+FFFD. */
 static uint32_t next_rune(const char *s, size_t n, size_t *i)
 {
-    unsigned char c = (unsigned char)s[*i];
-    uint32_t r;
-    int extra;
-    if (c < 0x80) {
-        (*i)++;
-        return c;
-    } else if ((c & 0xE0) == 0xC0) {
-        r = c & 0x1F, extra = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-        r = c & 0x0F, extra = 2;
-    } else if ((c & 0xF8) == 0xF0) {
-        r = c & 0x07, extra = 3;
-    } else {
-        (*i)++;
-        return 0xFFFD;
-    }
-    size_t j = *i + 1;
-    for (int k = 0; k < extra; k++, j++) {
-        if (j >= n || ((unsigned char)s[j] & 0xC0) != 0x80) {
-            (*i)++;
-            return 0xFFFD;
-        }
-        r = (r << 6) | ((unsigned char)s[j] & 0x3F);
-    }
-    *i = j;
-    return r;
+    uint32_t cp;
+    size_t len = pr_utf8_decode(s, n, *i, &cp);
+    *i += len ? len : 1;
+    return len ? cp : 0xFFFD;
 }
 
 static locale_t utf8_locale(void)
