@@ -30,6 +30,22 @@ struct pr_fs {
 /* The real file system. */
 const pr_fs *pr_fs_disk(void);
 
+/* A file tree held in memory: paths are absolute or relative to the tree's
+ * root ("." and ".." are resolved lexically); directories exist wherever a
+ * file lies below them. Files are added with pr_fs_memory_add and must
+ * outlive the pr_fs (they are borrowed, not copied). */
+typedef struct pr_fs_memory pr_fs_memory;
+
+/* Creates an empty tree whose bookkeeping lives in `a`. */
+pr_fs_memory *pr_fs_memory_new(pr_arena *a);
+
+/* Adds (or replaces) the file `path` with `len` bytes of `data`. */
+void pr_fs_memory_add(pr_fs_memory *m, const char *path, const char *data,
+                      size_t len);
+
+/* The pr_fs view of the tree. */
+const pr_fs *pr_fs_memory_fs(const pr_fs_memory *m);
+
 /* Joins `dir` and `rel` (rel absolute wins) and removes "." and ".."
  * segments lexically. */
 char *pr_path_join(pr_arena *a, const char *dir, const char *rel);

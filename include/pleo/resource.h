@@ -73,7 +73,14 @@ void pr_resource_store_prev_id(pr_arena *a, pr_resource *r);
 const char *pr_obj_name(const pr_node *obj);
 const char *pr_obj_namespace(const pr_node *obj);
 
-/* Sets metadata.name / metadata.namespace, creating metadata if needed. */
+/* Checks the shape every transformer relies on: a mapping with a string
+ * kind, and metadata (when present) a mapping whose name and namespace are
+ * strings and whose labels and annotations are mappings. `origin` names
+ * the object in the message. */
+bool pr_obj_check(const pr_node *obj, const char *origin, pr_error *err);
+
+/* Sets metadata.name / metadata.namespace, creating metadata if needed;
+ * the object must pass pr_obj_check. */
 void pr_obj_set_name(pr_arena *a, pr_node *obj, const char *name);
 void pr_obj_set_namespace(pr_arena *a, pr_node *obj, const char *ns);
 

@@ -23,19 +23,15 @@ static bool is_list_kind(const pr_node *obj)
 static bool add_object(pr_build_ctx *ctx, const char *filename, pr_node *obj,
                        pr_resmap *m, pr_error *err)
 {
-    if (obj->kind != PR_MAP)
-        return pr_error_set(err, "%s:%d:%d: expected a Kubernetes object (a mapping)",
-                            filename, obj->mark.line, obj->mark.col);
-    if (is_list_kind(obj)) {
+    if (obj->kind == PR_MAP && is_list_kind(obj)) {
         const pr_node *items = pr_map_get(obj, "items");
         for (size_t i = 0; items->kind == PR_SEQ && i < items->seq.len; i++)
             if (!add_object(ctx, filename, items->seq.items[i], m, err))
                 return false;
         return true;
     }
-    if (!pr_map_get_str(obj, "kind"))
-        return pr_error_set(err, "%s:%d:%d: missing kind in object", filename,
-                            obj->mark.line, obj->mark.col);
+    if (!pr_obj_check(obj, filename, err))
+        return false;
     pr_obj_normalize_annotations(obj);
     return pr_resmap_append(m, pr_resource_new(ctx->a, obj, filename), err);
 }

@@ -51,6 +51,43 @@ const char *pr_obj_namespace(const pr_node *obj)
     return s ? s : "";
 }
 
+static bool field_is(const pr_node *map, const char *key, pr_kind kind)
+{
+    const pr_node *v = pr_map_get(map, key);
+    return !v || pr_node_is_null(v) || v->kind == kind;
+}
+
+bool pr_obj_check(const pr_node *obj, const char *origin, pr_error *err)
+{
+    if (obj->kind != PR_MAP)
+        return pr_error_set(err, "%s:%d:%d: expected a Kubernetes object (a mapping)", origin,
+                            obj->mark.line, obj->mark.col);
+    const pr_node *kind = pr_map_get(obj, "kind");
+    if (!kind || kind->kind != PR_SCALAR || kind->scalar.len == 0)
+        return pr_error_set(err, "%s:%d:%d: missing kind in object", origin, obj->mark.line,
+                            obj->mark.col);
+    if (!field_is(obj, "apiVersion", PR_SCALAR))
+        return pr_error_set(err, "%s:%d:%d: apiVersion must be a string", origin,
+                            obj->mark.line, obj->mark.col);
+    const pr_node *meta = pr_map_get(obj, "metadata");
+    if (!meta || pr_node_is_null(meta))
+        return true;
+    if (meta->kind != PR_MAP)
+        return pr_error_set(err, "%s:%d:%d: metadata must be a mapping", origin,
+                            meta->mark.line, meta->mark.col);
+    static const char *const scalars[] = {"name", "namespace"};
+    static const char *const maps[] = {"labels", "annotations"};
+    for (size_t i = 0; i < 2; i++) {
+        if (!field_is(meta, scalars[i], PR_SCALAR))
+            return pr_error_set(err, "%s:%d:%d: metadata.%s must be a string", origin,
+                                meta->mark.line, meta->mark.col, scalars[i]);
+        if (!field_is(meta, maps[i], PR_MAP))
+            return pr_error_set(err, "%s:%d:%d: metadata.%s must be a mapping", origin,
+                                meta->mark.line, meta->mark.col, maps[i]);
+    }
+    return true;
+}
+
 void pr_obj_set_name(pr_arena *a, pr_node *obj, const char *name)
 {
     pr_map_set_str(a, pr_map_ensure_map(a, obj, "metadata"), "name", name);

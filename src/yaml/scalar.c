@@ -771,10 +771,11 @@ int pr_key_compare(const char *a, size_t alen, const char *b, size_t blen)
             }
         }
         size_t ai = i, bi = i;
+        /* Go's int64 arithmetic wraps on overflow; so does this. */
         for (; ai < an_r && rune_is_digit(ar[ai]); ai++)
-            an = an * 10 + (int64_t)(ar[ai] - '0');
+            an = (int64_t)((uint64_t)an * 10 + (ar[ai] - '0'));
         for (; bi < bn_r && rune_is_digit(br[bi]); bi++)
-            bn = bn * 10 + (int64_t)(br[bi] - '0');
+            bn = (int64_t)((uint64_t)bn * 10 + (br[bi] - '0'));
         if (an != bn) {
             result = an < bn ? -1 : 1;
             goto done;

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds seed corpora for the fuzz targets from testdata/ (nothing is
+# committed: seeds are always derived from the current golden cases).
+# usage: tests/fuzz/make-seeds.sh OUT_DIR
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=$1
+mkdir -p "$out/yaml" "$out/build" "$out/json6902"
+n=0
+for f in "$root"/testdata/*/*.yaml "$root"/testdata/*/*/*.yaml "$root"/resources/base/*/*.yaml; do
+  [ -f "$f" ] || continue
+  n=$((n+1)); cp "$f" "$out/yaml/seed-$n.yaml"
+done
+# One archive per single-directory case: kustomization first, then files.
+for c in "$root"/testdata/*/; do
+  [ -f "$c/kustomization.yaml" ] || continue
+  name=$(basename "$c")
+  {
+    cat "$c/kustomization.yaml"
+    for f in "$c"*; do
+      base=$(basename "$f")
+      case "$base" in kustomization.yaml|expected.*|build-dir) continue ;; esac
+      [ -f "$f" ] || continue
+      printf '\n=== %s\n' "$base"; cat "$f"
+    done
+  } > "$out/build/$name"
+done
+printf 'a: {x: [1, 2]}\n---\n- {op: add, path: /a/x/-, value: 3}\n- {op: move, from: /a/x, path: /b}\n' > "$out/json6902/seed-1"
+printf 'spec: {strategy: {type: RollingUpdate}}\n---\n- op: replace\n  path: /spec/strategy\n  value: {type: Recreate}\n- {op: test, path: /spec/strategy/type, value: Recreate}\n' > "$out/json6902/seed-2"
+printf 'm: {a~b: 1, c/d: 2}\n---\n- {op: copy, from: /m/a~0b, path: /m/c~1e}\n- {op: remove, path: /m/c~1d}\n' > "$out/json6902/seed-3"
