@@ -12,7 +12,9 @@
 #include "pleo/strbuf.h"
 
 typedef struct {
-    pr_strbuf msg; /* empty when no error has been recorded */
+    pr_strbuf msg;  /* empty when no error has been recorded */
+    char *src_path; /* file the innermost problem is in, or NULL */
+    int line, col;  /* its 1-based position, when src_path is set */
 } pr_error;
 
 /* Initializes an error with no message. Release with pr_error_release. */
@@ -29,6 +31,15 @@ bool pr_error_set(pr_error *err, const char *fmt, ...)
 /* Puts context in front of the message, separated by ": ". Returns false. */
 bool pr_error_prefix(pr_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* pr_error_set for a problem at `line`:`col` of `path`: the message starts
+ * with "path:line:col: " and the location is recorded. Returns false. */
+bool pr_error_at(pr_error *err, const char *path, int line, int col,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Records where in which file the problem is, so a front end can show the
+ * offending line. Kept through later pr_error_prefix calls. */
+void pr_error_locate(pr_error *err, const char *path, int line, int col);
 
 /* True when a message has been recorded. */
 bool pr_error_isset(const pr_error *err);

@@ -22,8 +22,10 @@ typedef struct {
 } pr_doclist;
 
 /* Limits that keep hostile input bounded. */
-#define PR_YAML_MAX_DEPTH 1000
-#define PR_YAML_MAX_NODES 10000000
+#define PR_YAML_MAX_DEPTH 10000       /* nesting levels, as go-yaml allows */
+#define PR_YAML_MAX_NODES 10000000     /* nodes in one stream */
+#define PR_YAML_MAX_ALIAS_NODES 1000000 /* nodes copied by aliases and merges */
+#define PR_YAML_MAX_DOCUMENTS 100000   /* documents in one stream */
 
 /* Parses `len` bytes of `data` (named `filename` in messages) into `out`.
  * Duplicate mapping keys, anchors used before definition and runaway alias

@@ -49,7 +49,7 @@ int pr_cmd_build(int argc, char **argv)
     fputs(warnings.buf, stderr);
     int rc = PR_EXIT_OK;
     if (!ok) {
-        pr_cli_error("%s", pr_error_text(&err));
+        pr_cli_report(&err);
         rc = PR_EXIT_RENDER_ERROR;
     } else if (pr_cli_write_output(output, out.buf, out.len) != 0) {
         rc = PR_EXIT_RENDER_ERROR;

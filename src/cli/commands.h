@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "pleo/error.h"
+
 /* Exit statuses, documented in the README. */
 enum {
     PR_EXIT_OK = 0,
@@ -20,6 +22,10 @@ int pr_cmd_build(int argc, char **argv);
 /* Writes `len` bytes to `path` atomically (temporary file + rename) or to
  * stdout when `path` is NULL. Returns 0 or prints an error and returns 1. */
 int pr_cli_write_output(const char *path, const char *data, size_t len);
+
+/* Prints "pleo-render: MESSAGE" on stderr, followed, when the error
+ * points into a file, by the offending line and a caret under its column. */
+void pr_cli_report(const pr_error *err);
 
 /* Prints "pleo-render: MESSAGE" on stderr. */
 void pr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

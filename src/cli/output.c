@@ -1,5 +1,6 @@
 /* Output helpers shared by subcommands: errors and atomic file writes. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,45 @@ void pr_cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+void pr_cli_report(const pr_error *err)
+{
+    pr_cli_error("%s", pr_error_text(err));
+    if (!err->src_path || err->line <= 0)
+        return;
+    FILE *f = fopen(err->src_path, "rb");
+    if (!f)
+        return;
+    char *line = NULL;
+    size_t cap = 0;
+    int n = 0;
+    bool found = false;
+    while (getline(&line, &cap, f) >= 0)
+        if (++n == err->line) {
+            found = true;
+            break;
+        }
+    fclose(f);
+    if (!found) {
+        free(line);
+        return;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    /* Show at most a window of the line around the column. */
+    int len = (int)strlen(line), col = err->col - 1, start = 0, width = 100;
+    if (col > len)
+        col = len;
+    if (col > width - 20)
+        start = col - (width - 20);
+    int shown = len - start < width ? len - start : width;
+    fprintf(stderr, "  %s%.*s%s\n  %s", start ? "..." : "", shown, line + start,
+            start + shown < len ? "..." : "", start ? "   " : "");
+    /* Keep tabs so the caret lines up under the same column. */
+    for (int i = start; i < col; i++)
+        fputc(line[i] == '\t' ? '\t' : ' ', stderr);
+    fputs("^\n", stderr);
+    free(line);
 }
 
 static int write_all(int fd, const char *data, size_t len)

@@ -30,8 +30,7 @@ static bool check_fields(const pr_kustomization *k, const pr_node *map,
     for (size_t i = 0; i < map->map.len; i++) {
         const pr_node *key = map->map.items[i].key;
         if (!in_list(allowed, key->scalar.text) && !in_list(extra, key->scalar.text))
-            return pr_error_set(err, "%s:%d:%d: invalid Kustomization: json: unknown field \"%s\"",
-                                k->path, key->mark.line, key->mark.col, key->scalar.text);
+            return pr_error_at(err, k->path, key->mark.line, key->mark.col, "invalid Kustomization: json: unknown field \"%s\"", key->scalar.text);
     }
     return true;
 }
@@ -46,13 +45,11 @@ static bool each_string(const pr_kustomization *k, const pr_node *v, const char 
     if (v->kind == PR_SCALAR)
         return fn(ctx, v->scalar.text, err);
     if (v->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: %s must be a list of strings", k->path,
-                            v->mark.line, v->mark.col, field);
+        return pr_error_at(err, k->path, v->mark.line, v->mark.col, "%s must be a list of strings", field);
     for (size_t i = 0; i < v->seq.len; i++) {
         const char *s = pr_scalar_text(v->seq.items[i]);
         if (!s)
-            return pr_error_set(err, "%s:%d:%d: %s must be a list of strings", k->path,
-                                v->seq.items[i]->mark.line, v->seq.items[i]->mark.col, field);
+            return pr_error_at(err, k->path, v->seq.items[i]->mark.line, v->seq.items[i]->mark.col, "%s must be a list of strings", field);
         if (!fn(ctx, s, err))
             return false;
     }
@@ -163,8 +160,7 @@ static bool parse_behavior(const pr_kustomization *k, const pr_node *entry,
     else if (!strcmp(s, "replace"))
         *out = PR_BEHAVIOR_REPLACE;
     else
-        return pr_error_set(err, "%s:%d:%d: unknown generator behavior \"%s\" (create, merge or replace)",
-                            k->path, b->mark.line, b->mark.col, s);
+        return pr_error_at(err, k->path, b->mark.line, b->mark.col, "unknown generator behavior \"%s\" (create, merge or replace)", s);
     return true;
 }
 
@@ -176,8 +172,7 @@ bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
     memset(out, 0, sizeof *out);
     out->entry = entry;
     if (entry->kind != PR_MAP)
-        return pr_error_set(err, "%s:%d:%d: %s entries must be mappings", k->path,
-                            entry->mark.line, entry->mark.col, gk->field);
+        return pr_error_at(err, k->path, entry->mark.line, entry->mark.col, "%s entries must be mappings", gk->field);
     if (!check_fields(k, entry, common_fields, gk->extra_fields, err))
         return false;
     const pr_node *options = pr_map_get(entry, "options");
@@ -187,8 +182,7 @@ bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
         return false;
     const char *name = pr_map_get_str(entry, "name");
     if (!name || !*name)
-        return pr_error_set(err, "%s:%d:%d: a %s entry needs a name", k->path,
-                            entry->mark.line, entry->mark.col, gk->field);
+        return pr_error_at(err, k->path, entry->mark.line, entry->mark.col, "a %s entry needs a name", gk->field);
     out->name = name;
     source_reader r = {ctx, k, &out->kvs};
     if (!each_string(k, pr_map_get(entry, "envs"), "envs", read_env, &r, err) ||
@@ -317,8 +311,7 @@ bool pr_generator_run(pr_build_ctx *ctx, const pr_kustomization *k,
     if (!list || pr_node_is_null(list))
         return true;
     if (list->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: %s must be a list", k->path, list->mark.line,
-                            list->mark.col, gk->field);
+        return pr_error_at(err, k->path, list->mark.line, list->mark.col, "%s must be a list", gk->field);
     for (size_t i = 0; i < list->seq.len; i++) {
         pr_generated g;
         if (!pr_generator_start(ctx, k, gk, list->seq.items[i], &g, err) ||

@@ -68,14 +68,12 @@ static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
     if (!list || pr_node_is_null(list))
         return true;
     if (list->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: %s must be a list of paths",
-                            k->path, list->mark.line, list->mark.col, field);
+        return pr_error_at(err, k->path, list->mark.line, list->mark.col, "%s must be a list of paths", field);
     for (size_t i = 0; i < list->seq.len; i++) {
         const pr_node *item = list->seq.items[i];
         const char *entry = pr_scalar_text(item);
         if (!entry)
-            return pr_error_set(err, "%s:%d:%d: %s[%zu] must be a path",
-                                k->path, item->mark.line, item->mark.col, field, i);
+            return pr_error_at(err, k->path, item->mark.line, item->mark.col, "%s[%zu] must be a path", field, i);
         const char *path = pr_path_join(ctx->a, k->dir, entry);
         bool ok;
         switch (ctx->fs->path_type(ctx->fs, path)) {
@@ -89,7 +87,8 @@ static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
             ok = accumulate_file(ctx, k, entry, m, err);
             break;
         default:
-            ok = pr_error_set(err, "'%s': no such file or directory", path);
+            ok = pr_error_set(err, "'%s': no such file or directory (or a dangling or "
+                              "looping symlink)", path);
             break;
         }
         if (!ok)

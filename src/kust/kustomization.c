@@ -103,19 +103,14 @@ static bool validate(pr_build_ctx *ctx, const char *path, pr_node *root,
                      pr_error *err)
 {
     if (root->kind != PR_MAP)
-        return pr_error_set(err, "%s:%d:%d: invalid Kustomization: expected a mapping",
-                            path, root->mark.line, root->mark.col);
+        return pr_error_at(err, path, root->mark.line, root->mark.col, "invalid Kustomization: expected a mapping");
     for (size_t i = 0; i < root->map.len; i++) {
         const pr_node *key = root->map.items[i].key;
         const field_info *f = find_field(key->scalar.text);
         if (!f)
-            return pr_error_set(err,
-                                "%s:%d:%d: invalid Kustomization: json: unknown field \"%s\"",
-                                path, key->mark.line, key->mark.col, key->scalar.text);
+            return pr_error_at(err, path, key->mark.line, key->mark.col, "invalid Kustomization: json: unknown field \"%s\"", key->scalar.text);
         if (f->support == FIELD_UNSUPPORTED)
-            return pr_error_set(err,
-                                "%s:%d:%d: field \"%s\" is not supported yet by pleo-render",
-                                path, key->mark.line, key->mark.col, key->scalar.text);
+            return pr_error_at(err, path, key->mark.line, key->mark.col, "field \"%s\" is not supported yet by pleo-render", key->scalar.text);
         if (strcmp(f->name, key->scalar.text) != 0)
             root->map.items[i].key = pr_node_str(ctx->a, f->name);
     }
@@ -188,13 +183,11 @@ bool pr_check_string_map(const pr_kustomization *k, const pr_node *v,
                          const char *field, pr_error *err)
 {
     if (v->kind != PR_MAP)
-        return pr_error_set(err, "%s:%d:%d: %s must be a mapping", k->path, v->mark.line,
-                            v->mark.col, field);
+        return pr_error_at(err, k->path, v->mark.line, v->mark.col, "%s must be a mapping", field);
     for (size_t i = 0; i < v->map.len; i++) {
         const pr_node *value = v->map.items[i].value;
         if (value->kind != PR_SCALAR)
-            return pr_error_set(err, "%s:%d:%d: %s values must be strings", k->path,
-                                value->mark.line, value->mark.col, field);
+            return pr_error_at(err, k->path, value->mark.line, value->mark.col, "%s values must be strings", field);
     }
     return true;
 }

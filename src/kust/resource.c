@@ -60,30 +60,24 @@ static bool field_is(const pr_node *map, const char *key, pr_kind kind)
 bool pr_obj_check(const pr_node *obj, const char *origin, pr_error *err)
 {
     if (obj->kind != PR_MAP)
-        return pr_error_set(err, "%s:%d:%d: expected a Kubernetes object (a mapping)", origin,
-                            obj->mark.line, obj->mark.col);
+        return pr_error_at(err, origin, obj->mark.line, obj->mark.col, "expected a Kubernetes object (a mapping)");
     const pr_node *kind = pr_map_get(obj, "kind");
     if (!kind || kind->kind != PR_SCALAR || kind->scalar.len == 0)
-        return pr_error_set(err, "%s:%d:%d: missing kind in object", origin, obj->mark.line,
-                            obj->mark.col);
+        return pr_error_at(err, origin, obj->mark.line, obj->mark.col, "missing kind in object");
     if (!field_is(obj, "apiVersion", PR_SCALAR))
-        return pr_error_set(err, "%s:%d:%d: apiVersion must be a string", origin,
-                            obj->mark.line, obj->mark.col);
+        return pr_error_at(err, origin, obj->mark.line, obj->mark.col, "apiVersion must be a string");
     const pr_node *meta = pr_map_get(obj, "metadata");
     if (!meta || pr_node_is_null(meta))
         return true;
     if (meta->kind != PR_MAP)
-        return pr_error_set(err, "%s:%d:%d: metadata must be a mapping", origin,
-                            meta->mark.line, meta->mark.col);
+        return pr_error_at(err, origin, meta->mark.line, meta->mark.col, "metadata must be a mapping");
     static const char *const scalars[] = {"name", "namespace"};
     static const char *const maps[] = {"labels", "annotations"};
     for (size_t i = 0; i < 2; i++) {
         if (!field_is(meta, scalars[i], PR_SCALAR))
-            return pr_error_set(err, "%s:%d:%d: metadata.%s must be a string", origin,
-                                meta->mark.line, meta->mark.col, scalars[i]);
+            return pr_error_at(err, origin, meta->mark.line, meta->mark.col, "metadata.%s must be a string", scalars[i]);
         if (!field_is(meta, maps[i], PR_MAP))
-            return pr_error_set(err, "%s:%d:%d: metadata.%s must be a mapping", origin,
-                                meta->mark.line, meta->mark.col, maps[i]);
+            return pr_error_at(err, origin, meta->mark.line, meta->mark.col, "metadata.%s must be a mapping", maps[i]);
     }
     return true;
 }

@@ -142,20 +142,16 @@ static bool apply_image_list(pr_build_ctx *ctx, const pr_kustomization *k,
     if (!images || pr_node_is_null(images))
         return true;
     if (images->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: %s must be a list", k->path,
-                            images->mark.line, images->mark.col, field);
+        return pr_error_at(err, k->path, images->mark.line, images->mark.col, "%s must be a list", field);
     for (size_t i = 0; i < images->seq.len; i++) {
         const pr_node *e = images->seq.items[i];
         if (e->kind != PR_MAP)
-            return pr_error_set(err, "%s:%d:%d: %s[%zu] must be a mapping",
-                                k->path, e->mark.line, e->mark.col, field, i);
+            return pr_error_at(err, k->path, e->mark.line, e->mark.col, "%s[%zu] must be a mapping", field, i);
         for (size_t j = 0; j < e->map.len; j++) {
             const char *key = e->map.items[j].key->scalar.text;
             if (strcmp(key, "name") && strcmp(key, "newName") && strcmp(key, "newTag") &&
                 strcmp(key, "digest") && strcmp(key, "tagSuffix"))
-                return pr_error_set(err, "%s:%d:%d: invalid Kustomization: json: unknown field \"%s\"",
-                                    k->path, e->map.items[j].key->mark.line,
-                                    e->map.items[j].key->mark.col, key);
+                return pr_error_at(err, k->path, e->map.items[j].key->mark.line, e->map.items[j].key->mark.col, "invalid Kustomization: json: unknown field \"%s\"", key);
         }
         image_rule rule = {field_or_empty(e, "name"), field_or_empty(e, "newName"),
                            field_or_empty(e, "newTag"), field_or_empty(e, "digest"),

@@ -49,15 +49,13 @@ static bool read_custom_specs(pr_build_ctx *ctx, const pr_kustomization *k,
     if (!fields || pr_node_is_null(fields))
         return true;
     if (fields->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: labels fields must be a list", k->path,
-                            fields->mark.line, fields->mark.col);
+        return pr_error_at(err, k->path, fields->mark.line, fields->mark.col, "labels fields must be a list");
     pr_fieldspec *specs = pr_alloc(ctx->a, (fields->seq.len + 1) * sizeof *specs);
     for (size_t i = 0; i < fields->seq.len; i++) {
         const pr_node *f = fields->seq.items[i];
         const char *path = pr_map_get_str(f, "path");
         if (!path)
-            return pr_error_set(err, "%s:%d:%d: a labels field spec needs a path", k->path,
-                                f->mark.line, f->mark.col);
+            return pr_error_at(err, k->path, f->mark.line, f->mark.col, "a labels field spec needs a path");
         const pr_node *create = pr_map_get(f, "create");
         specs[i] = (pr_fieldspec){{pr_map_get_str(f, "group"), pr_map_get_str(f, "version"),
                                    pr_map_get_str(f, "kind")},
@@ -83,8 +81,7 @@ static bool apply_labels_entry(pr_build_ctx *ctx, const pr_kustomization *k, pr_
                                const pr_node *entry, size_t index, pr_error *err)
 {
     if (entry->kind != PR_MAP)
-        return pr_error_set(err, "%s:%d:%d: labels[%zu] must be a mapping", k->path,
-                            entry->mark.line, entry->mark.col, index);
+        return pr_error_at(err, k->path, entry->mark.line, entry->mark.col, "labels[%zu] must be a mapping", index);
     static const char *const allowed[] = {"pairs", "includeSelectors", "includeTemplates",
                                           "fields", NULL};
     for (size_t i = 0; i < entry->map.len; i++) {
@@ -93,8 +90,7 @@ static bool apply_labels_entry(pr_build_ctx *ctx, const pr_kustomization *k, pr_
         for (const char *const *a = allowed; *a; a++)
             known |= !strcmp(*a, key->scalar.text);
         if (!known)
-            return pr_error_set(err, "%s:%d:%d: invalid Kustomization: json: unknown field \"%s\"",
-                                k->path, key->mark.line, key->mark.col, key->scalar.text);
+            return pr_error_at(err, k->path, key->mark.line, key->mark.col, "invalid Kustomization: json: unknown field \"%s\"", key->scalar.text);
     }
     const pr_node *pairs = pr_map_get(entry, "pairs");
     if (!pairs || pr_node_is_null(pairs))
@@ -133,8 +129,7 @@ bool pr_tf_labels(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
     if (!entries || pr_node_is_null(entries))
         return true;
     if (entries->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: labels must be a list", k->path,
-                            entries->mark.line, entries->mark.col);
+        return pr_error_at(err, k->path, entries->mark.line, entries->mark.col, "labels must be a list");
     for (size_t i = 0; i < entries->seq.len; i++)
         if (!apply_labels_entry(ctx, k, m, entries->seq.items[i], i, err))
             return false;

@@ -68,21 +68,18 @@ static bool check_entry_fields(const pr_kustomization *k, const pr_node *entry,
                                size_t index, pr_error *err)
 {
     if (entry->kind != PR_MAP)
-        return pr_error_set(err, "%s:%d:%d: patches[%zu] must be a mapping", k->path,
-                            entry->mark.line, entry->mark.col, index);
+        return pr_error_at(err, k->path, entry->mark.line, entry->mark.col, "patches[%zu] must be a mapping", index);
     for (size_t i = 0; i < entry->map.len; i++) {
         const pr_node *key = entry->map.items[i].key;
         if (strcmp(key->scalar.text, "path") && strcmp(key->scalar.text, "patch") &&
             strcmp(key->scalar.text, "target") && strcmp(key->scalar.text, "options"))
-            return pr_error_set(err, "%s:%d:%d: invalid Kustomization: json: unknown field \"%s\"",
-                                k->path, key->mark.line, key->mark.col, key->scalar.text);
+            return pr_error_at(err, k->path, key->mark.line, key->mark.col, "invalid Kustomization: json: unknown field \"%s\"", key->scalar.text);
     }
     for (size_t i = 0; i < entry->map.len; i++) {
         const pr_node *key = entry->map.items[i].key;
         const char *name = key->scalar.text;
         if (!strcmp(name, "options"))
-            return pr_error_set(err, "%s:%d:%d: patches[%zu]: field \"options\" is not supported yet by pleo-render",
-                                k->path, key->mark.line, key->mark.col, index);
+            return pr_error_at(err, k->path, key->mark.line, key->mark.col, "patches[%zu]: field \"options\" is not supported yet by pleo-render", index);
     }
     return true;
 }
@@ -96,8 +93,7 @@ static bool patch_list(const pr_kustomization *k, const char *field,
     if (!list || pr_node_is_null(list))
         return true;
     if (list->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: %s must be a list", k->path, list->mark.line,
-                            list->mark.col, field);
+        return pr_error_at(err, k->path, list->mark.line, list->mark.col, "%s must be a list", field);
     *out = list;
     return true;
 }

@@ -33,8 +33,7 @@ static bool apply_replica(pr_build_ctx *ctx, const pr_kustomization *k, pr_resma
     const char *name = pr_map_get_str(entry, "name");
     const pr_node *count = pr_map_get(entry, "count");
     if (!name || !count || count->kind != PR_SCALAR || count->tag != PR_TAG_INT)
-        return pr_error_set(err, "%s:%d:%d: replicas[%zu] needs a name and an integer count",
-                            k->path, entry->mark.line, entry->mark.col, index);
+        return pr_error_at(err, k->path, entry->mark.line, entry->mark.col, "replicas[%zu] needs a name and an integer count", index);
     bool found = false;
     for (size_t s = 0; s < pr_fs_replicas.len; s++) {
         const pr_fieldspec *spec = &pr_fs_replicas.specs[s];
@@ -65,8 +64,7 @@ bool pr_tf_replicas(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
     if (!list || pr_node_is_null(list))
         return true;
     if (list->kind != PR_SEQ)
-        return pr_error_set(err, "%s:%d:%d: replicas must be a list", k->path,
-                            list->mark.line, list->mark.col);
+        return pr_error_at(err, k->path, list->mark.line, list->mark.col, "replicas must be a list");
     for (size_t i = 0; i < list->seq.len; i++)
         if (!apply_replica(ctx, k, m, list->seq.items[i], i, err))
             return false;

@@ -26,28 +26,52 @@ typedef struct {
     yaml_parser_t parser;
     anchor *anchors;
     size_t nanchors, anchors_cap;
-    size_t nodes; /* nodes created in this stream, aliases included */
+    size_t nodes;       /* nodes created in this stream, aliases included */
+    size_t alias_nodes; /* of which copies made for aliases and merge keys */
     int depth;
     int flags;
+    const char *data; /* the input, for locating encoding errors */
+    size_t len;
 } reader;
 
 static bool fail_at(reader *r, yaml_mark_t mark, const char *fmt, const char *arg)
 {
     pr_error_set(r->err, "%s:%zu:%zu: ", r->filename, mark.line + 1,
                  mark.column + 1);
-    pr_sb_addf(&r->err->msg, fmt, arg);
+    if (r->err)
+        pr_sb_addf(&r->err->msg, fmt, arg);
+    pr_error_locate(r->err, r->filename, (int)mark.line + 1, (int)mark.column + 1);
     return false;
+}
+
+/* Line and column of byte `offset` of the input. */
+static yaml_mark_t mark_at_offset(const reader *r, size_t offset)
+{
+    yaml_mark_t m = {offset, 0, 0};
+    for (size_t i = 0; i < offset && i < r->len; i++) {
+        if (r->data[i] == '\n') {
+            m.line++;
+            m.column = 0;
+        } else if (((unsigned char)r->data[i] & 0xC0) != 0x80) {
+            m.column++;
+        }
+    }
+    return m;
 }
 
 static bool parser_error(reader *r)
 {
     yaml_parser_t *p = &r->parser;
-    yaml_mark_t mark = p->problem_mark;
+    /* Encoding errors are found while decoding the input, before the
+     * scanner tracks positions: only their byte offset is right. */
+    yaml_mark_t mark = p->error == YAML_READER_ERROR ? mark_at_offset(r, p->problem_offset)
+                                                     : p->problem_mark;
     pr_error_set(r->err, "%s:%zu:%zu: %s", r->filename, mark.line + 1,
                  mark.column + 1, p->problem ? p->problem : "malformed YAML");
-    if (p->context)
+    if (p->context && r->err)
         pr_sb_addf(&r->err->msg, " (%s at line %zu)", p->context,
                    p->context_mark.line + 1);
+    pr_error_locate(r->err, r->filename, (int)mark.line + 1, (int)mark.column + 1);
     return false;
 }
 
@@ -99,6 +123,18 @@ static void set_mark(pr_node *n, yaml_mark_t m)
     n->mark.col = (int)m.column + 1;
 }
 
+/* Copies made for aliases and merges are what a "billion laughs"
+ * document multiplies, so they get a budget of their own, far below what
+ * would exhaust memory. */
+static bool alias_budget(reader *r, size_t more, yaml_mark_t mark)
+{
+    r->alias_nodes += more;
+    if (r->alias_nodes > PR_YAML_MAX_ALIAS_NODES)
+        return fail_at(r, mark, "aliases expand to more than %s nodes "
+                       "(alias expansion bomb?)", "1000000");
+    return true;
+}
+
 static bool budget(reader *r, size_t more, yaml_mark_t mark)
 {
     r->nodes += more;
@@ -137,13 +173,17 @@ static bool is_merge_key(const pr_node *k)
 }
 
 /* Adds the entries of `src` that `dst` does not define yet. */
-static void merge_into(reader *r, pr_node *dst, const pr_node *src)
+static bool merge_into(reader *r, pr_node *dst, const pr_node *src, yaml_mark_t mark)
 {
     for (size_t i = 0; i < src->map.len; i++) {
         const pr_pair *p = &src->map.items[i];
-        if (pr_map_index(dst, p->key->scalar.text) < 0)
-            pr_map_append(r->a, dst, p->key, pr_node_copy(r->a, p->value));
+        if (pr_map_index(dst, p->key->scalar.text) >= 0)
+            continue;
+        if (!alias_budget(r, count_nodes(p->value), mark))
+            return false;
+        pr_map_append(r->a, dst, p->key, pr_node_copy(r->a, p->value));
     }
+    return true;
 }
 
 static bool parse_mapping(reader *r, yaml_event_t *start, pr_node **out)
@@ -197,12 +237,15 @@ static bool parse_mapping(reader *r, yaml_event_t *start, pr_node **out)
                          "%s:%zu:%zu: mapping key \"%s\" already defined at line %d",
                          r->filename, key_mark.line + 1, key_mark.column + 1,
                          key->scalar.text, map->map.items[prev].key->mark.line);
+            pr_error_locate(r->err, r->filename, (int)key_mark.line + 1,
+                            (int)key_mark.column + 1);
             return false;
         }
         pr_map_append(r->a, map, key, value);
     }
     for (size_t i = 0; i < nmerges; i++)
-        merge_into(r, map, merges[i]);
+        if (!merge_into(r, map, merges[i], start->start_mark))
+            return false;
     *out = map;
     return true;
 }
@@ -234,7 +277,7 @@ static bool parse_node(reader *r, yaml_event_t *ev, pr_node **out)
 {
     bool ok = false;
     if (++r->depth > PR_YAML_MAX_DEPTH) {
-        fail_at(r, ev->start_mark, "nesting deeper than %s levels", "1000");
+        fail_at(r, ev->start_mark, "nesting deeper than %s levels", "10000");
         yaml_event_delete(ev);
         return false;
     }
@@ -255,7 +298,8 @@ static bool parse_node(reader *r, yaml_event_t *ev, pr_node **out)
             fail_at(r, ev->start_mark, "unknown anchor '%s' referenced", name);
             break;
         }
-        if (!budget(r, count_nodes(target), ev->start_mark))
+        size_t size = count_nodes(target);
+        if (!alias_budget(r, size, ev->start_mark) || !budget(r, size, ev->start_mark))
             break;
         *out = pr_node_copy(r->a, target);
         /* A merge key reached through an alias is still a merge key. */
@@ -282,6 +326,8 @@ bool pr_yaml_parse_with(pr_arena *a, const char *filename, const char *data,
 {
     reader r = {0};
     r.flags = flags;
+    r.data = data;
+    r.len = len;
     r.a = a;
     r.filename = filename;
     r.err = err;
@@ -308,6 +354,10 @@ bool pr_yaml_parse_with(pr_arena *a, const char *filename, const char *data,
         if (!next_event(&r, &ev)) /* document end */
             goto done;
         yaml_event_delete(&ev);
+        if (out->len >= PR_YAML_MAX_DOCUMENTS) {
+            fail_at(&r, ev.start_mark, "more than %s documents in one stream", "100000");
+            goto done;
+        }
         out->docs = pr_grow(a, out->docs, sizeof(pr_node *), &out->cap,
                             out->len + 1);
         out->docs[out->len++] = pr_node_is_null(root) ? NULL : root;
