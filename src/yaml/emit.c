@@ -113,63 +113,99 @@ static int compare_pairs(const void *x, const void *y)
     return pr_key_compare(a->key, a->len, b->key, b->len);
 }
 
-static bool emit_node(writer *w, const pr_node *n);
+/* A mapping or sequence being written: its entries in output order and
+ * how far the writer got. */
+typedef struct {
+    const pr_node *node;
+    sorted_pair *pairs; /* mappings only, sorted go-yaml style */
+    size_t next;
+} open_collection;
 
-static bool emit_mapping(writer *w, const pr_node *n)
+/* Starts writing collection `n` and pushes it on the stack. */
+static bool open_node(writer *w, const pr_node *n, open_collection **stack,
+                      size_t *depth, size_t *cap)
 {
     yaml_event_t ev;
-    yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-                                        YAML_BLOCK_MAPPING_STYLE);
-    if (!emit_event(w, &ev))
-        return false;
+    if (*depth == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        open_collection *grown = realloc(*stack, ncap * sizeof **stack);
+        if (!grown)
+            return pr_error_set(w->err, "out of memory");
+        *stack = grown;
+        *cap = ncap;
+    }
+    open_collection *c = &(*stack)[(*depth)++];
+    c->node = n;
+    c->pairs = NULL;
+    c->next = 0;
+    if (n->kind == PR_SEQ) {
+        yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+        return emit_event(w, &ev);
+    }
+    yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
     size_t len = n->map.len;
-    sorted_pair *pairs = calloc(len ? len : 1, sizeof *pairs);
+    c->pairs = calloc(len ? len : 1, sizeof *c->pairs);
+    if (!c->pairs)
+        return pr_error_set(w->err, "out of memory");
     pr_strbuf key;
     pr_sb_init(&key);
     for (size_t i = 0; i < len; i++) {
         scalar_json_text(n->map.items[i].key, &key);
-        pairs[i].key = pr_sb_detach(&key, &pairs[i].len);
-        pairs[i].value = n->map.items[i].value;
+        c->pairs[i].key = pr_sb_detach(&key, &c->pairs[i].len);
+        c->pairs[i].value = n->map.items[i].value;
     }
-    qsort(pairs, len, sizeof *pairs, compare_pairs);
-    bool ok = true;
-    for (size_t i = 0; i < len && ok; i++)
-        ok = emit_string(w, pairs[i].key, pairs[i].len) &&
-             emit_node(w, pairs[i].value);
-    for (size_t i = 0; i < len; i++)
-        free(pairs[i].key);
-    free(pairs);
-    if (!ok)
-        return false;
-    yaml_mapping_end_event_initialize(&ev);
+    qsort(c->pairs, len, sizeof *c->pairs, compare_pairs);
     return emit_event(w, &ev);
 }
 
-static bool emit_sequence(writer *w, const pr_node *n)
+static void free_pairs(open_collection *c)
 {
-    yaml_event_t ev;
-    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-                                         YAML_BLOCK_SEQUENCE_STYLE);
-    if (!emit_event(w, &ev))
-        return false;
-    for (size_t i = 0; i < n->seq.len; i++)
-        if (!emit_node(w, n->seq.items[i]))
-            return false;
-    yaml_sequence_end_event_initialize(&ev);
-    return emit_event(w, &ev);
+    if (!c->pairs)
+        return;
+    for (size_t i = 0; i < c->node->map.len; i++)
+        free(c->pairs[i].key);
+    free(c->pairs);
+    c->pairs = NULL;
 }
 
-static bool emit_node(writer *w, const pr_node *n)
+/* Writes `root` without recursion, so nesting depth costs heap only. */
+static bool emit_tree(writer *w, const pr_node *root)
 {
-    switch (n->kind) {
-    case PR_SCALAR:
-        return emit_scalar(w, n);
-    case PR_MAP:
-        return emit_mapping(w, n);
-    case PR_SEQ:
-        return emit_sequence(w, n);
+    if (root->kind == PR_SCALAR)
+        return emit_scalar(w, root);
+    open_collection *stack = NULL;
+    size_t depth = 0, cap = 0;
+    bool ok = open_node(w, root, &stack, &depth, &cap);
+    while (ok && depth > 0) {
+        open_collection *c = &stack[depth - 1];
+        size_t len = c->node->kind == PR_MAP ? c->node->map.len : c->node->seq.len;
+        if (c->next == len) {
+            yaml_event_t ev;
+            if (c->node->kind == PR_MAP)
+                yaml_mapping_end_event_initialize(&ev);
+            else
+                yaml_sequence_end_event_initialize(&ev);
+            free_pairs(c);
+            depth--;
+            ok = emit_event(w, &ev);
+            continue;
+        }
+        const pr_node *child;
+        if (c->node->kind == PR_MAP) {
+            const sorted_pair *p = &c->pairs[c->next++];
+            ok = emit_string(w, p->key, p->len);
+            child = p->value;
+        } else {
+            child = c->node->seq.items[c->next++];
+        }
+        if (ok)
+            ok = child->kind == PR_SCALAR ? emit_scalar(w, child)
+                                          : open_node(w, child, &stack, &depth, &cap);
     }
-    return false;
+    while (depth > 0)
+        free_pairs(&stack[--depth]);
+    free(stack);
+    return ok;
 }
 
 bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
@@ -191,7 +227,7 @@ bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
         yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
         ok = emit_event(&w, &ev);
     }
-    ok = ok && emit_node(&w, doc);
+    ok = ok && emit_tree(&w, doc);
     if (ok) {
         yaml_document_end_event_initialize(&ev, 1);
         ok = emit_event(&w, &ev);

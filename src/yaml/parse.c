@@ -28,7 +28,6 @@ typedef struct {
     size_t nanchors, anchors_cap;
     size_t nodes;       /* nodes created in this stream, aliases included */
     size_t alias_nodes; /* of which copies made for aliases and merge keys */
-    int depth;
     int flags;
     const char *data; /* the input, for locating encoding errors */
     size_t len;
@@ -115,8 +114,6 @@ static pr_node *find_anchor(reader *r, const char *name)
     return NULL;
 }
 
-static bool parse_node(reader *r, yaml_event_t *ev, pr_node **out);
-
 static void set_mark(pr_node *n, yaml_mark_t m)
 {
     n->mark.line = (int)m.line + 1;
@@ -186,133 +183,151 @@ static bool merge_into(reader *r, pr_node *dst, const pr_node *src, yaml_mark_t 
     return true;
 }
 
-static bool parse_mapping(reader *r, yaml_event_t *start, pr_node **out)
+/* A mapping or sequence whose events are still being read. */
+typedef struct {
+    pr_node *node;
+    pr_node *key;          /* mappings: a key still waiting for its value */
+    yaml_mark_t key_mark;
+    yaml_mark_t start_mark;
+    const pr_node **merges; /* mappings: `<<` sources, applied at the end */
+    size_t nmerges, merges_cap;
+} open_collection;
+
+static bool add_merge_source(reader *r, open_collection *c, const pr_node *value)
 {
-    pr_node *map = pr_node_map(r->a);
-    set_mark(map, start->start_mark);
-    remember_anchor(r, start->data.mapping_start.anchor, map);
-    const pr_node **merges = NULL;
-    size_t nmerges = 0, merges_cap = 0;
-    for (;;) {
-        yaml_event_t ev;
-        if (!next_event(r, &ev))
-            return false;
-        if (ev.type == YAML_MAPPING_END_EVENT) {
-            yaml_event_delete(&ev);
-            break;
-        }
-        pr_node *key, *value;
-        yaml_mark_t key_mark = ev.start_mark;
-        if (!parse_node(r, &ev, &key))
-            return false;
-        if (key->kind != PR_SCALAR)
-            return fail_at(r, key_mark, "%s", "mapping keys must be scalars");
-        if (!next_event(r, &ev))
-            return false;
-        if (!parse_node(r, &ev, &value))
-            return false;
-        if (is_merge_key(key) && key->mark.line &&
-            (value->kind == PR_MAP || value->kind == PR_SEQ)) {
-            if (value->kind == PR_MAP) {
-                merges = pr_grow(r->a, merges, sizeof *merges, &merges_cap, nmerges + 1);
-                merges[nmerges++] = value;
-            } else {
-                for (size_t i = 0; i < value->seq.len; i++) {
-                    if (value->seq.items[i]->kind != PR_MAP)
-                        return fail_at(r, key_mark, "%s",
-                                       "map merge requires map or sequence of maps as the value");
-                    merges = pr_grow(r->a, merges, sizeof *merges, &merges_cap, nmerges + 1);
-                    merges[nmerges++] = value->seq.items[i];
-                }
-            }
-            continue;
-        }
-        long prev = pr_map_index(map, key->scalar.text);
-        if (prev >= 0 && (r->flags & PR_YAML_LAST_KEY_WINS)) {
-            map->map.items[prev].value = value;
-            continue;
-        }
-        if (prev >= 0) {
-            pr_error_set(r->err,
-                         "%s:%zu:%zu: mapping key \"%s\" already defined at line %d",
-                         r->filename, key_mark.line + 1, key_mark.column + 1,
-                         key->scalar.text, map->map.items[prev].key->mark.line);
-            pr_error_locate(r->err, r->filename, (int)key_mark.line + 1,
-                            (int)key_mark.column + 1);
-            return false;
-        }
-        pr_map_append(r->a, map, key, value);
+    if (value->kind == PR_MAP) {
+        c->merges = pr_grow(r->a, c->merges, sizeof *c->merges, &c->merges_cap, c->nmerges + 1);
+        c->merges[c->nmerges++] = value;
+        return true;
     }
-    for (size_t i = 0; i < nmerges; i++)
-        if (!merge_into(r, map, merges[i], start->start_mark))
+    for (size_t i = 0; i < value->seq.len; i++) {
+        if (value->seq.items[i]->kind != PR_MAP)
+            return fail_at(r, c->key_mark, "%s",
+                           "map merge requires map or sequence of maps as the value");
+        if (!add_merge_source(r, c, value->seq.items[i]))
             return false;
-    *out = map;
+    }
     return true;
 }
 
-static bool parse_sequence(reader *r, yaml_event_t *start, pr_node **out)
+/* Hands a finished node to the innermost open collection: an item of a
+ * sequence, or alternately a key and a value of a mapping. */
+static bool deliver(reader *r, open_collection *c, pr_node *v, yaml_mark_t mark)
 {
-    pr_node *seq = pr_node_seq(r->a);
-    set_mark(seq, start->start_mark);
-    remember_anchor(r, start->data.sequence_start.anchor, seq);
-    for (;;) {
-        yaml_event_t ev;
-        if (!next_event(r, &ev))
-            return false;
-        if (ev.type == YAML_SEQUENCE_END_EVENT) {
-            yaml_event_delete(&ev);
-            break;
-        }
-        pr_node *item;
-        if (!parse_node(r, &ev, &item))
-            return false;
-        pr_seq_append(r->a, seq, item);
+    if (c->node->kind == PR_SEQ) {
+        pr_seq_append(r->a, c->node, v);
+        return true;
     }
-    *out = seq;
-    return true;
-}
-
-/* Consumes `ev` (and the events of its children). */
-static bool parse_node(reader *r, yaml_event_t *ev, pr_node **out)
-{
-    bool ok = false;
-    if (++r->depth > PR_YAML_MAX_DEPTH) {
-        fail_at(r, ev->start_mark, "nesting deeper than %s levels", "10000");
-        yaml_event_delete(ev);
+    if (!c->key) {
+        if (v->kind != PR_SCALAR)
+            return fail_at(r, mark, "%s", "mapping keys must be scalars");
+        c->key = v;
+        c->key_mark = mark;
+        return true;
+    }
+    pr_node *key = c->key;
+    pr_node *map = c->node;
+    c->key = NULL;
+    if (is_merge_key(key) && (v->kind == PR_MAP || v->kind == PR_SEQ))
+        return add_merge_source(r, c, v);
+    long prev = pr_map_index(map, key->scalar.text);
+    if (prev >= 0 && (r->flags & PR_YAML_LAST_KEY_WINS)) {
+        map->map.items[prev].value = v;
+        return true;
+    }
+    if (prev >= 0) {
+        pr_error_set(r->err, "%s:%zu:%zu: mapping key \"%s\" already defined at line %d",
+                     r->filename, c->key_mark.line + 1, c->key_mark.column + 1,
+                     key->scalar.text, map->map.items[prev].key->mark.line);
+        pr_error_locate(r->err, r->filename, (int)c->key_mark.line + 1,
+                        (int)c->key_mark.column + 1);
         return false;
     }
-    switch (ev->type) {
-    case YAML_SCALAR_EVENT:
-        ok = parse_scalar(r, ev, out);
-        break;
-    case YAML_MAPPING_START_EVENT:
-        ok = budget(r, 1, ev->start_mark) && parse_mapping(r, ev, out);
-        break;
-    case YAML_SEQUENCE_START_EVENT:
-        ok = budget(r, 1, ev->start_mark) && parse_sequence(r, ev, out);
-        break;
-    case YAML_ALIAS_EVENT: {
-        const char *name = (const char *)ev->data.alias.anchor;
-        pr_node *target = find_anchor(r, name);
-        if (!target) {
-            fail_at(r, ev->start_mark, "unknown anchor '%s' referenced", name);
+    pr_map_append(r->a, map, key, v);
+    return true;
+}
+
+static bool expand_alias(reader *r, yaml_event_t *ev, pr_node **out)
+{
+    const char *name = (const char *)ev->data.alias.anchor;
+    pr_node *target = find_anchor(r, name);
+    if (!target)
+        return fail_at(r, ev->start_mark, "unknown anchor '%s' referenced", name);
+    size_t size = count_nodes(target);
+    if (!alias_budget(r, size, ev->start_mark) || !budget(r, size, ev->start_mark))
+        return false;
+    *out = pr_node_copy(r->a, target);
+    return true;
+}
+
+/* Reads the node that starts with event `first` (taking ownership of it)
+ * and all events of its subtree. Iterative, with an explicit stack of open
+ * collections, so nesting depth costs heap, never C stack. */
+static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
+{
+    open_collection *stack = NULL;
+    size_t depth = 0, cap = 0;
+    yaml_event_t ev = *first;
+    for (;;) {
+        pr_node *done = NULL;
+        yaml_mark_t mark = ev.start_mark;
+        bool ok = true;
+        switch (ev.type) {
+        case YAML_SCALAR_EVENT:
+        case YAML_ALIAS_EVENT:
+            if (depth + 1 > PR_YAML_MAX_DEPTH)
+                ok = fail_at(r, mark, "nesting deeper than %s levels", "10000");
+            else if (ev.type == YAML_SCALAR_EVENT)
+                ok = parse_scalar(r, &ev, &done);
+            else
+                ok = expand_alias(r, &ev, &done);
+            break;
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SEQUENCE_START_EVENT: {
+            if (depth + 1 > PR_YAML_MAX_DEPTH) {
+                ok = fail_at(r, mark, "nesting deeper than %s levels", "10000");
+                break;
+            }
+            if (!(ok = budget(r, 1, mark)))
+                break;
+            bool is_map = ev.type == YAML_MAPPING_START_EVENT;
+            stack = pr_grow(r->a, stack, sizeof *stack, &cap, depth + 1);
+            open_collection *c = &stack[depth++];
+            memset(c, 0, sizeof *c);
+            c->node = is_map ? pr_node_map(r->a) : pr_node_seq(r->a);
+            c->start_mark = mark;
+            set_mark(c->node, mark);
+            remember_anchor(r, is_map ? ev.data.mapping_start.anchor
+                                      : ev.data.sequence_start.anchor, c->node);
             break;
         }
-        size_t size = count_nodes(target);
-        if (!alias_budget(r, size, ev->start_mark) || !budget(r, size, ev->start_mark))
+        case YAML_MAPPING_END_EVENT:
+        case YAML_SEQUENCE_END_EVENT: {
+            open_collection *c = &stack[--depth];
+            for (size_t i = 0; ok && i < c->nmerges; i++)
+                ok = merge_into(r, c->node, c->merges[i], c->start_mark);
+            done = c->node;
+            mark = c->start_mark;
             break;
-        *out = pr_node_copy(r->a, target);
-        /* A merge key reached through an alias is still a merge key. */
-        ok = true;
-        break;
+        }
+        default:
+            ok = fail_at(r, mark, "%s", "unexpected YAML event");
+            break;
+        }
+        yaml_event_delete(&ev);
+        if (!ok)
+            return false;
+        if (done) {
+            if (depth == 0) {
+                *out = done;
+                return true;
+            }
+            if (!deliver(r, &stack[depth - 1], done, mark))
+                return false;
+        }
+        if (!next_event(r, &ev))
+            return false;
     }
-    default:
-        fail_at(r, ev->start_mark, "%s", "unexpected YAML event");
-        break;
-    }
-    yaml_event_delete(ev);
-    r->depth--;
-    return ok;
 }
 
 bool pr_yaml_parse(pr_arena *a, const char *filename, const char *data,
