@@ -7,9 +7,11 @@
 set -u
 bin=$1 root=$2
 status=0
-for env in "$root"/environments/*/; do
-  name=$(basename "$env")
-  [ -f "$env/kustomization.yaml" ] || continue
+# Every kustomization under environments/, nested ones (the per-service
+# production units) included; golden names replace '/' with '-'.
+for kfile in $(cd "$root" && find environments -name kustomization.yaml | sort); do
+  env="$root/$(dirname "$kfile")"
+  name=$(dirname "$kfile" | sed 's|^environments/||; s|/|-|g')
   golden="$root/tests/golden/environments/$name.yaml"
   if ! "$bin" build "$env" > "/tmp/pleo-env-$$.yaml" 2>"/tmp/pleo-env-$$.err"; then
     echo "FAIL: $name does not render"; status=1; continue

@@ -21,8 +21,10 @@ for c in "${cases[@]}"; do
 done
 if [ $# -eq 0 ]; then
   mkdir -p "$root/tests/golden/environments"
-  for env in "$root"/environments/*/; do
-    name=$(basename "$env")
+  rm -f "$root"/tests/golden/environments/*
+  for kfile in $(cd "$root" && find environments -name kustomization.yaml | sort); do
+    env="$root/$(dirname "$kfile")"
+    name=$(dirname "$kfile" | sed 's|^environments/||; s|/|-|g')
     kubectl kustomize "$env" > "$root/tests/golden/environments/$name.yaml" \
       2> "$root/tests/golden/environments/$name.warnings"
   done
