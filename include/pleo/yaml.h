@@ -45,6 +45,11 @@ enum {
 bool pr_yaml_parse_with(pr_arena *a, const char *filename, const char *data,
                         size_t len, int flags, pr_doclist *out, pr_error *err);
 
+/* Rejects what kustomize cannot convert to JSON on its way to output:
+ * non-string mapping keys, infinities and NaN, and characters go-yaml's
+ * reader refuses. Errors are "filename:line:col: message". */
+bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err);
+
 /* Appends `doc` to `out` as one YAML document, formatted as kustomize
  * formats resources: keys sorted go-yaml style, two-space indent, values
  * quoted only where a YAML 1.1 reader would mistake them. */

@@ -44,7 +44,8 @@ bool pr_load_resources(pr_build_ctx *ctx, const char *filename,
     if (!pr_yaml_parse(ctx->a, filename, data, len, &docs, err))
         return false;
     for (size_t i = 0; i < docs.len; i++)
-        if (docs.docs[i] && !add_object(ctx, filename, docs.docs[i], m, err))
+        if (docs.docs[i] && (!pr_yaml_check_json(docs.docs[i], filename, err) ||
+                             !add_object(ctx, filename, docs.docs[i], m, err)))
             return false;
     return true;
 }

@@ -70,12 +70,64 @@ static bool emit_string(writer *w, const char *s, size_t n)
 
 /* The text a scalar has after the JSON round trip, and whether it is a
  * string there. Result lives in `buf`. */
+/* kustomize's JSON text is re-read as YAML, where a raw NEL (U+0085,
+ * the one line break Go's JSON encoder leaves unescaped) folds like any
+ * line break in a double-quoted scalar: the spaces around a run of breaks
+ * vanish, a single break becomes a space, n breaks become n-1 newlines. */
+static void fold_nel(pr_strbuf *buf)
+{
+    if (!memmem(buf->buf, buf->len, "\xC2\x85", 2))
+        return;
+    pr_strbuf out;
+    pr_sb_init(&out);
+    size_t i = 0;
+    while (i < buf->len) {
+        size_t j = i;
+        int breaks = 0;
+        while (j < buf->len && (buf->buf[j] == ' ' ||
+                                (j + 1 < buf->len && (unsigned char)buf->buf[j] == 0xC2 &&
+                                 (unsigned char)buf->buf[j + 1] == 0x85))) {
+            if (buf->buf[j] == ' ') {
+                j++;
+            } else {
+                breaks++;
+                j += 2;
+            }
+        }
+        if (j == i) {
+            pr_sb_addc(&out, buf->buf[i++]);
+            continue;
+        }
+        if (!breaks)
+            pr_sb_add(&out, buf->buf + i, j - i);
+        else if (breaks == 1)
+            pr_sb_addc(&out, ' ');
+        else
+            for (int k = 1; k < breaks; k++)
+                pr_sb_addc(&out, '\n');
+        i = j;
+    }
+    pr_sb_reset(buf);
+    pr_sb_add(buf, out.buf, out.len);
+    pr_sb_release(&out);
+}
+
 static bool scalar_json_text(const pr_node *n, pr_strbuf *buf)
 {
     bool is_string;
     pr_sb_reset(buf);
     if (n->tag == PR_TAG_STR || n->tag == PR_TAG_BINARY) {
-        append_valid_utf8(buf, n->scalar.text, n->scalar.len);
+        if (n->tag == PR_TAG_BINARY) {
+            /* kustomize decodes !!binary values into their bytes. */
+            pr_strbuf raw;
+            pr_sb_init(&raw);
+            pr_base64_decode(n->scalar.text, n->scalar.len, &raw);
+            append_valid_utf8(buf, raw.buf, raw.len);
+            pr_sb_release(&raw);
+        } else {
+            append_valid_utf8(buf, n->scalar.text, n->scalar.len);
+        }
+        fold_nel(buf);
         return true;
     }
     pr_scalar_canonical(n, buf, &is_string);
@@ -210,6 +262,7 @@ static bool emit_tree(writer *w, const pr_node *root)
 
 bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
 {
+    size_t start = out->len;
     writer w;
     memset(&w, 0, sizeof w);
     w.err = err;
@@ -237,5 +290,12 @@ bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
         ok = emit_event(&w, &ev);
     }
     yaml_emitter_delete(&w.emitter);
+    /* libyaml 0.2.5 closes a document that ends in a keep-chomped block
+     * scalar with "..."; go-yaml v2 does not. */
+    if (ok && out->len - start >= 4 && !memcmp(out->buf + out->len - 4, "...\n", 4) &&
+        (out->len - start == 4 || out->buf[out->len - 5] == '\n')) {
+        out->len -= 4;
+        out->buf[out->len] = '\0';
+    }
     return ok;
 }

@@ -31,6 +31,9 @@ typedef struct {
     int flags;
     const char *data; /* the input, for locating encoding errors */
     size_t len;
+    /* libyaml's marks count characters; this cursor maps them to bytes
+     * of `data` and only moves forward between lookups. */
+    size_t cursor_char, cursor_byte;
 } reader;
 
 static bool fail_at(reader *r, yaml_mark_t mark, const char *fmt, const char *arg)
@@ -141,6 +144,249 @@ static bool budget(reader *r, size_t more, yaml_mark_t mark)
     return true;
 }
 
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} byte_sink;
+
+static int sink_write(void *data, unsigned char *bytes, size_t size)
+{
+    byte_sink *s = data;
+    if (s->len + size > s->cap) {
+        size_t cap = (s->len + size) * 2;
+        char *grown = realloc(s->buf, cap);
+        if (!grown)
+            return 0;
+        s->buf = grown;
+        s->cap = cap;
+    }
+    memcpy(s->buf + s->len, bytes, size);
+    s->len += size;
+    return 1;
+}
+
+static bool is_break_at(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == '\n' || c == '\r')
+        return true;
+    if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85)
+        return true;
+    return c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+           ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9);
+}
+
+static size_t char_width(unsigned char c)
+{
+    return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+static bool sink_put(byte_sink *s, const char *bytes, size_t n)
+{
+    return sink_write(s, (unsigned char *)bytes, n) == 1;
+}
+
+/* The body go-yaml v3 writes for a folded scalar at indentation 2. It
+ * differs from libyaml's in one place: before a line break that ends a
+ * text line it adds an empty line whenever the value's *first* text
+ * character is not blank, where libyaml looks at the character after the
+ * break. So a more-indented line or the final line break gains an empty
+ * line in front of it. */
+static bool goyaml_folded_body(byte_sink *out, const char *v, size_t len)
+{
+    size_t k = 0;
+    while (k < len && is_break_at(v, len, k))
+        k += char_width((unsigned char)v[k]);
+    bool first_is_text = k < len && v[k] != ' ' && v[k] != '\t';
+    bool breaks = true, leading_spaces = true, line_started = false;
+    for (size_t i = 0; i < len;) {
+        size_t w = char_width((unsigned char)v[i]);
+        if (i + w > len)
+            w = len - i;
+        if (is_break_at(v, len, i)) {
+            if (!breaks && !leading_spaces && v[i] == '\n' && first_is_text &&
+                !sink_put(out, "\n", 1))
+                return false;
+            if (!sink_put(out, v + i, v[i] == '\n' ? 1 : w))
+                return false;
+            breaks = true;
+            line_started = false;
+        } else {
+            if (breaks) {
+                if (!line_started && !sink_put(out, "  ", 2))
+                    return false;
+                leading_spaces = v[i] == ' ' || v[i] == '\t';
+            }
+            if (!sink_put(out, v + i, w))
+                return false;
+            breaks = false;
+            line_started = true;
+        }
+        i += w;
+    }
+    return true;
+}
+
+/* Emits {k: value} with libyaml, asking for folded style. */
+static bool emit_folded_pair(byte_sink *sink, const char *text, size_t len)
+{
+    yaml_emitter_t em;
+    yaml_event_t ev;
+    if (!yaml_emitter_initialize(&em))
+        return false;
+    yaml_emitter_set_output(&em, sink_write, sink);
+    yaml_emitter_set_width(&em, -1);
+    yaml_emitter_set_unicode(&em, 1);
+    bool ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) &&
+              yaml_emitter_emit(&em, &ev) &&
+              yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) &&
+              yaml_emitter_emit(&em, &ev) &&
+              yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+                                                  YAML_BLOCK_MAPPING_STYLE) &&
+              yaml_emitter_emit(&em, &ev) &&
+              yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)"k", 1, 1, 1,
+                                           YAML_PLAIN_SCALAR_STYLE) &&
+              yaml_emitter_emit(&em, &ev) &&
+              yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
+                                           (int)len, 1, 1, YAML_FOLDED_SCALAR_STYLE) &&
+              yaml_emitter_emit(&em, &ev) && yaml_mapping_end_event_initialize(&ev) &&
+              yaml_emitter_emit(&em, &ev) &&
+              yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&em, &ev) &&
+              yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&em, &ev);
+    yaml_emitter_delete(&em);
+    return ok;
+}
+
+/* The value of the second scalar (the one under "k") in `doc`. */
+static bool read_pair_value(pr_arena *a, const byte_sink *doc, const char **out,
+                            size_t *out_len)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    if (!yaml_parser_initialize(&p))
+        return false;
+    yaml_parser_set_input_string(&p, (const unsigned char *)doc->buf, doc->len);
+    bool ok = false;
+    int scalars = 0;
+    while (yaml_parser_parse(&p, &ev)) {
+        yaml_event_type_t type = ev.type;
+        if (type == YAML_SCALAR_EVENT && ++scalars == 2) {
+            size_t n = ev.data.scalar.length;
+            char *copy = pr_alloc(a, n + 1);
+            memcpy(copy, ev.data.scalar.value, n);
+            copy[n] = 0;
+            *out = copy;
+            *out_len = n;
+            ok = true;
+        }
+        yaml_event_delete(&ev);
+        if (ok || type == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&p);
+    return ok;
+}
+
+/* kustomize keeps a folded scalar's style and writes it with go-yaml v3's
+ * emitter before reading it back, and that emitter does not fold
+ * losslessly (see goyaml_folded_body). This reproduces the round trip:
+ * libyaml decides, as go-yaml does, whether folded style is possible and
+ * writes the header; the body is go-yaml's. When the value cannot be
+ * folded, go-yaml quotes it and nothing changes. */
+static bool refold(pr_arena *a, const char *text, size_t len, const char **out,
+                   size_t *out_len)
+{
+    byte_sink first = {0}, second = {0};
+    bool ok = emit_folded_pair(&first, text, len);
+    if (ok && first.len > 4 && !memcmp(first.buf, "k: >", 4)) {
+        const char *eol = memchr(first.buf, '\n', first.len);
+        ok = eol && sink_put(&second, first.buf, (size_t)(eol - first.buf) + 1) &&
+             goyaml_folded_body(&second, text, len) &&
+             read_pair_value(a, &second, out, out_len);
+    }
+    free(first.buf);
+    free(second.buf);
+    return ok;
+}
+
+/* Byte offset in the input of the character libyaml's `mark` points at. */
+static size_t byte_offset(reader *r, yaml_mark_t mark)
+{
+    if (mark.index < r->cursor_char) {
+        r->cursor_char = 0;
+        r->cursor_byte = 0;
+    }
+    if (r->cursor_byte == 0 && r->len >= 3 && !memcmp(r->data, "\xEF\xBB\xBF", 3))
+        r->cursor_byte = 3; /* libyaml does not count the BOM */
+    while (r->cursor_char < mark.index && r->cursor_byte < r->len) {
+        r->cursor_byte++;
+        while (r->cursor_byte < r->len && ((unsigned char)r->data[r->cursor_byte] & 0xC0) == 0x80)
+            r->cursor_byte++;
+        r->cursor_char++;
+    }
+    return r->cursor_byte;
+}
+
+/* True when only blank lines and comments (at least one) follow `from`
+ * up to the end of the document. */
+static bool only_comments_to_document_end(const reader *r, size_t from)
+{
+    bool comment = false;
+    size_t i = from;
+    while (i < r->len) {
+        size_t eol = i;
+        while (eol < r->len && r->data[eol] != '\n')
+            eol++;
+        size_t j = i;
+        while (j < eol && (r->data[j] == ' ' || r->data[j] == '\t' || r->data[j] == '\r'))
+            j++;
+        if (j == i && eol - i >= 3 &&
+            (!memcmp(r->data + i, "---", 3) || !memcmp(r->data + i, "...", 3)) &&
+            (eol - i == 3 || r->data[i + 3] == ' ' || r->data[i + 3] == '\t' ||
+             r->data[i + 3] == '\r'))
+            break;
+        if (j < eol && r->data[j] != '#')
+            return false;
+        comment = comment || j < eol;
+        i = eol + 1;
+    }
+    return comment;
+}
+
+/* go-yaml v3 adds a line break to a keep-chomped (`|+`, `>+`) block
+ * scalar that ends in empty lines when nothing but comments follows it in
+ * its document. */
+static bool gains_line_break(reader *r, const yaml_event_t *ev)
+{
+    const char *v = (const char *)ev->data.scalar.value;
+    size_t n = ev->data.scalar.length;
+    if (n < 1 || v[n - 1] != '\n' || (n >= 2 && v[n - 2] != '\n'))
+        return false;
+    size_t at = byte_offset(r, ev->start_mark);
+    bool keep = false;
+    for (size_t i = at + 1; i < r->len && i < at + 3; i++)
+        keep = keep || r->data[i] == '+';
+    return keep && only_comments_to_document_end(r, byte_offset(r, ev->end_mark));
+}
+
+/* go-yaml knows no `\/` escape (JSON's), which libyaml accepts. */
+static bool check_escapes(reader *r, const yaml_event_t *ev)
+{
+    size_t from = byte_offset(r, ev->start_mark) + 1;
+    size_t to = byte_offset(r, ev->end_mark);
+    for (size_t i = from; i + 1 < to && i + 1 < r->len; i++) {
+        if (r->data[i] != '\\')
+            continue;
+        if (r->data[i + 1] == '/') {
+            yaml_mark_t at = ev->start_mark;
+            return fail_at(r, at, "%s", "found unknown escape character \\/ "
+                           "in a double-quoted scalar");
+        }
+        i++;
+    }
+    return true;
+}
+
 static bool parse_scalar(reader *r, yaml_event_t *ev, pr_node **out)
 {
     const char *text = (const char *)ev->data.scalar.value;
@@ -148,10 +394,26 @@ static bool parse_scalar(reader *r, yaml_event_t *ev, pr_node **out)
     pr_tag tag = PR_TAG_STR;
     const char *explicit_tag = (const char *)ev->data.scalar.tag;
     bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    bool block = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+                 ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+    if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && !check_escapes(r, ev))
+        return false;
+    if (block && gains_line_break(r, ev)) {
+        char *longer = pr_alloc(r->a, len + 2);
+        memcpy(longer, text, len);
+        longer[len++] = '\n';
+        longer[len] = 0;
+        text = longer;
+    }
+    if (ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE &&
+        !refold(r->a, text, len, &text, &len))
+        return fail_at(r, ev->start_mark, "%s", "out of memory");
     if (explicit_tag && strcmp(explicit_tag, "!") != 0) {
         if (!pr_resolve_tagged(explicit_tag, text, len, &tag))
             return fail_at(r, ev->start_mark, "cannot decode %s as tagged", explicit_tag);
-    } else if (plain && !(explicit_tag && !strcmp(explicit_tag, "!"))) {
+    } else if (plain) {
+        /* kustomize resolves a plain scalar even under the non-specific
+         * tag "!" (`! 5` is the number 5). */
         tag = pr_resolve_plain(text, len);
     }
     pr_node *n = pr_node_scalar(r->a, tag, text, len);
@@ -355,7 +617,19 @@ bool pr_yaml_parse_with(pr_arena *a, const char *filename, const char *data,
         if (!next_event(&r, &ev))
             goto done;
         yaml_event_type_t type = ev.type;
+        yaml_mark_t start = ev.start_mark;
+        bool directives = type == YAML_DOCUMENT_START_EVENT &&
+                          (ev.data.document_start.version_directive ||
+                           ev.data.document_start.tag_directives.start !=
+                               ev.data.document_start.tag_directives.end);
         yaml_event_delete(&ev);
+        if (directives) {
+            /* kustomize splits streams at `---` before parsing, which
+             * leaves a directive in a document of its own. */
+            fail_at(&r, start, "%s", "%YAML and %TAG directives are not "
+                    "accepted by kustomize");
+            goto done;
+        }
         if (type == YAML_STREAM_END_EVENT)
             break;
         if (type != YAML_DOCUMENT_START_EVENT)

@@ -412,10 +412,47 @@ static bool is_base60_float(const char *s, size_t n)
 
 bool pr_plain_is_nonstring_v2(const char *s, size_t len)
 {
-    if (len == 2 && s[0] == '<' && s[1] == '<')
-        return true; /* v2 resolves it to the merge tag */
+    /* "<<" would resolve to the merge tag, yet kustomize's writer leaves it
+     * plain: its fork of go-yaml v2 does not quote it. */
     return resolve_common(s, len, true) != PR_TAG_STR ||
            is_base60_float(s, len);
+}
+
+bool pr_base64_decode(const char *s, size_t len, pr_strbuf *out)
+{
+    unsigned acc = 0;
+    int bits = 0, pad = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        int v;
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+            continue; /* line breaks in !!binary text are not data */
+        if (c == '=') {
+            pad++;
+            continue;
+        }
+        if (pad)
+            return false;
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            v = c - '0' + 52;
+        else if (c == '+')
+            v = 62;
+        else if (c == '/')
+            v = 63;
+        else
+            return false;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            pr_sb_addc(out, (char)((acc >> bits) & 0xFF));
+        }
+    }
+    return pad <= 2 && bits < 6;
 }
 
 bool pr_resolve_tagged(const char *tag, const char *s, size_t len, pr_tag *out)
@@ -431,6 +468,11 @@ bool pr_resolve_tagged(const char *tag, const char *s, size_t len, pr_tag *out)
         *out = PR_TAG_STR;
     } else if (!strcmp(t, "binary")) {
         *out = PR_TAG_BINARY;
+        pr_strbuf decoded;
+        pr_sb_init(&decoded);
+        bool ok = pr_base64_decode(s, len, &decoded);
+        pr_sb_release(&decoded);
+        return ok;
     } else if (!strcmp(t, "null")) {
         *out = PR_TAG_NULL;
         return plain == PR_TAG_NULL;

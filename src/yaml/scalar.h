@@ -24,6 +24,10 @@ void pr_scalar_canonical(const pr_node *n, pr_strbuf *out, bool *is_string);
  * JSON cannot hold. */
 bool pr_scalar_json(const pr_node *n, pr_strbuf *out);
 
+/* Decodes base64 text (whitespace ignored) onto `out`; false when the text
+ * is not base64. */
+bool pr_base64_decode(const char *s, size_t len, pr_strbuf *out);
+
 /* Resolves a scalar carrying an explicit tag (`!!int`, `!!str`, ...).
  * Returns false when the text does not fit the tag. */
 bool pr_resolve_tagged(const char *tag, const char *s, size_t len,

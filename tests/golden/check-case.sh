@@ -8,8 +8,9 @@
 #                        kustomize printed deprecation warnings, or
 #   expected.error     - kustomize rejected the tree (or it uses a field
 #                        pleo-render does not support yet); each line of this
-#                        file must appear in pleo-render's error message, and
-#                        stdout must stay empty.
+#                        file must appear in pleo-render's error message
+#                        (a line "re:REGEX" must match as an extended
+#                        regex), and stdout must stay empty.
 # When kubectl is installed, successful cases are also compared with a live
 # `kubectl kustomize` run, so a stale golden cannot hide a difference.
 set -u
@@ -26,6 +27,10 @@ if [ -f "$case_dir/expected.error" ]; then
   if [ -s "$out" ]; then echo "FAIL: output on stdout despite the error"; exit 1; fi
   while IFS= read -r needle; do
     [ -z "$needle" ] && continue
+    if [ "${needle#re:}" != "$needle" ]; then
+      grep -qE -- "${needle#re:}" "$err" && continue
+      echo "FAIL: error message does not match '${needle#re:}':"; cat "$err"; exit 1
+    fi
     if ! grep -qF -- "$needle" "$err"; then
       echo "FAIL: error message lacks '$needle':"; cat "$err"; exit 1
     fi

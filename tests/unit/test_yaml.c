@@ -228,6 +228,58 @@ static void test_node_helpers(void **state)
     pr_arena_free(a);
 }
 
+static void test_block_scalars_read_as_go_yaml_reads_them(void **state)
+{
+    (void)state;
+    /* Folded scalars take go-yaml v3's lossy emit-and-reread. */
+    assert_roundtrip("v: >+\n  a\n\n", "v: |+\n  a\n\n\n");
+    assert_roundtrip("v: >\n  a\n   b\n  c\n", "v: |\n  a\n\n   b\n  c\n");
+    assert_roundtrip("v: >\n  a b\n  c\n", "v: |\n  a b c\n");
+    /* Keep-chomped trailing lines followed only by comments gain a line. */
+    assert_roundtrip("v: |+\n  a\n\n# c\n", "v: |+\n  a\n\n\n");
+    assert_roundtrip("v: |+\n  a\n\n# c\nw: 1\n", "v: |+\n  a\n\nw: 1\n");
+}
+
+static void expect_json_error(const char *in, const char *needle)
+{
+    pr_arena *a = pr_arena_new();
+    pr_doclist docs = {0};
+    pr_error err;
+    pr_error_init(&err);
+    assert_true(pr_yaml_parse(a, "obj.yaml", in, strlen(in), &docs, &err));
+    assert_false(pr_yaml_check_json(docs.docs[0], "obj.yaml", &err));
+    if (!strstr(pr_error_text(&err), needle))
+        fail_msg("error '%s' lacks '%s'", pr_error_text(&err), needle);
+    pr_error_release(&err);
+    pr_arena_free(a);
+}
+
+static void test_what_json_cannot_hold_is_rejected(void **state)
+{
+    (void)state;
+    expect_json_error("a:\n  1: x\n", "obj.yaml:2:3: mapping key 1 is not a string");
+    expect_json_error("a: [{true: x}]\n", "obj.yaml:1:6: mapping key true");
+    expect_json_error("a: -.Inf\n", "obj.yaml:1:4: kustomize cannot convert infinity");
+    expect_json_error("a: \"x\\x7f\"\n", "obj.yaml:1:4: control characters");
+    expect_json_error("a: \"\\u0086\"\n", "control characters");
+    expect_json_error("a: \"\\uFFFE\"\n", "control characters");
+
+    pr_arena *a = pr_arena_new();
+    pr_doclist docs = {0};
+    const char *fine = "\"1\": x\nb: \"\\u0085\"\nc: 1.5\nd: \".inf\"\n";
+    assert_true(pr_yaml_parse(a, "obj.yaml", fine, strlen(fine), &docs, NULL));
+    assert_true(pr_yaml_check_json(docs.docs[0], "obj.yaml", NULL));
+    pr_arena_free(a);
+}
+
+static void test_syntax_go_yaml_refuses_is_rejected(void **state)
+{
+    (void)state;
+    expect_parse_error("a: 1\n---\n%YAML 1.1\n---\nb: 2\n", "bad.yaml:3:1: %YAML and %TAG");
+    expect_parse_error("a: \"x\\/y\"\n", "bad.yaml:1:4: found unknown escape character \\/");
+    assert_roundtrip("a: \"x\\\\/y\"\n", "a: x\\/y\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +300,9 @@ int main(void)
         cmocka_unit_test(test_documents_and_marks),
         cmocka_unit_test(test_merge_keys_are_applied),
         cmocka_unit_test(test_node_helpers),
+        cmocka_unit_test(test_block_scalars_read_as_go_yaml_reads_them),
+        cmocka_unit_test(test_what_json_cannot_hold_is_rejected),
+        cmocka_unit_test(test_syntax_go_yaml_refuses_is_rejected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,102 @@
+/*
+ * What kustomize cannot carry through its JSON stage. Every resource
+ * becomes a Go map[string]interface{} and then JSON before it is written,
+ * so keys that go-yaml reads as numbers, booleans, null or timestamps,
+ * infinite and not-a-number floats, and characters go-yaml's reader
+ * refuses when it reads the JSON back all fail the build there.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pleo/yaml.h"
+
+static bool fail_at(const char *filename, const pr_node *n, pr_error *err,
+                    const char *what)
+{
+    return pr_error_at(err, filename, n->mark.line, n->mark.col, "%s", what);
+}
+
+/* Code points go-yaml's reader refuses that JSON leaves unescaped:
+ * DEL, the C1 controls other than NEL, and the two non-characters at the
+ * end of the Basic Multilingual Plane. */
+static bool has_refused_character(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        if (u[i] == 0x7F)
+            return true;
+        if (u[i] == 0xC2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F &&
+            u[i + 1] != 0x85)
+            return true;
+        if (u[i] == 0xEF && i + 2 < len && u[i + 1] == 0xBF &&
+            (u[i + 2] == 0xBE || u[i + 2] == 0xBF))
+            return true;
+    }
+    return false;
+}
+
+static bool is_infinity_or_nan(const pr_node *n)
+{
+    const char *t = n->scalar.text;
+    if (*t == '+' || *t == '-')
+        t++;
+    return !strcasecmp(t, ".inf") || !strcasecmp(t, ".nan");
+}
+
+static bool check_scalar(const char *filename, const pr_node *n, bool is_key,
+                         pr_error *err)
+{
+    if (is_key && n->tag != PR_TAG_STR) {
+        return pr_error_at(err, filename, n->mark.line, n->mark.col,
+                           "mapping key %.60s is not a string; kustomize cannot "
+                           "convert it to JSON (quote it)", n->scalar.text);
+    }
+    if (n->tag == PR_TAG_FLOAT && is_infinity_or_nan(n))
+        return fail_at(filename, n, err,
+                       "kustomize cannot convert infinity or NaN to JSON "
+                       "(quote the value)");
+    if (n->tag == PR_TAG_STR && has_refused_character(n->scalar.text, n->scalar.len))
+        return fail_at(filename, n, err,
+                       "control characters are not allowed (DEL, U+0080-U+009F "
+                       "other than U+0085, U+FFFE, U+FFFF)");
+    return true;
+}
+
+bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err)
+{
+    /* Explicit stack: documents may nest 10,000 levels deep. */
+    const pr_node **stack = NULL;
+    size_t depth = 0, cap = 0;
+    bool ok = true;
+    const pr_node *n = doc;
+    for (;;) {
+        if (n->kind == PR_SCALAR) {
+            ok = check_scalar(filename, n, false, err);
+        } else {
+            size_t len = n->kind == PR_MAP ? n->map.len : n->seq.len;
+            if (depth + len > cap) {
+                cap = (depth + len) * 2 + 16;
+                const pr_node **grown = realloc(stack, cap * sizeof *stack);
+                if (!grown) {
+                    ok = pr_error_set(err, "%s: out of memory", filename);
+                    break;
+                }
+                stack = grown;
+            }
+            for (size_t i = len; ok && i-- > 0;) {
+                if (n->kind == PR_MAP) {
+                    ok = check_scalar(filename, n->map.items[i].key, true, err);
+                    stack[depth++] = n->map.items[i].value;
+                } else {
+                    stack[depth++] = n->seq.items[i];
+                }
+            }
+        }
+        if (!ok || depth == 0)
+            break;
+        n = stack[--depth];
+    }
+    free(stack);
+    return ok;
+}
