@@ -43,7 +43,45 @@ typedef struct {
     yaml_emitter_t emitter;
     pr_error *err;
     pr_strbuf scratch;
+    bool marked; /* some scalar carries END_MARK (see emit_string) */
 } writer;
+
+/* U+F8FF, a private-use character, appended to strings that end in U+2028
+ * or U+2029. libyaml 0.2.5 indents the closing quote of such a string onto
+ * a new line; go-yaml v2 puts the quote right after the break. With the
+ * mark in place the break is followed by text, which both indent the same
+ * way; unmark() then removes the mark and that indentation. */
+#define END_MARK "\xEF\xA3\xBF"
+
+static bool ends_in_unicode_break(const char *s, size_t n)
+{
+    return n >= 3 && (unsigned char)s[n - 3] == 0xE2 && (unsigned char)s[n - 2] == 0x80 &&
+           ((unsigned char)s[n - 1] == 0xA8 || (unsigned char)s[n - 1] == 0xA9);
+}
+
+/* Removes each END_MARK that closes a quoted scalar, with the spaces
+ * libyaml wrote in front of it after the line break. */
+static void unmark(pr_strbuf *out, size_t start)
+{
+    size_t w = start;
+    for (size_t r = start; r < out->len;) {
+        bool closes = r + 4 <= out->len && !memcmp(out->buf + r, END_MARK, 3) &&
+                      (out->buf[r + 3] == '"' ||
+                       (out->buf[r + 3] == '\'' && (r + 4 == out->len || out->buf[r + 4] != '\'')));
+        if (!closes) {
+            out->buf[w++] = out->buf[r++];
+            continue;
+        }
+        size_t k = w;
+        while (k > start && out->buf[k - 1] == ' ')
+            k--;
+        if (ends_in_unicode_break(out->buf + start, k - start))
+            w = k;
+        r += 3;
+    }
+    out->len = w;
+    out->buf[w] = '\0';
+}
 
 static bool emit_event(writer *w, yaml_event_t *ev)
 {
@@ -63,6 +101,14 @@ static bool emit_string(writer *w, const char *s, size_t n)
     else
         style = YAML_PLAIN_SCALAR_STYLE;
     yaml_event_t ev;
+    if (style == YAML_PLAIN_SCALAR_STYLE && ends_in_unicode_break(s, n)) {
+        pr_sb_reset(&w->scratch);
+        pr_sb_add(&w->scratch, s, n);
+        pr_sb_add(&w->scratch, END_MARK, 3);
+        s = w->scratch.buf;
+        n = w->scratch.len;
+        w->marked = true;
+    }
     yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)n, 1,
                                  1, style);
     return emit_event(w, &ev);
@@ -265,6 +311,7 @@ bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
     size_t start = out->len;
     writer w;
     memset(&w, 0, sizeof w);
+    pr_sb_init(&w.scratch);
     w.err = err;
     if (!yaml_emitter_initialize(&w.emitter))
         return pr_error_set(err, "cannot initialize YAML emitter");
@@ -290,6 +337,9 @@ bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
         ok = emit_event(&w, &ev);
     }
     yaml_emitter_delete(&w.emitter);
+    pr_sb_release(&w.scratch);
+    if (ok && w.marked)
+        unmark(out, start);
     /* libyaml 0.2.5 closes a document that ends in a keep-chomped block
      * scalar with "..."; go-yaml v2 does not. */
     if (ok && out->len - start >= 4 && !memcmp(out->buf + out->len - 4, "...\n", 4) &&

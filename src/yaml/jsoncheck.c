@@ -52,6 +52,12 @@ static bool check_scalar(const char *filename, const pr_node *n, bool is_key,
                            "mapping key %.60s is not a string; kustomize cannot "
                            "convert it to JSON (quote it)", n->scalar.text);
     }
+    /* JSON leaves NEL unescaped, and go-yaml reads it as a line break,
+     * which a flow mapping key cannot hold. */
+    if (is_key && memmem(n->scalar.text, n->scalar.len, "\xC2\x85", 2))
+        return fail_at(filename, n, err,
+                       "a mapping key containing NEL (U+0085) cannot pass "
+                       "kustomize's JSON stage");
     if (n->tag == PR_TAG_FLOAT && is_infinity_or_nan(n))
         return fail_at(filename, n, err,
                        "kustomize cannot convert infinity or NaN to JSON "

@@ -42,6 +42,8 @@ TRICKY = ["a: b", "a:b", "a :b", "a #b", "a#b", "#a", "*star", "&amp", "!bang", 
           "a  b", "trailing ", "trailing  ", " leading", "  leading", "\tlead", "trail\t",
           " ", "  ", "é", "héllo wörld", "日本語", "emoji 😀", "😀", "\u00a0nbsp",
           "zero\u200bwidth", "line\u2028sep", "para\u2029sep", "nel\u0085x",
+          "ends in line sep\u2028", "ends in para sep\u2029", "two seps\u2028\u2028",
+          "\u2028", "sep then space\u2028 ", "nel at end\u0085",
           "bell\u0007", "esc\u001b", "del\u007f", "bom\ufeffx", "nul\u0000x",
           "0x1F is hex", "yes please", "on time", "null and void", "true story",
           "1 2 3", "1-800-FLOWERS", "v1.2.3", "1.2.3-rc.1", "sha256:abc", "image:tag",
@@ -120,6 +122,13 @@ def value_forms():
              ("folded clip", ">\n  folded one\n  folded two\n\n  para\n"),
              ("folded strip", ">-\n  folded one\n  folded two\n"),
              ("folded keep", ">+\n  folded\n\n"),
+             ("folded keep, two trailing lines", ">+\n  a\n  b\n\n\n"),
+             ("folded more-indented line", ">\n  a\n    more\n  b\n"),
+             ("folded leading more-indented", ">\n    more\n  a\n"),
+             ("folded keep then comment", ">+\n  a\n\n# trailing comment"),
+             ("literal keep then comment", "|+\n  a\n\n# trailing comment"),
+             ("literal keep, no empty line, then comment", "|+\n  a\n# trailing comment"),
+             ("literal clip then comment", "|\n  a\n\n# trailing comment"),
              ("literal trailing spaces", "|\n  x  \n  y\n"),
              ("literal empty", "|\n"),
              ("literal only newlines", "|+\n\n\n"),
@@ -128,6 +137,7 @@ def value_forms():
              ("single-quoted folded", "'a\n\n  b'"),
              ("double-quoted unicode escapes", "\"\\u00e9\\U0001F600\\x41\""),
              ("double-quoted escapes", "\"\\0\\a\\b\\e\\f\\v\\N\\_\\L\\P\\/\""),
+             ("double-quoted escapes without slash", "\"\\0\\a\\b\\e\\f\\v\\N\\_\\L\\P\\t\\\\\""),
              ("empty flow map", "{}"), ("empty flow seq", "[]"),
              ("flow map", "{b: 1, a: [x, y]}"), ("flow seq", "[1, \"2\", three, {f: g}]"),
              ("nested empty", "{a: {}, b: [], c: [[]], d: [{}]}"),
@@ -151,7 +161,8 @@ def key_forms():
             "yes", "no", "on", "off", "y", "n", "null", "~", "2001-12-14", "0x1F", "1e3",
             "é", "ü", "z", "Z", "日本", "😀", "a:b", "a#b", "k8s.io/name", "app.kubernetes.io/name",
             "x1y", "x01y", "x001y", "x1z", "x10y", "a0", "a00", "a000", "a0b", "a00b",
-            "abc123def", "abc12def", "abc1234def", "$dollar", "@at", "%pct"]
+            "abc123def", "abc12def", "abc1234def", "$dollar", "@at", "%pct",
+            "line\u2028sep", "ends in sep\u2028", "nel\u0085key", "del\u007fkey"]
     forms = []
     for k in keys:
         forms.append(("key %r" % k, go_quoted(k)))

@@ -263,6 +263,7 @@ static void test_what_json_cannot_hold_is_rejected(void **state)
     expect_json_error("a: \"x\\x7f\"\n", "obj.yaml:1:4: control characters");
     expect_json_error("a: \"\\u0086\"\n", "control characters");
     expect_json_error("a: \"\\uFFFE\"\n", "control characters");
+    expect_json_error("\"a\\u0085\": x\n", "obj.yaml:1:1: a mapping key containing NEL");
 
     pr_arena *a = pr_arena_new();
     pr_doclist docs = {0};
