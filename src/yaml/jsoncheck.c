@@ -36,6 +36,22 @@ static bool has_refused_character(const char *s, size_t len)
     return false;
 }
 
+/* JSON leaves NEL (U+0085) unescaped and go-yaml reads it as a line
+ * break, so a "---" or "..." after it followed by a space or another NEL
+ * starts a line that reads as a document marker. */
+static bool has_document_marker_after_nel(const char *s, size_t len)
+{
+    for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), "\xC2\x85", 2));) {
+        p += 2;
+        size_t rest = len - (size_t)(p - s);
+        if (rest >= 4 && (!memcmp(p, "---", 3) || !memcmp(p, "...", 3)) &&
+            (p[3] == ' ' || (rest >= 5 && (unsigned char)p[3] == 0xC2 &&
+                             (unsigned char)p[4] == 0x85)))
+            return true;
+    }
+    return false;
+}
+
 static bool is_infinity_or_nan(const pr_node *n)
 {
     const char *t = n->scalar.text;
@@ -66,6 +82,10 @@ static bool check_scalar(const char *filename, const pr_node *n, bool is_key,
         return fail_at(filename, n, err,
                        "control characters are not allowed (DEL, U+0080-U+009F "
                        "other than U+0085, U+FFFE, U+FFFF)");
+    if (n->tag == PR_TAG_STR && has_document_marker_after_nel(n->scalar.text, n->scalar.len))
+        return fail_at(filename, n, err,
+                       "\"---\" or \"...\" after a NEL (U+0085) reads as a document "
+                       "marker in kustomize's JSON stage");
     return true;
 }
 

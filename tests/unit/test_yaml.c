@@ -264,10 +264,13 @@ static void test_what_json_cannot_hold_is_rejected(void **state)
     expect_json_error("a: \"\\u0086\"\n", "control characters");
     expect_json_error("a: \"\\uFFFE\"\n", "control characters");
     expect_json_error("\"a\\u0085\": x\n", "obj.yaml:1:1: a mapping key containing NEL");
+    expect_json_error("a: \"x\\u0085--- y\"\n", "obj.yaml:1:4: \"---\" or \"...\" after a NEL");
+    expect_json_error("a: \"x\\u0085...\\u0085\"\n", "after a NEL");
 
     pr_arena *a = pr_arena_new();
     pr_doclist docs = {0};
-    const char *fine = "\"1\": x\nb: \"\\u0085\"\nc: 1.5\nd: \".inf\"\n";
+    const char *fine = "\"1\": x\nb: \"\\u0085\"\nc: 1.5\nd: \".inf\"\n"
+                       "e: \"x\\u0085---\"\nf: \"x\\u0085--x\"\n";
     assert_true(pr_yaml_parse(a, "obj.yaml", fine, strlen(fine), &docs, NULL));
     assert_true(pr_yaml_check_json(docs.docs[0], "obj.yaml", NULL));
     pr_arena_free(a);
