@@ -7,6 +7,7 @@
  * adds it.
  */
 #include "pleo/json6902.h"
+#include "pleo/yaml.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -172,12 +173,50 @@ static bool op_replace(pr_arena *a, pr_node *doc, const pointer *ptr, pr_node *v
     return pr_error_set(err, "replace operation does not apply: doc is missing path: %s", path);
 }
 
+/* Nodes in `n`, counting no further than `limit` (iterative: documents
+ * nest deeply). */
+static size_t count_nodes_upto(const pr_node *n, size_t limit)
+{
+    const pr_node **stack = NULL;
+    size_t depth = 0, cap = 0, count = 0;
+    for (;;) {
+        if (++count > limit)
+            break;
+        size_t len = n->kind == PR_MAP ? n->map.len : n->kind == PR_SEQ ? n->seq.len : 0;
+        if (depth + len > cap) {
+            cap = (depth + len) * 2 + 16;
+            const pr_node **grown = realloc(stack, cap * sizeof *stack);
+            if (!grown) {
+                count = limit + 1;
+                break;
+            }
+            stack = grown;
+        }
+        for (size_t i = 0; i < len; i++) {
+            if (n->kind == PR_MAP)
+                count++; /* the key */
+            stack[depth++] = n->kind == PR_MAP ? n->map.items[i].value : n->seq.items[i];
+        }
+        if (depth == 0)
+            break;
+        n = stack[--depth];
+    }
+    free(stack);
+    return count;
+}
+
 static const char *op_field(const pr_node *op, const char *key)
 {
     return pr_scalar_text(pr_map_get(op, key));
 }
 
-static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, pr_error *err)
+/* Each copy can double a document, so a short patch could otherwise
+ * exhaust memory; copies share the budget aliases get when reading YAML. */
+typedef struct {
+    size_t copied;
+} budget;
+
+static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, budget *b, pr_error *err)
 {
     if (op->kind != PR_MAP)
         return pr_error_set(err, "operation is not a mapping");
@@ -219,6 +258,14 @@ static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, pr_error *er
         if (!v)
             return pr_error_set(err, "%s operation does not apply: doc is missing from path: \"%s\"",
                                 name, from);
+        if (!strcmp(name, "copy")) {
+            size_t left = PR_YAML_MAX_ALIAS_NODES - b->copied;
+            size_t nodes = count_nodes_upto(v, left);
+            if (nodes > left)
+                return pr_error_set(err, "copy operations copy more than %d nodes",
+                                    PR_YAML_MAX_ALIAS_NODES);
+            b->copied += nodes;
+        }
         v = pr_node_copy(a, v);
         if (!strcmp(name, "move") && !op_remove(doc, &src, from, err))
             return false;
@@ -231,9 +278,10 @@ bool pr_json6902_apply(pr_arena *a, pr_node *doc, const pr_node *ops, pr_error *
 {
     if (!ops || ops->kind != PR_SEQ)
         return pr_error_set(err, "a JSON 6902 patch must be a list of operations");
+    budget b = {0};
     for (size_t i = 0; i < ops->seq.len; i++) {
         const pr_node *op = ops->seq.items[i];
-        if (!apply_one(a, doc, op, err))
+        if (!apply_one(a, doc, op, &b, err))
             return pr_error_prefix(err, "operation %zu (%s %s)", i,
                                    op_field(op, "op") ? op_field(op, "op") : "?",
                                    op_field(op, "path") ? op_field(op, "path") : "?");

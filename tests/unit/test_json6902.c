@@ -134,6 +134,18 @@ static void test_malformed_operations(void **state)
     check("a: 1\n", "- {op: add, path: b, value: 1}\n", false, "must start with '/'");
 }
 
+static void test_doubling_copies_are_bounded(void **state)
+{
+    (void)state;
+    /* 40 copies of the whole document into itself would need 2^40 nodes. */
+    char ops[4096] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(ops, "- {op: copy, from: /a, path: /a/-}\n");
+    check("a: [x]\n", ops, false, "copy operations copy more than 1000000 nodes");
+    check("a: [x]\n", "- {op: copy, from: /a, path: /a/-}\n- {op: copy, from: /a, path: /b}\n",
+          true, "a:\n- x\n- - x\nb:\n- x\n- - x\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +157,7 @@ int main(void)
         cmocka_unit_test(test_pointer_escapes),
         cmocka_unit_test(test_values_are_copied_not_shared),
         cmocka_unit_test(test_malformed_operations),
+        cmocka_unit_test(test_doubling_copies_are_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
