@@ -163,9 +163,24 @@ static bool wrong_kind(smp *s, const path *at, pr_kind want, pr_kind got)
                 kind_name(want), kind_name(got));
 }
 
+/* Whether kustomize's node for `n` has a non-plain style. Without a
+ * recorded style (the renderer made the scalar), kustomize's own would be
+ * quoted exactly when a YAML 1.1 reader would misread the text, and a
+ * block when it spans lines. */
+static bool quoted_style(const pr_node *n)
+{
+    if (n->style != PR_STYLE_UNKNOWN)
+        return n->style == PR_STYLE_QUOTED;
+    return n->tag == PR_TAG_STR &&
+           (memchr(n->scalar.text, '\n', n->scalar.len) ||
+            pr_plain_is_nonstring_v2(n->scalar.text, n->scalar.len));
+}
+
 /* Sets `key` of `map` to `value`, or removes it when the walk produced
  * nothing or a null (a null the object had and the patch did not touch is
- * kept: `keep`). */
+ * kept: `keep`). A scalar replacing a scalar takes over its style, as in
+ * kyaml; kustomize prints through YAML text, so a quoted style turns an
+ * int or bool into a string. */
 static void set_field(smp *s, pr_node *map, const char *key, pr_node *value,
                       bool keep)
 {
@@ -174,10 +189,21 @@ static void set_field(smp *s, pr_node *map, const char *key, pr_node *value,
         return;
     }
     long i = pr_map_index(map, key);
-    if (i >= 0)
-        map->map.items[i].value = value;
-    else
+    if (i < 0) {
+        if (value->kind == PR_SCALAR && value->tag == PR_TAG_STR &&
+            value->style == PR_STYLE_PLAIN &&
+            pr_plain_is_nonstring_v2(value->scalar.text, value->scalar.len))
+            value->style = PR_STYLE_QUOTED;
         pr_map_append(s->a, map, pr_node_str(s->a, key), value);
+        return;
+    }
+    pr_node *old = map->map.items[i].value;
+    if (old != value && old->kind == PR_SCALAR && value->kind == PR_SCALAR) {
+        if (quoted_style(old) && value->tag != PR_TAG_STR && value->tag != PR_TAG_BINARY)
+            value->tag = PR_TAG_STR;
+        value->style = old->style;
+    }
+    map->map.items[i].value = value;
 }
 
 /* ---- field and element matching ------------------------------------- */
