@@ -41,6 +41,26 @@ static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
     return pr_kustomization_read_file(ctx, k, path->scalar.text, text, name, err);
 }
 
+/* kustomize applies a JSON patch to a JSON rendering of the object and
+ * reads the result back, so every scalar forgets how it was written (which
+ * matters to later strategic merges; see pr_style). */
+static void forget_styles(pr_arena *a, pr_node *root)
+{
+    pr_node **stack = NULL;
+    size_t len = 0, cap = 0;
+    stack = pr_grow(a, stack, sizeof *stack, &cap, 1);
+    stack[len++] = root;
+    while (len) {
+        pr_node *n = stack[--len];
+        size_t kids = n->kind == PR_MAP ? n->map.len : n->kind == PR_SEQ ? n->seq.len : 0;
+        if (n->kind == PR_SCALAR)
+            n->style = PR_STYLE_UNKNOWN;
+        stack = pr_grow(a, stack, sizeof *stack, &cap, len + kids);
+        for (size_t i = 0; i < kids; i++)
+            stack[len++] = n->kind == PR_MAP ? n->map.items[i].value : n->seq.items[i];
+    }
+}
+
 /* Applies `ops` to every object `target` selects. `patches` records the
  * previous id first (the patch may rename); patchesJson6902 does not. */
 static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
@@ -62,10 +82,12 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
             pr_resource_store_prev_id(ctx->a, r);
         ok = pr_json6902_apply(ctx->a, r->obj, ops, err) &&
              pr_obj_check(r->obj, "the patched object", err);
-        if (ok)
+        if (ok) {
             pr_obj_normalize_annotations(r->obj);
-        else
+            forget_styles(ctx->a, r->obj);
+        } else {
             pr_error_prefix(err, "applying to %s", pr_resid_string(ctx->a, &before));
+        }
     }
     pr_selector_release(&sel);
     pr_resmap_ids_changed(m);
@@ -251,6 +273,53 @@ static bool find_patch_target(pr_build_ctx *ctx, pr_resmap *m, const pr_node *pa
                         found ? "multiple" : "no", id, id);
 }
 
+/* kustomize copies a patch it applies to selected objects by rewriting
+ * the copy's labels and annotations as maps of strings: every value
+ * becomes its text ("" for collections, so `null` stays as the string
+ * "null"), and an empty map is dropped. */
+static void stringify_patch_meta(pr_arena *a, pr_node *patch)
+{
+    static const char *const fields[] = {"labels", "annotations"};
+    pr_node *meta = pr_map_get(patch, "metadata");
+    if (!meta || meta->kind != PR_MAP)
+        return;
+    for (size_t f = 0; f < 2; f++) {
+        pr_node *m = pr_map_get(meta, fields[f]);
+        if (!m)
+            continue;
+        if (m->kind != PR_MAP || m->map.len == 0) {
+            pr_map_remove(meta, fields[f]);
+            continue;
+        }
+        pr_node *strings = pr_node_map(a);
+        for (size_t i = 0; i < m->map.len; i++) {
+            const pr_node *v = m->map.items[i].value;
+            pr_map_set(a, strings, m->map.items[i].key->scalar.text,
+                       v->kind == PR_SCALAR ? pr_node_scalar(a, PR_TAG_STR, v->scalar.text, v->scalar.len)
+                                            : pr_node_str(a, ""));
+        }
+        pr_map_set(a, meta, fields[f], strings);
+    }
+}
+
+/* The loader turns annotation values into strings, as kustomize's output
+ * does; but while kustomize builds, a value written as a plain null is
+ * still null, and a strategic merge keeps `~`/`null` and drops an empty
+ * one. A plain string whose text reads as null can only come from there,
+ * so it is a null again for the merge. */
+static void restore_null_annotations(pr_node *obj)
+{
+    pr_node *annotations = pr_map_get(pr_map_get(obj, "metadata"), "annotations");
+    if (!annotations || annotations->kind != PR_MAP)
+        return;
+    for (size_t i = 0; i < annotations->map.len; i++) {
+        pr_node *v = annotations->map.items[i].value;
+        if (v->kind == PR_SCALAR && v->tag == PR_TAG_STR && v->style == PR_STYLE_PLAIN &&
+            pr_resolve_plain(v->scalar.text, v->scalar.len) == PR_TAG_NULL)
+            v->tag = PR_TAG_NULL;
+    }
+}
+
 /* Applies one patch document to `r` as kustomize's Resource.ApplySmPatch
  * does: the object keeps its kind and name unless the options allow a
  * change (then its old id is recorded so references follow), and always
@@ -263,6 +332,7 @@ static bool apply_smp(pr_build_ctx *ctx, pr_resource *r, const pr_node *patch,
     pr_arena *a = ctx->a;
     pr_node *p = pr_node_copy(a, patch);
     if (as_target) {
+        stringify_patch_meta(a, p);
         const pr_node *api = pr_map_get(r->obj, "apiVersion");
         if (api)
             pr_map_set(a, p, "apiVersion", pr_node_copy(a, api));
@@ -275,6 +345,7 @@ static bool apply_smp(pr_build_ctx *ctx, pr_resource *r, const pr_node *patch,
     const char *ns = pr_strdup(a, pr_obj_namespace(r->obj));
     if (opt->allow_name_change || opt->allow_kind_change)
         pr_resource_store_prev_id(a, r);
+    restore_null_annotations(r->obj);
     bool ok = pr_smp_merge(a, r->obj, p, deleted, err);
     if (ok && !*deleted) {
         pr_node *meta = pr_map_get(r->obj, "metadata");
