@@ -14,6 +14,7 @@
  */
 #include "pleo/smp.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,9 +31,15 @@ struct path {
     bool index; /* `key` names a list item ("[name=web]") */
 };
 
+/* Nesting the walk follows before it gives up. The walk recurses (its
+ * steps mirror kyaml's and are clearest that way); this keeps its stack
+ * use bounded far below any real object, which is a few dozen levels. */
+#define SMP_MAX_DEPTH 2000
+
 typedef struct {
     pr_arena *a;
     pr_error *err;
+    int depth;
 } smp;
 
 typedef enum { SMP_MERGE, SMP_REPLACE, SMP_DELETE, SMP_UNKNOWN } directive;
@@ -133,34 +140,57 @@ static const char *kind_name(pr_kind k)
     }
 }
 
+/* Writes the route to `at`, eliding the middle of a very deep one. */
 static void add_path(pr_strbuf *sb, const path *at)
 {
-    if (!at)
-        return;
-    add_path(sb, at->up);
-    if (at->index)
-        pr_sb_addf(sb, "[%s]", at->key);
-    else
-        pr_sb_addf(sb, "%s%s", at->up ? "." : "", at->key);
+    enum { HEAD = 4, TAIL = 6 };
+    const path *steps[HEAD + TAIL];
+    size_t n = 0;
+    for (const path *p = at; p; p = p->up)
+        n++;
+    size_t kept = 0, i = n;
+    for (const path *p = at; p; p = p->up) {
+        i--;
+        if (i < HEAD || i >= n - TAIL)
+            steps[HEAD + TAIL - 1 - kept++] = p;
+    }
+    const path *const *first = steps + (HEAD + TAIL - kept);
+    for (size_t k = 0; k < kept; k++) {
+        if (n > HEAD + TAIL && k == HEAD)
+            pr_sb_adds(sb, "...");
+        if (first[k]->index)
+            pr_sb_addf(sb, "[%s]", first[k]->key);
+        else
+            pr_sb_addf(sb, "%s%s", k ? "." : "", first[k]->key);
+    }
 }
 
-static bool fail(smp *s, const path *at, const char *fmt, const char *a,
-                 const char *b)
+static bool fail(smp *s, const path *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Fails with a message led by the path of the node being merged. */
+static bool fail(smp *s, const path *at, const char *fmt, ...)
 {
-    pr_strbuf where;
-    pr_sb_init(&where);
-    add_path(&where, at);
-    pr_error_set(s->err, fmt, a, b);
-    if (where.len)
-        pr_error_prefix(s->err, "at %s", where.buf);
-    pr_sb_release(&where);
+    pr_strbuf msg;
+    pr_sb_init(&msg);
+    if (at) {
+        pr_sb_adds(&msg, "at ");
+        add_path(&msg, at);
+        pr_sb_adds(&msg, ": ");
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    pr_sb_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    pr_error_set(s->err, "%s", msg.buf);
+    pr_sb_release(&msg);
     return false;
 }
 
 static bool wrong_kind(smp *s, const path *at, pr_kind want, pr_kind got)
 {
-    return fail(s, at, "wrong node kind: expected %s but got %s",
-                kind_name(want), kind_name(got));
+    return fail(s, at, "wrong node kind: expected %s but got %s", kind_name(want),
+                kind_name(got));
 }
 
 /* Whether kustomize's node for `n` has a non-plain style. Without a
@@ -350,7 +380,7 @@ static bool read_directive(smp *s, const path *at, pr_node *patch,
             pr_map_remove(patch, "$patch");
             return true;
         }
-        return lenient || fail(s, at, "unknown patch strategy '%s'%s", value_of(v), "");
+        return lenient || fail(s, at, "unknown patch strategy '%s'", value_of(v));
     }
     if (patch->kind == PR_SEQ) {
         const pr_node *item = NULL;
@@ -363,14 +393,14 @@ static bool read_directive(smp *s, const path *at, pr_node *patch,
         const char *v = value_of(pr_map_get(item, "$patch"));
         *out = directive_named(v);
         if (*out == SMP_UNKNOWN)
-            return lenient || fail(s, at, "unknown patch strategy '%s'%s", v, "");
+            return lenient || fail(s, at, "unknown patch strategy '%s'", v);
         static const char *const key[] = {"$patch"};
         const char *values[] = {v};
         return element_setter(s, at, patch, NULL, key, 1, values, 1);
     }
     *out = SMP_UNKNOWN;
-    return lenient || fail(s, at, "no implemented strategic merge patch strategy for '%s'%s",
-                           value_of(patch), "");
+    return lenient || fail(s, at, "no implemented strategic merge patch strategy for '%s'",
+                           value_of(patch));
 }
 
 /* ---- maps and scalars ------------------------------------------------ */
@@ -721,8 +751,22 @@ static int schema_of(const pr_node *n)
     return pr_smp_schema_for(value_of(api), value_of(kind));
 }
 
+static bool walk_node(smp *s, pr_node *dest, pr_node *origin, int schema,
+                      const path *at, pr_node **out);
+
 static bool walk(smp *s, pr_node *dest, pr_node *origin, int schema,
                  const path *at, pr_node **out)
+{
+    if (s->depth >= SMP_MAX_DEPTH)
+        return fail(s, at, "nested more than %d levels deep", SMP_MAX_DEPTH);
+    s->depth++;
+    bool ok = walk_node(s, dest, origin, schema, at, out);
+    s->depth--;
+    return ok;
+}
+
+static bool walk_node(smp *s, pr_node *dest, pr_node *origin, int schema,
+                      const path *at, pr_node **out)
 {
     if (schema == NO_SCHEMA) {
         schema = schema_of(dest);
@@ -751,7 +795,7 @@ static bool walk(smp *s, pr_node *dest, pr_node *origin, int schema,
 bool pr_smp_merge(pr_arena *a, pr_node *obj, pr_node *patch, bool *deleted,
                   pr_error *err)
 {
-    smp s = {a, err};
+    smp s = {a, err, 0};
     pr_node *out;
     if (!walk(&s, obj, patch, NO_SCHEMA, NULL, &out))
         return false;
