@@ -31,6 +31,16 @@ typedef enum {
     PR_TAG_BINARY,
 } pr_tag;
 
+/* How a scalar was written, as far as the renderer knows. kustomize keeps
+ * a field's style when a strategic merge patch replaces its value, and a
+ * quoted style makes the new value a string; scalars the renderer creates
+ * itself have no recorded style. */
+typedef enum {
+    PR_STYLE_UNKNOWN,
+    PR_STYLE_PLAIN, /* plain, or with an explicit tag */
+    PR_STYLE_QUOTED, /* single or double quoted, literal or folded */
+} pr_style;
+
 /* A position in a source file, 1-based; line 0 means "generated". */
 typedef struct {
     int line;
@@ -47,6 +57,7 @@ typedef struct {
 struct pr_node {
     pr_kind kind;
     pr_tag tag; /* meaningful for scalars only */
+    pr_style style; /* meaningful for scalars only */
     pr_mark mark;
     union {
         struct {

@@ -113,6 +113,9 @@ bool pr_resmap_append_all(pr_resmap *m, const pr_resmap *src, pr_error *err);
 /* The resource whose current id is `id`, or NULL. */
 pr_resource *pr_resmap_find(pr_resmap *m, const pr_resid *id);
 
+/* Removes the resource at index `i`; the others keep their order. */
+void pr_resmap_remove(pr_resmap *m, size_t i);
+
 /* Replaces the resource at index `i`. */
 void pr_resmap_replace(pr_resmap *m, size_t i, pr_resource *r);
 

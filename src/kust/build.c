@@ -137,6 +137,7 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
               accumulate_resources(ctx, &k, m, err) &&
               pr_gen_configmaps(ctx, &k, m, err) &&
               pr_gen_secrets(ctx, &k, m, err) &&
+              pr_tf_patches_strategic_merge(ctx, &k, m, err) &&
               pr_tf_patches(ctx, &k, m, err) &&
               pr_tf_namespace(ctx, &k, m, err) &&
               pr_tf_prefix_suffix(ctx, &k, m, err) &&

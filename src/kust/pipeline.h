@@ -67,6 +67,8 @@ bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err);
 
 /* Transformers, in the order kustomize runs them. */
+bool pr_tf_patches_strategic_merge(pr_build_ctx *ctx, const pr_kustomization *k,
+                                   pr_resmap *m, pr_error *err);
 bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                    pr_error *err);
 bool pr_tf_namespace(pr_build_ctx *ctx, const pr_kustomization *k,

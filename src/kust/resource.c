@@ -308,6 +308,13 @@ bool pr_resmap_append_all(pr_resmap *m, const pr_resmap *src, pr_error *err)
     return true;
 }
 
+void pr_resmap_remove(pr_resmap *m, size_t i)
+{
+    memmove(m->items + i, m->items + i + 1, (m->len - i - 1) * sizeof *m->items);
+    m->len--;
+    m->index_valid = false;
+}
+
 void pr_resmap_replace(pr_resmap *m, size_t i, pr_resource *r)
 {
     m->items[i] = r;

@@ -1,17 +1,25 @@
 /*
- * The `patches` field and the deprecated `patchesJson6902`. Each entry
- * carries its patch inline (`patch:`) or in a file (`path:`); like
- * kustomize, the content decides the kind: a YAML/JSON list of operations
- * is a JSON 6902 patch applied to every object its `target` selects.
- * Strategic merge patches are recognised and reported as not supported
- * yet.
+ * The `patches` field and the deprecated `patchesJson6902` and
+ * `patchesStrategicMerge`. A `patches` entry carries its patch inline
+ * (`patch:`) or in a file (`path:`); like kustomize, the content decides
+ * the kind: a list of operations is a JSON 6902 patch applied to every
+ * object its `target` selects; a stream of objects is a set of strategic
+ * merge patches, each applied to the object it names, or (one patch only)
+ * to every object `target` selects.
  */
 #include <string.h>
 
 #include "kust/pipeline.h"
 #include "pleo/json6902.h"
 #include "pleo/selector.h"
+#include "pleo/smp.h"
 #include "pleo/yaml.h"
+
+/* What a strategic merge patch may change of the objects it patches
+ * (`options` of a `patches` entry). */
+typedef struct {
+    bool allow_name_change, allow_kind_change;
+} smp_options;
 
 static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
                             const pr_node *entry, size_t index,
@@ -31,6 +39,26 @@ static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
         return true;
     }
     return pr_kustomization_read_file(ctx, k, path->scalar.text, text, name, err);
+}
+
+/* kustomize applies a JSON patch to a JSON rendering of the object and
+ * reads the result back, so every scalar forgets how it was written (which
+ * matters to later strategic merges; see pr_style). */
+static void forget_styles(pr_arena *a, pr_node *root)
+{
+    pr_node **stack = NULL;
+    size_t len = 0, cap = 0;
+    stack = pr_grow(a, stack, sizeof *stack, &cap, 1);
+    stack[len++] = root;
+    while (len) {
+        pr_node *n = stack[--len];
+        size_t kids = n->kind == PR_MAP ? n->map.len : n->kind == PR_SEQ ? n->seq.len : 0;
+        if (n->kind == PR_SCALAR)
+            n->style = PR_STYLE_UNKNOWN;
+        stack = pr_grow(a, stack, sizeof *stack, &cap, len + kids);
+        for (size_t i = 0; i < kids; i++)
+            stack[len++] = n->kind == PR_MAP ? n->map.items[i].value : n->seq.items[i];
+    }
 }
 
 /* Applies `ops` to every object `target` selects. `patches` records the
@@ -54,10 +82,12 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
             pr_resource_store_prev_id(ctx->a, r);
         ok = pr_json6902_apply(ctx->a, r->obj, ops, err) &&
              pr_obj_check(r->obj, "the patched object", err);
-        if (ok)
+        if (ok) {
             pr_obj_normalize_annotations(r->obj);
-        else
+            forget_styles(ctx->a, r->obj);
+        } else {
             pr_error_prefix(err, "applying to %s", pr_resid_string(ctx->a, &before));
+        }
     }
     pr_selector_release(&sel);
     pr_resmap_ids_changed(m);
@@ -74,12 +104,6 @@ static bool check_entry_fields(const pr_kustomization *k, const pr_node *entry,
         if (strcmp(key->scalar.text, "path") && strcmp(key->scalar.text, "patch") &&
             strcmp(key->scalar.text, "target") && strcmp(key->scalar.text, "options"))
             return pr_error_at(err, k->path, key->mark.line, key->mark.col, "invalid Kustomization: json: unknown field \"%s\"", key->scalar.text);
-    }
-    for (size_t i = 0; i < entry->map.len; i++) {
-        const pr_node *key = entry->map.items[i].key;
-        const char *name = key->scalar.text;
-        if (!strcmp(name, "options"))
-            return pr_error_at(err, k->path, key->mark.line, key->mark.col, "patches[%zu]: field \"options\" is not supported yet by pleo-render", index);
     }
     return true;
 }
@@ -113,9 +137,327 @@ static bool read_patch(pr_build_ctx *ctx, const pr_kustomization *k, const pr_no
     return ok;
 }
 
+/* Reads `options`: booleans by name. Like kustomize, names it does not
+ * know are accepted and ignored. */
+static bool read_options(const pr_kustomization *k, const pr_node *entry,
+                         size_t index, smp_options *out, pr_error *err)
+{
+    *out = (smp_options){false, false};
+    const pr_node *opts = pr_map_get(entry, "options");
+    if (!opts || pr_node_is_null(opts))
+        return true;
+    if (opts->kind != PR_MAP)
+        return pr_error_at(err, k->path, opts->mark.line, opts->mark.col,
+                           "patches[%zu].options must be a mapping of booleans", index);
+    for (size_t i = 0; i < opts->map.len; i++) {
+        const pr_node *key = opts->map.items[i].key, *v = opts->map.items[i].value;
+        if (pr_node_is_null(v))
+            continue;
+        if (v->kind != PR_SCALAR || v->tag != PR_TAG_BOOL)
+            return pr_error_at(err, k->path, v->mark.line, v->mark.col,
+                               "invalid Kustomization: patches[%zu].options.%s must be true or false",
+                               index, key->scalar.text);
+        bool on = pr_scalar_is(v, "true") || pr_scalar_is(v, "True") || pr_scalar_is(v, "TRUE");
+        if (!strcmp(key->scalar.text, "allowNameChange"))
+            out->allow_name_change = on;
+        else if (!strcmp(key->scalar.text, "allowKindChange"))
+            out->allow_kind_change = on;
+    }
+    return true;
+}
+
+static bool is_empty_doc(const pr_node *doc)
+{
+    return !doc || pr_node_is_null(doc) ||
+           (doc->kind == PR_MAP && doc->map.len == 0) ||
+           (doc->kind == PR_SEQ && doc->seq.len == 0);
+}
+
+static bool ends_with_list(const char *kind)
+{
+    size_t n = strlen(kind);
+    return n >= 4 && !strcmp(kind + n - 4, "List");
+}
+
+static void nodes_append(pr_arena *a, pr_doclist *l, pr_node *n)
+{
+    l->docs = pr_grow(a, l->docs, sizeof *l->docs, &l->cap, l->len + 1);
+    l->docs[l->len++] = n;
+}
+
+/* The strategic merge patches in a YAML stream, as kustomize reads them:
+ * empty documents skipped, every other one an object with a kind and (but
+ * for lists) a name, and `...List` objects replaced by their items, which
+ * kustomize queues behind the stream's other documents. On failure `why`
+ * says which document is not a patch. */
+static bool collect_smp(pr_arena *a, const pr_doclist *docs, pr_doclist *out,
+                        const char **why)
+{
+    pr_doclist queue = {0};
+    for (size_t i = 0; i < docs->len; i++) {
+        pr_node *doc = docs->docs[i];
+        if (is_empty_doc(doc))
+            continue;
+        pr_error scratch;
+        pr_error_init(&scratch);
+        bool ok = pr_obj_check(doc, "patch", &scratch);
+        pr_error_release(&scratch);
+        if (!ok) {
+            *why = pr_sprintf(a, "document %zu is not an object with a kind", i + 1);
+            return false;
+        }
+        if (!*pr_obj_name(doc) && !ends_with_list(pr_map_get_str(doc, "kind"))) {
+            *why = pr_sprintf(a, "document %zu: missing metadata.name", i + 1);
+            return false;
+        }
+        nodes_append(a, &queue, doc);
+    }
+    for (size_t i = 0; i < queue.len; i++) {
+        pr_node *doc = queue.docs[i];
+        const pr_node *items = pr_map_get(doc, "items");
+        if (!ends_with_list(pr_map_get_str(doc, "kind")) || !items) {
+            nodes_append(a, out, doc);
+            continue;
+        }
+        if (pr_node_is_null(items))
+            continue;
+        if (items->kind != PR_SEQ) {
+            *why = pr_sprintf(a, "expected array in %s/items", pr_map_get_str(doc, "kind"));
+            return false;
+        }
+        for (size_t j = 0; j < items->seq.len; j++) {
+            if (items->seq.items[j]->kind != PR_MAP) {
+                *why = pr_sprintf(a, "%s/items[%zu] is not an object",
+                                  pr_map_get_str(doc, "kind"), j);
+                return false;
+            }
+            nodes_append(a, &queue, items->seq.items[j]);
+        }
+    }
+    return true;
+}
+
+/* kustomize's id equality: same group, version, kind and name, and the
+ * same namespace unless the kind is cluster-scoped ("" is "default"). */
+static bool id_matches(const pr_resid *x, const pr_resid *y)
+{
+    if (strcmp(x->gvk.group, y->gvk.group) || strcmp(x->gvk.version, y->gvk.version) ||
+        strcmp(x->gvk.kind, y->gvk.kind) || strcmp(x->name, y->name))
+        return false;
+    if (pr_kind_is_cluster_scoped(&x->gvk))
+        return true;
+    const char *nx = *x->namespace ? x->namespace : "default";
+    const char *ny = *y->namespace ? y->namespace : "default";
+    return !strcmp(nx, ny);
+}
+
+/* The one resource whose current or any previous id is the patch's own. */
+static bool find_patch_target(pr_build_ctx *ctx, pr_resmap *m, const pr_node *patch,
+                              size_t *out, pr_error *err)
+{
+    pr_resid want = {pr_obj_gvk(ctx->a, patch), pr_obj_name(patch), pr_obj_namespace(patch)};
+    size_t found = 0;
+    for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        pr_resource *r = pr_resmap_at(m, i);
+        pr_resid cur = pr_resource_id(ctx->a, r);
+        bool match = id_matches(&want, &cur);
+        for (size_t j = 0; !match && j < r->nprev; j++)
+            match = id_matches(&want, &r->prev_ids[j]);
+        if (match && found++ == 0)
+            *out = i;
+    }
+    const char *id = pr_resid_string(ctx->a, &want);
+    if (found == 1)
+        return true;
+    return pr_error_set(err, "%s matches for Id %s; failed to find unique target for patch %s",
+                        found ? "multiple" : "no", id, id);
+}
+
+/* kustomize copies a patch it applies to selected objects by rewriting
+ * the copy's labels and annotations as maps of strings: every value
+ * becomes its text ("" for collections, so `null` stays as the string
+ * "null"), and an empty map is dropped. */
+static void stringify_patch_meta(pr_arena *a, pr_node *patch)
+{
+    static const char *const fields[] = {"labels", "annotations"};
+    pr_node *meta = pr_map_get(patch, "metadata");
+    if (!meta || meta->kind != PR_MAP)
+        return;
+    for (size_t f = 0; f < 2; f++) {
+        pr_node *m = pr_map_get(meta, fields[f]);
+        if (!m)
+            continue;
+        if (m->kind != PR_MAP || m->map.len == 0) {
+            pr_map_remove(meta, fields[f]);
+            continue;
+        }
+        pr_node *strings = pr_node_map(a);
+        for (size_t i = 0; i < m->map.len; i++) {
+            const pr_node *v = m->map.items[i].value;
+            pr_map_set(a, strings, m->map.items[i].key->scalar.text,
+                       v->kind == PR_SCALAR ? pr_node_scalar(a, PR_TAG_STR, v->scalar.text, v->scalar.len)
+                                            : pr_node_str(a, ""));
+        }
+        pr_map_set(a, meta, fields[f], strings);
+    }
+}
+
+/* The loader turns annotation values into strings, as kustomize's output
+ * does; but while kustomize builds, a value written as a plain null is
+ * still null, and a strategic merge keeps `~`/`null` and drops an empty
+ * one. A plain string whose text reads as null can only come from there,
+ * so it is a null again for the merge. */
+static void restore_null_annotations(pr_node *obj)
+{
+    pr_node *annotations = pr_map_get(pr_map_get(obj, "metadata"), "annotations");
+    if (!annotations || annotations->kind != PR_MAP)
+        return;
+    for (size_t i = 0; i < annotations->map.len; i++) {
+        pr_node *v = annotations->map.items[i].value;
+        if (v->kind == PR_SCALAR && v->tag == PR_TAG_STR && v->style == PR_STYLE_PLAIN &&
+            pr_resolve_plain(v->scalar.text, v->scalar.len) == PR_TAG_NULL)
+            v->tag = PR_TAG_NULL;
+    }
+}
+
+/* Applies one patch document to `r` as kustomize's Resource.ApplySmPatch
+ * does: the object keeps its kind and name unless the options allow a
+ * change (then its old id is recorded so references follow), and always
+ * keeps its namespace. `as_target` gives the patch the object's
+ * apiVersion, as kustomize does for every object a selector picked. */
+static bool apply_smp(pr_build_ctx *ctx, pr_resource *r, const pr_node *patch,
+                      const smp_options *opt, bool as_target, bool *deleted,
+                      pr_error *err)
+{
+    pr_arena *a = ctx->a;
+    pr_node *p = pr_node_copy(a, patch);
+    if (as_target) {
+        stringify_patch_meta(a, p);
+        const pr_node *api = pr_map_get(r->obj, "apiVersion");
+        if (api)
+            pr_map_set(a, p, "apiVersion", pr_node_copy(a, api));
+        else
+            pr_map_remove(p, "apiVersion");
+    }
+    pr_resid before = pr_resource_id(a, r);
+    const char *kind = pr_strdup(a, pr_map_get_str(r->obj, "kind"));
+    const char *name = pr_strdup(a, pr_obj_name(r->obj));
+    const char *ns = pr_strdup(a, pr_obj_namespace(r->obj));
+    if (opt->allow_name_change || opt->allow_kind_change)
+        pr_resource_store_prev_id(a, r);
+    restore_null_annotations(r->obj);
+    bool ok = pr_smp_merge(a, r->obj, p, deleted, err);
+    if (ok && !*deleted) {
+        pr_node *meta = pr_map_get(r->obj, "metadata");
+        if (meta && meta->kind != PR_MAP && !pr_node_is_null(meta))
+            ok = pr_error_set(err, "metadata must be a mapping");
+    }
+    if (ok && !*deleted) {
+        if (!opt->allow_kind_change)
+            pr_map_set_str(a, r->obj, "kind", kind);
+        if (!opt->allow_name_change)
+            pr_obj_set_name(a, r->obj, name);
+        if (*ns)
+            pr_obj_set_namespace(a, r->obj, ns);
+        else
+            pr_map_remove(pr_map_get(r->obj, "metadata"), "namespace");
+        ok = pr_obj_check(r->obj, "the patched object", err);
+        if (ok)
+            pr_obj_normalize_annotations(r->obj);
+    }
+    if (!ok)
+        return pr_error_prefix(err, "applying to %s", pr_resid_string(a, &before));
+    return true;
+}
+
+/* Patches the selected objects (in resource order) with one patch, drops
+ * the ones it deleted and, when it may rename, checks that ids stay
+ * distinct, as kustomize rebuilds its resource map after such a patch. */
+static bool apply_smp_to(pr_build_ctx *ctx, pr_resmap *m, pr_resource **targets,
+                         size_t ntargets, const pr_node *patch,
+                         const smp_options *opt, pr_error *err)
+{
+    for (size_t t = 0; t < ntargets; t++) {
+        bool deleted;
+        if (!apply_smp(ctx, targets[t], patch, opt, true, &deleted, err))
+            return false;
+        if (!deleted)
+            continue;
+        for (size_t i = 0; i < pr_resmap_len(m); i++)
+            if (pr_resmap_at(m, i) == targets[t]) {
+                pr_resmap_remove(m, i);
+                break;
+            }
+    }
+    pr_resmap_ids_changed(m);
+    if (opt->allow_name_change || opt->allow_kind_change) {
+        pr_resmap *check = pr_resmap_new(ctx->a);
+        if (!pr_resmap_append_all(check, m, err))
+            return false;
+    }
+    return true;
+}
+
+/* A strategic merge `patches` entry: with a target, one patch for every
+ * selected object; without, each patch for the object it names. */
+static bool apply_smp_entry(pr_build_ctx *ctx, const pr_node *target,
+                            const pr_doclist *patches, const smp_options *opt,
+                            const char *source, pr_resmap *m, pr_error *err)
+{
+    if (target && !pr_node_is_null(target)) {
+        if (patches->len > 1)
+            return pr_error_set(err, "Multiple Strategic-Merge Patches in one `patches` entry "
+                                "is not allowed to set `patches.target` field: %s", source);
+        pr_selector sel;
+        if (!pr_selector_parse(ctx->a, target, &sel, err))
+            return false;
+        pr_resource **selected = pr_alloc(ctx->a, (pr_resmap_len(m) + 1) * sizeof *selected);
+        size_t n = 0;
+        for (size_t i = 0; i < pr_resmap_len(m); i++)
+            if (pr_selector_matches(ctx->a, &sel, pr_resmap_at(m, i)))
+                selected[n++] = pr_resmap_at(m, i);
+        pr_selector_release(&sel);
+        return patches->len == 0 ||
+               apply_smp_to(ctx, m, selected, n, patches->docs[0], opt, err);
+    }
+    if (patches->len == 0)
+        return pr_error_set(err, "must specify a target for JSON patch %s", source);
+    for (size_t i = 0; i < patches->len; i++) {
+        const pr_node *patch = patches->docs[i];
+        size_t at;
+        if (!find_patch_target(ctx, m, patch, &at, err)) {
+            pr_resid id = {pr_obj_gvk(ctx->a, patch), pr_obj_name(patch), pr_obj_namespace(patch)};
+            return pr_error_prefix(err, "no resource matches strategic merge patch \"%s\"",
+                                   pr_resid_string(ctx->a, &id));
+        }
+        bool deleted;
+        if (!apply_smp(ctx, pr_resmap_at(m, at), patch, opt, false, &deleted, err))
+            return false;
+        if (deleted)
+            pr_resmap_remove(m, at);
+        pr_resmap_ids_changed(m);
+    }
+    return true;
+}
+
+/* A list of operations: the first document is a sequence of mappings. */
 static bool is_json6902(const pr_doclist *docs)
 {
-    return docs->len == 1 && docs->docs[0] && docs->docs[0]->kind == PR_SEQ;
+    const pr_node *ops = docs->len ? docs->docs[0] : NULL;
+    if (!ops || ops->kind != PR_SEQ)
+        return false;
+    for (size_t i = 0; i < ops->seq.len; i++)
+        if (ops->seq.items[i]->kind != PR_MAP && !pr_node_is_null(ops->seq.items[i]))
+            return false;
+    return true;
+}
+
+static const char *patch_source(pr_build_ctx *ctx, const pr_node *entry)
+{
+    const char *path = pr_map_get_str(entry, "path");
+    if (path && *path)
+        return pr_sprintf(ctx->a, "[path: \"%s\"]", path);
+    return "[patch]";
 }
 
 bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
@@ -126,14 +468,92 @@ bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
         return false;
     for (size_t i = 0; patches && i < patches->seq.len; i++) {
         const pr_node *entry = patches->seq.items[i];
-        pr_doclist docs = {0};
-        if (!read_patch(ctx, k, entry, i, &docs, err))
+        pr_doclist docs = {0}, smps = {0};
+        smp_options opt;
+        if (!read_patch(ctx, k, entry, i, &docs, err) ||
+            !read_options(k, entry, i, &opt, err))
             return false;
-        if (!is_json6902(&docs))
-            return pr_error_set(err, "%s: patches[%zu]: strategic merge patches are not "
-                                "supported yet by pleo-render", k->path, i);
-        if (!apply_json6902(ctx, pr_map_get(entry, "target"), docs.docs[0], true, m, err))
+        const char *source = patch_source(ctx, entry), *why = NULL;
+        bool json = is_json6902(&docs);
+        bool smp = collect_smp(ctx->a, &docs, &smps, &why);
+        if (json && smp)
+            return pr_error_set(err, "%s: patches[%zu]: illegally qualifies as both an SM and "
+                                "JSON patch: %s", k->path, i, source);
+        if (!json && !smp)
+            return pr_error_set(err, "%s: patches[%zu]: unable to parse SM or JSON patch from "
+                                "%s: %s", k->path, i, source, why);
+        const pr_node *target = pr_map_get(entry, "target");
+        bool ok = json ? apply_json6902(ctx, target, docs.docs[0], true, m, err)
+                       : apply_smp_entry(ctx, target, &smps, &opt, source, m, err);
+        if (!ok)
             return pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
+    }
+    return true;
+}
+
+/* An entry of patchesStrategicMerge is the patch itself when it reads as
+ * one (kustomize tries that first), else the path of a file holding it. */
+static bool load_psm_entry(pr_build_ctx *ctx, const pr_kustomization *k,
+                           const pr_node *item, size_t index, pr_doclist *out,
+                           pr_strlist *files, pr_error *err)
+{
+    if (pr_node_is_null(item))
+        return true;
+    if (item->kind != PR_SCALAR || item->tag != PR_TAG_STR)
+        return pr_error_at(err, k->path, item->mark.line, item->mark.col,
+                           "invalid Kustomization: patchesStrategicMerge[%zu] must be a string", index);
+    const char *why = NULL;
+    pr_doclist docs = {0};
+    pr_error scratch;
+    pr_error_init(&scratch);
+    bool inline_ok = pr_yaml_parse(ctx->a, k->path, item->scalar.text, item->scalar.len,
+                                   &docs, &scratch) &&
+                     collect_smp(ctx->a, &docs, out, &why);
+    pr_error_release(&scratch);
+    if (inline_ok)
+        return true;
+    pr_strlist_append(ctx->a, files, item->scalar.text);
+    pr_strbuf text;
+    pr_sb_init(&text);
+    const char *path;
+    docs = (pr_doclist){0};
+    bool ok = pr_kustomization_read_file(ctx, k, item->scalar.text, &text, &path, err) &&
+              pr_yaml_parse(ctx->a, path, text.buf, text.len, &docs, err);
+    pr_sb_release(&text);
+    if (ok && !collect_smp(ctx->a, &docs, out, &why))
+        ok = pr_error_set(err, "%s: %s", path, why);
+    return ok || pr_error_prefix(err, "%s: patchesStrategicMerge[%zu]", k->path, index);
+}
+
+bool pr_tf_patches_strategic_merge(pr_build_ctx *ctx, const pr_kustomization *k,
+                                   pr_resmap *m, pr_error *err)
+{
+    const pr_node *list;
+    if (!patch_list(k, "patchesStrategicMerge", &list, err))
+        return false;
+    if (!list || list->seq.len == 0)
+        return true;
+    pr_doclist patches = {0};
+    pr_strlist files = {0};
+    for (size_t i = 0; i < list->seq.len; i++)
+        if (!load_psm_entry(ctx, k, list->seq.items[i], i, &patches, &files, err))
+            return false;
+    if (patches.len == 0) {
+        pr_error_set(err, "%s: patchesStrategicMerge: patch appears to be empty; files=[", k->path);
+        for (size_t i = 0; i < files.len; i++)
+            pr_sb_addf(&err->msg, "%s%s", i ? " " : "", files.items[i]);
+        pr_sb_adds(&err->msg, "]");
+        return false;
+    }
+    static const smp_options none = {false, false};
+    for (size_t i = 0; i < patches.len; i++) {
+        size_t at;
+        pr_resource *target;
+        if (!find_patch_target(ctx, m, patches.docs[i], &at, err))
+            return pr_error_prefix(err, "%s: patchesStrategicMerge", k->path);
+        target = pr_resmap_at(m, at);
+        if (!apply_smp_to(ctx, m, &target, 1, patches.docs[i], &none, err))
+            return pr_error_prefix(err, "%s: patchesStrategicMerge", k->path);
     }
     return true;
 }

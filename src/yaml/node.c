@@ -43,6 +43,7 @@ pr_node *pr_node_copy(pr_arena *a, const pr_node *n)
         return NULL;
     pr_node *c = new_node(a, n->kind);
     c->tag = n->tag;
+    c->style = n->style;
     c->mark = n->mark;
     switch (n->kind) {
     case PR_SCALAR:

@@ -417,6 +417,8 @@ static bool parse_scalar(reader *r, yaml_event_t *ev, pr_node **out)
         tag = pr_resolve_plain(text, len);
     }
     pr_node *n = pr_node_scalar(r->a, tag, text, len);
+    bool tagged = explicit_tag && strcmp(explicit_tag, "!") != 0;
+    n->style = plain || tagged ? PR_STYLE_PLAIN : PR_STYLE_QUOTED;
     set_mark(n, ev->start_mark);
     if (!budget(r, 1, ev->start_mark))
         return false;

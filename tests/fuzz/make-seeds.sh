@@ -5,7 +5,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
-mkdir -p "$out/yaml" "$out/build" "$out/json6902"
+mkdir -p "$out/yaml" "$out/build" "$out/json6902" "$out/smp"
 n=0
 for f in "$root"/testdata/*/*.yaml "$root"/testdata/*/*/*.yaml "$root"/resources/base/*/*.yaml; do
   [ -f "$f" ] || continue
@@ -28,3 +28,17 @@ done
 printf 'a: {x: [1, 2]}\n---\n- {op: add, path: /a/x/-, value: 3}\n- {op: move, from: /a/x, path: /b}\n' > "$out/json6902/seed-1"
 printf 'spec: {strategy: {type: RollingUpdate}}\n---\n- op: replace\n  path: /spec/strategy\n  value: {type: Recreate}\n- {op: test, path: /spec/strategy/type, value: Recreate}\n' > "$out/json6902/seed-2"
 printf 'm: {a~b: 1, c/d: 2}\n---\n- {op: copy, from: /m/a~0b, path: /m/c~1e}\n- {op: remove, path: /m/c~1d}\n' > "$out/json6902/seed-3"
+# Strategic merge: an object, then a patch (the target reads the first and
+# the last document).
+n=0
+for c in "$root"/testdata/smp-*/; do
+  for p in "$c"patch.yaml "$c"several.yaml; do
+    [ -f "$p" ] || continue
+    for r in "$c"*.yaml; do
+      case "$(basename "$r")" in kustomization.yaml|expected.yaml|patch.yaml|several.yaml) continue ;; esac
+      n=$((n+1)); { cat "$r"; printf '\n---\n'; cat "$p"; } > "$out/smp/seed-$n"
+    done
+  done
+done
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, finalizers: [a]}\nspec: {containers: [{name: a, ports: [{containerPort: 80}]}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, finalizers: [b]}\nspec: {containers: [{name: b}, {name: a, ports: [{containerPort: 80, protocol: UDP}], $patch: merge}], volumes: [{$patch: replace}]}\n' > "$out/smp/seed-hand-1"
+printf 'apiVersion: x.io/v1\nkind: Foo\nmetadata: {name: f}\nspec: {t: {apiVersion: v1, kind: Service, spec: {ports: [{port: 1}]}}, l: [1]}\n---\napiVersion: x.io/v1\nkind: Foo\nmetadata: {name: f}\nspec: {t: {spec: {ports: [{port: 2}, {$patch: delete}]}}, l: null, $patch: merge}\n' > "$out/smp/seed-hand-2"

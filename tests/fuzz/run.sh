@@ -8,7 +8,7 @@ build=$1 seconds=$2
 work=$(mktemp -d /tmp/pleo-fuzz.XXXXXX)
 "$(dirname "$0")/make-seeds.sh" "$work/seeds"
 status=0
-for target in yaml build json6902; do
+for target in yaml build json6902 smp; do
   bin="$build/tests/fuzz_$target"
   mkdir -p "$work/corpus-$target"
   if ! "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \

@@ -1,0 +1,43 @@
+/*
+ * Strategic merge patches as kustomize v5.5 applies them.
+ *
+ * kustomize does not use the API server's strategic merge (apimachinery)
+ * but kyaml's merge walker, and the output must match it, quirks included:
+ *
+ *  - maps merge key by key; `null` in the patch deletes a field;
+ *  - a list merges by key only when the OpenAPI schema of the object's kind
+ *    gives the list a "merge" patch strategy (containers by name, ports by
+ *    containerPort and protocol, ...); patch items come first, in patch
+ *    order, followed by the object's items the patch did not mention;
+ *    lists of scalars with that strategy become a union in the same order;
+ *  - every other list, and every list of a kind the schema does not know
+ *    (custom resources), is replaced by the patch's;
+ *  - `$patch: delete | replace | merge` works on maps and, as a list item,
+ *    on lists; on a list item with other fields it is kept as a field.
+ *    `$setElementOrder/...`, `$deleteFromPrimitiveList/...` and
+ *    `$retainKeys` are not directives to kustomize: they stay in the output
+ *    as ordinary fields.
+ */
+#ifndef PLEO_SMP_H
+#define PLEO_SMP_H
+
+#include <stdbool.h>
+
+#include "pleo/arena.h"
+#include "pleo/error.h"
+#include "pleo/node.h"
+
+/* Merges `patch` into `obj` in place. The schema comes from the
+ * apiVersion and kind of `obj` (else of `patch`). `patch` is consumed: its
+ * nodes may be moved into `obj` and its directives are removed, so pass a
+ * copy when it is used again. Sets *deleted when the patch deletes the
+ * whole object (`$patch: delete` at the top). On failure `obj` may be
+ * partly merged; the message names the field. */
+bool pr_smp_merge(pr_arena *a, pr_node *obj, pr_node *patch, bool *deleted,
+                  pr_error *err);
+
+/* The root schema of a kind in the OpenAPI table, or -1 when the table
+ * does not know the kind. */
+int pr_smp_schema_for(const char *api_version, const char *kind);
+
+#endif
