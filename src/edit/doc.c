@@ -33,6 +33,12 @@ static size_t token_start(struct fy_token *t, size_t fallback)
     return t ? mark_pos(fy_token_start_mark(t), fallback) : fallback;
 }
 
+/* An anchor token's mark follows its '&'. */
+static size_t anchor_start(const char *src, size_t pos)
+{
+    return pos > 0 && src[pos - 1] == '&' ? pos - 1 : pos;
+}
+
 static void add_kid(pr_arena *a, pe_node *parent, pe_node *kid)
 {
     kid->parent = parent;
@@ -42,15 +48,39 @@ static void add_kid(pr_arena *a, pe_node *parent, pe_node *kid)
     parent->kids[parent->n++] = kid;
 }
 
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
 /* An empty scalar has no token and so no position; give it the place
- * where it would be written: after its key, or after the previous item. */
-static void place_empty(pe_node *n, pe_node *parent)
+ * where it would be written: after its key, after the previous item of a
+ * flow sequence, or just after its own '-' in a block sequence. */
+static void place_empty(const pe_doc *d, pe_node *n, const pe_node *parent)
 {
     size_t pos = parent->start;
     if (parent->n > 0)
         pos = parent->kids[parent->n - 1]->oend;
     else if (parent->style == PE_FLOW)
         pos = parent->start + 1;
+    if (parent->kind == PE_SEQ && parent->style == PE_BLOCK) {
+        size_t p = pos;
+        if (parent->n > 0 && !(p > 0 && (d->src[p - 1] == '\n' || d->src[p - 1] == '\r')))
+            p = pe_next_line(d, p);
+        while (p < d->len) {
+            size_t q = p;
+            while (q < d->len && blank(d->src[q]))
+                q++;
+            if (q < d->len && d->src[q] == '-') {
+                pos = q + 1;
+                break;
+            }
+            size_t next = pe_next_line(d, p);
+            if (next == p)
+                break;
+            p = next;
+        }
+    }
     n->start = n->end = n->ostart = n->oend = pos;
 }
 
@@ -85,7 +115,7 @@ static bool diag_error(const pe_doc *d, struct fy_diag *diag, pr_error *err)
     struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
     if (!de)
         return pr_error_set(err, "%s: YAML parse error", d->path);
-    return pr_error_at(err, d->path, de->line + 1, de->column + 1, "%s", de->msg);
+    return pr_error_at(err, d->path, de->line, de->column, "%s", de->msg);
 }
 
 bool pe_parse(pr_arena *a, const char *path, const char *src, size_t len,
@@ -162,7 +192,7 @@ bool pe_parse(pr_arena *a, const char *path, const char *src, size_t len,
             }
             size_t pre = n->ostart;
             if (e->scalar.anchor)
-                pre = token_start(e->scalar.anchor, pre);
+                pre = anchor_start(src, token_start(e->scalar.anchor, pre));
             if (e->scalar.tag) {
                 size_t tp = token_start(e->scalar.tag, pre);
                 pre = tp < pre ? tp : pre;
@@ -192,8 +222,8 @@ bool pe_parse(pr_arena *a, const char *path, const char *src, size_t len,
             n->tagged = tag != NULL;
             const struct fy_mark *m = fy_event_start_mark(e);
             n->start = n->ostart = mark_pos(m, parent && parent->n ? parent->kids[parent->n - 1]->oend : 0);
-            if (anchor && token_start(anchor, n->ostart) < n->ostart)
-                n->ostart = token_start(anchor, n->ostart);
+            if (anchor && anchor_start(src, token_start(anchor, n->ostart)) < n->ostart)
+                n->ostart = anchor_start(src, token_start(anchor, n->ostart));
             if (tag && token_start(tag, n->ostart) < n->ostart)
                 n->ostart = token_start(tag, n->ostart);
             n->text = "";
@@ -226,7 +256,7 @@ bool pe_parse(pr_arena *a, const char *path, const char *src, size_t len,
             /* Later documents are only counted; the caller rejects them. */
         } else if (parent) {
             if (n->empty)
-                place_empty(n, parent);
+                place_empty(doc, n, parent);
             add_kid(a, parent, n);
         } else if (!doc->root) {
             doc->root = n;
@@ -252,7 +282,8 @@ bool pe_parse(pr_arena *a, const char *path, const char *src, size_t len,
     fy_diag_destroy(diag);
     if (!ok)
         return false;
-    if (doc->root && doc->root->kind == PE_SCALAR && doc->root->empty) {
+    if (doc->root && doc->root->kind == PE_SCALAR && doc->root->empty && !doc->root->anchored &&
+        !doc->root->tagged) {
         doc->root = NULL;
         doc->root_empty_doc = true;
     }

@@ -235,10 +235,22 @@ static const pe_node *entry_get(const pe_node *entry, const char *key, long *ki)
     return NULL;
 }
 
+static const char *entry_name(const pe_node *entry);
+
+static bool named(const char *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (!strcmp(names[i], name))
+            return true;
+    return false;
+}
+
 /* Checks, on the file as given (so positions are the user's), that root
- * field `list` is a list of entries that can be edited: mappings with
- * plain keys drawn from `keys` (NULL: any scalar items allowed). */
-static bool check_list(ed *e, const char *list, const char *const *keys)
+ * field `list` is a list (or null) and that its entries named in
+ * `names` are mappings of editable scalars under the keys in `keys`.
+ * Other entries are left alone, as the edit leaves them. */
+static bool check_list(ed *e, const char *list, const char *const *keys,
+                       const char *const *names, size_t nnames)
 {
     long ki;
     if (!pe_map_find(&e->doc, e->doc.root, list, &ki, e->err))
@@ -246,26 +258,25 @@ static bool check_list(ed *e, const char *list, const char *const *keys)
     if (ki < 0)
         return true;
     const pe_node *k = e->doc.root->kids[ki], *v = e->doc.root->kids[ki + 1];
-    if (v->kind == PE_ALIAS || v->anchored)
-        return pe_fail(&e->doc, e->err, v->ostart, "'%s' uses an anchor or alias; edit it by hand", list);
+    if (v->kind == PE_ALIAS || v->anchored || v->tagged)
+        return pe_fail(&e->doc, e->err, v->ostart, "'%s' uses an anchor, alias or tag; edit it by hand",
+                       list);
     if (is_null_scalar(v))
         return true;
     if (v->kind != PE_SEQ)
         return pe_fail(&e->doc, e->err, v->empty ? k->ostart : v->ostart, "'%s' must be a list", list);
-    for (size_t i = 0; i < v->n; i++) {
+    for (size_t i = 0; keys && i < v->n; i++) {
         const pe_node *it = v->kids[i];
-        if (it->kind == PE_ALIAS || it->anchored)
-            return pe_fail(&e->doc, e->err, it->ostart, "entry %zu of '%s' uses an anchor or alias; edit it by hand",
-                           i + 1, list);
-        if (!keys)
+        if (!named(entry_name(it), names, nnames))
             continue;
-        if (it->kind != PE_MAP)
-            return pe_fail(&e->doc, e->err, it->ostart, "entry %zu of '%s' must be a mapping", i + 1, list);
+        if (it->anchored || it->tagged)
+            return pe_fail(&e->doc, e->err, it->ostart,
+                           "entry %zu of '%s' has an anchor or tag; edit it by hand", i + 1, list);
         for (size_t j = 0; j + 1 < it->n; j += 2) {
             const pe_node *key = it->kids[j], *val = it->kids[j + 1];
             if (key->kind != PE_SCALAR || key->style == PE_LITERAL || key->style == PE_FOLDED)
-                return pe_fail(&e->doc, e->err, key->ostart, "entry %zu of '%s' has a key that is not a string",
-                               i + 1, list);
+                return pe_fail(&e->doc, e->err, key->ostart,
+                               "entry %zu of '%s' has a key that is not a string", i + 1, list);
             bool known = false;
             for (const char *const *kk = keys; *kk; kk++)
                 known |= !strcmp(*kk, key->text);
@@ -275,9 +286,8 @@ static bool check_list(ed *e, const char *list, const char *const *keys)
             long dup;
             if (!pe_map_find(&e->doc, it, key->text, &dup, e->err))
                 return false;
-            if (val->kind != PE_SCALAR)
-                return pe_fail(&e->doc, e->err, val->ostart, "'%s' in entry %zu of '%s' must be a scalar",
-                               key->text, i + 1, list);
+            if (strcmp(key->text, "name") != 0 && !pe_check_editable(&e->doc, key, val, e->err))
+                return false;
         }
     }
     return true;
@@ -437,12 +447,16 @@ static bool update_image(ed *e, const char *list, size_t idx, const pr_edit_imag
 
 static bool op_set_image(ed *e, const pr_edit_request *req)
 {
-    if (!check_list(e, "images", image_keys) || !check_list(e, "imageTags", image_keys))
-        return false;
     pr_edit_image *imgs = pr_alloc(e->a, (req->nargs + 1) * sizeof *imgs);
-    for (size_t i = 0; i < req->nargs; i++)
+    const char **names = pr_alloc(e->a, (req->nargs + 1) * sizeof *names);
+    for (size_t i = 0; i < req->nargs; i++) {
         if (!pr_edit_parse_image(e->a, req->args[i], &imgs[i], e->err))
             return false;
+        names[i] = imgs[i].name;
+    }
+    if (!check_list(e, "images", image_keys, names, req->nargs) ||
+        !check_list(e, "imageTags", image_keys, names, req->nargs))
+        return false;
     for (size_t i = 0; i < req->nargs; i++) {
         bool later = false; /* kustomize keeps the last argument per name */
         for (size_t j = i + 1; j < req->nargs; j++)
@@ -495,13 +509,13 @@ static const char *const replica_keys[] = {"name", "count", NULL};
 
 static bool op_set_replicas(ed *e, const pr_edit_request *req)
 {
-    if (!check_list(e, "replicas", replica_keys))
-        return false;
     const char **names = pr_alloc(e->a, (req->nargs + 1) * sizeof *names);
     long long *counts = pr_alloc(e->a, (req->nargs + 1) * sizeof *counts);
     for (size_t i = 0; i < req->nargs; i++)
         if (!pr_edit_parse_replica(e->a, req->args[i], &names[i], &counts[i], e->err))
             return false;
+    if (!check_list(e, "replicas", replica_keys, names, req->nargs))
+        return false;
     for (size_t i = 0; i < req->nargs; i++) {
         bool later = false;
         for (size_t j = i + 1; j < req->nargs; j++)
@@ -590,7 +604,7 @@ static void note(ed *e, const char *fmt, const char *arg)
 
 static bool op_add_resource(ed *e, const pr_edit_request *req)
 {
-    if (!check_list(e, "resources", NULL) || !check_list(e, "bases", NULL))
+    if (!check_list(e, "resources", NULL, NULL, 0) || !check_list(e, "bases", NULL, NULL, 0))
         return false;
     for (size_t i = 0; i < req->nargs; i++) {
         const char *path = req->args[i];
@@ -622,9 +636,20 @@ static bool matches_any(const pr_edit_request *req, const char *text)
 
 static bool op_remove_resource(ed *e, const pr_edit_request *req)
 {
-    if (!check_list(e, "resources", NULL) || !check_list(e, "bases", NULL))
+    if (!check_list(e, "resources", NULL, NULL, 0) || !check_list(e, "bases", NULL, NULL, 0))
         return false;
     static const char *const lists[] = {"resources", "bases"};
+    /* An entry others alias cannot go without breaking them. */
+    for (int li = 0; li < 2; li++) {
+        long ki;
+        const pe_node *l = root_value(e, lists[li], &ki);
+        for (size_t i = 0; l && l->kind == PE_SEQ && i < l->n; i++) {
+            const pe_node *it = l->kids[i];
+            if (it->kind == PE_SCALAR && !it->empty && it->anchored && matches_any(req, it->text))
+                return pe_fail(&e->doc, e->err, it->ostart, "this entry is anchored (&) and may be "
+                               "used elsewhere; remove it by hand");
+        }
+    }
     size_t removed = 0;
     for (int li = 0; li < 2; li++) {
         for (;;) {
@@ -692,8 +717,9 @@ bool pr_edit_apply(const pr_edit_request *req, const char *path, const char *src
     }
     if (!pe_parse(a, path, e.buf.buf, e.buf.len, &e.doc, err))
         goto done;
-    if (e.doc.root && e.doc.root->kind != PE_MAP) {
-        pe_fail(&e.doc, err, e.doc.root->ostart, "a kustomization must be a mapping");
+    if ((e.doc.root && e.doc.root->kind != PE_MAP) ||
+        (docs.len && docs.docs[0] && docs.docs[0]->kind != PR_MAP)) {
+        pe_fail(&e.doc, err, e.doc.root ? e.doc.root->ostart : 0, "a kustomization must be a mapping");
         goto done;
     }
     if (e.doc.root && e.doc.root->anchored) {

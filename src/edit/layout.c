@@ -355,7 +355,7 @@ static bool flow_del(pr_arena *a, const pe_doc *d, const pe_node *c, size_t i, p
 
 /* ---- the edits ---- */
 
-static bool editable_scalar(const pe_doc *d, const pe_node *k, const pe_node *v, pr_error *err)
+bool pe_check_editable(const pe_doc *d, const pe_node *k, const pe_node *v, pr_error *err)
 {
     const char *key = k->text;
     if (v->kind == PE_ALIAS)
@@ -374,7 +374,7 @@ static bool editable_scalar(const pe_doc *d, const pe_node *k, const pe_node *v,
 bool pe_set_scalar(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node *v,
                    const pe_field *f, pe_splices *s, pr_error *err)
 {
-    if (!editable_scalar(d, k, v, err))
+    if (!pe_check_editable(d, k, v, err))
         return false;
     bool flow = v->parent && v->parent->style == PE_FLOW;
     pr_strbuf o;

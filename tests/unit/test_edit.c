@@ -312,6 +312,19 @@ static void test_resources(void **state)
                 "no entry of resources or bases matches zzz; nothing removed\n");
 }
 
+/* Found by fuzz_edit: an empty item at the end of a list has no position
+ * of its own; a new key must still go after its '-' line. */
+static void test_empty_items(void **state)
+{
+    (void)state;
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "resources:\n  - a\n  -\n", true,
+          "resources:\n  - a\n  -\nnamespace: prod\n");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "resources:\n  -\n  -  # c\n", true,
+          "resources:\n  -\n  -  # c\nnamespace: prod\n");
+    check(PR_EDIT_REMOVE_RESOURCE, ARGS("b"), "resources:\n  -\n  - b\n  -", true,
+          "resources:\n  -\n  -");
+}
+
 static void test_replicas(void **state)
 {
     (void)state;
@@ -329,6 +342,9 @@ static void test_errors(void **state)
     check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "a: 1\n---\nb: 2\n", false, "found 2");
     check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "- a\n", false,
           "kustomization.yaml:1:1: a kustomization must be a mapping");
+    /* Found by fuzz_edit: an anchored empty document is no mapping. */
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), " &x\n", false, "must be a mapping");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "~\n", false, "must be a mapping");
     check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "namespace: |\n  a\n", false, "block scalar");
     check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "namespace: [a]\n", false, "must be a scalar");
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "images:\n- name: app\n  newTag: !!str v1\n", false,
@@ -358,7 +374,8 @@ int main(void)
         cmocka_unit_test(test_check_args),  cmocka_unit_test(test_set_image),
         cmocka_unit_test(test_flow),        cmocka_unit_test(test_new_fields),
         cmocka_unit_test(test_line_endings), cmocka_unit_test(test_resources),
-        cmocka_unit_test(test_replicas),    cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_replicas),    cmocka_unit_test(test_empty_items),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
