@@ -5,7 +5,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
-mkdir -p "$out/yaml" "$out/build" "$out/json6902"
+mkdir -p "$out/yaml" "$out/build" "$out/json6902" "$out/edit"
 n=0
 for f in "$root"/testdata/*/*.yaml "$root"/testdata/*/*/*.yaml "$root"/resources/base/*/*.yaml; do
   [ -f "$f" ] || continue
@@ -28,3 +28,11 @@ done
 printf 'a: {x: [1, 2]}\n---\n- {op: add, path: /a/x/-, value: 3}\n- {op: move, from: /a/x, path: /b}\n' > "$out/json6902/seed-1"
 printf 'spec: {strategy: {type: RollingUpdate}}\n---\n- op: replace\n  path: /spec/strategy\n  value: {type: Recreate}\n- {op: test, path: /spec/strategy/type, value: Recreate}\n' > "$out/json6902/seed-2"
 printf 'm: {a~b: 1, c/d: 2}\n---\n- {op: copy, from: /m/a~0b, path: /m/c~1e}\n- {op: remove, path: /m/c~1d}\n' > "$out/json6902/seed-3"
+# Edit seeds: the command line, then the kustomization before the edit.
+for c in "$root"/tests/edit/cases/*/; do
+  name=$(basename "$c")
+  if [ -f "$c/file" ]; then k=$(cat "$c/file"); else
+    k=$(cd "$c/before" && ls kustomization.yaml kustomization.yml Kustomization 2>/dev/null | head -1); fi
+  [ -n "$k" ] || continue
+  { sed 's/^-C [^ ]* //' "$c/args"; cat "$c/before/$k"; } > "$out/edit/$name"
+done
