@@ -235,6 +235,12 @@ bool pe_parse(pr_arena *a, const char *path, const char *src, size_t len,
             st.n--;
             if (c->style == PE_FLOW) {
                 c->end = mark_pos(fy_event_end_mark(e), c->start + 1);
+                /* A single pair in a flow sequence (`[a: b]`) has no braces:
+                 * libfyaml marks it from its ':' to the end of its value. */
+                if (c->n && c->kids[0]->ostart < c->start) {
+                    c->start = c->ostart = c->kids[0]->ostart;
+                    c->end = c->kids[c->n - 1]->oend;
+                }
             } else if (c->n) {
                 c->end = c->kids[c->n - 1]->oend;
             } else {

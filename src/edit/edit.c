@@ -490,7 +490,8 @@ static bool op_set_image(ed *e, const pr_edit_request *req)
         size_t nf = 0;
         pr_node *xe = pr_node_map(e->a);
         for (int k = 0; k < 4; k++) {
-            if (!vals[k] || !strcmp(vals[k], "*"))
+            /* "*" keeps nothing in a new entry; a name is never "kept". */
+            if (!vals[k] || (k > 0 && !strcmp(vals[k], "*")))
                 continue;
             f[nf++] = (pe_field){keys[k], vals[k], false, template_quote(l, keys[k])};
             pr_map_set(e->a, xe, keys[k], exp_scalar(e, vals[k], false));

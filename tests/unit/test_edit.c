@@ -212,6 +212,10 @@ static void test_set_image(void **state)
     check(PR_EDIT_SET_IMAGE, ARGS("app:v\xc3\xa9", "b:a\tb"),
           "images: []\n", true,
           "images: [{name: app, newTag: \"v\xc3\xa9\"}, {name: b, newTag: \"a\\tb\"}]\n");
+    /* Found by fuzz_edit: "*" as a name is a name (and "*" fields of a
+     * new entry are left out). */
+    check(PR_EDIT_SET_IMAGE, ARGS("=*@sha256:ab", "b=*:*"), "", true,
+          "images:\n- name: \"*\"\n  digest: sha256:ab\n- name: \"b\"\n");
     /* The last argument for a name wins, as in kustomize. */
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2", "app:v3"), "images:\n- name: app\n  newTag: v1\n",
           true, "images:\n- name: app\n  newTag: v3\n");
@@ -241,6 +245,11 @@ static void test_flow(void **state)
           "resources: [a.yaml, c.yaml]\n");
     check(PR_EDIT_REMOVE_RESOURCE, ARGS("*"), "resources: [a.yaml, b.yaml]\n", true,
           "resources: []\n");
+    /* Found by fuzz_edit: a single pair without braces is one item. */
+    check(PR_EDIT_ADD_RESOURCE, ARGS("c"), "resources: [\n  a,\n  b : x\n]\n", true,
+          "resources: [\n  a,\n  b : x,\n  c\n]\n");
+    check(PR_EDIT_REMOVE_RESOURCE, ARGS("a"), "resources: [a, b: x]\n", true,
+          "resources: [b: x]\n");
     /* A flow mapping at the top. */
     check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "{resources: [a.yaml]}\n", true,
           "{resources: [a.yaml], namespace: prod}\n");
