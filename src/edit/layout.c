@@ -153,8 +153,12 @@ static bool layout_of(pr_arena *a, const pe_doc *d, const pe_node *seq, seq_layo
     memset(L, 0, sizeof *L);
     L->dash_col = col_of(d, dash);
     if (next_line) {
-        L->gap = " ";
-        L->key_col = col_of(d, it->ostart);
+        /* New items keep their first key on the '-' line, lined up with
+         * the column the template's content has (at least one space). */
+        size_t c = col_of(d, it->ostart);
+        size_t g = c > L->dash_col + 1 ? c - L->dash_col - 1 : 1;
+        L->gap = spaces(a, g);
+        L->key_col = L->dash_col + 1 + g;
     } else {
         size_t g = dash + 1;
         while (g < it->ostart && is_blank(d->src[g]))

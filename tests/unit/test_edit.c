@@ -273,6 +273,11 @@ static void test_new_fields(void **state)
     /* A new list copies the indentation of the file's other lists. */
     check(PR_EDIT_SET_REPLICAS, ARGS("app=2"), "resources:\n  -  a.yaml\n", true,
           "resources:\n  -  a.yaml\nreplicas:\n  -  name: app\n     count: 2\n");
+    /* Found by fuzz_edit: a template whose content sits under its '-'. */
+    check(PR_EDIT_SET_IMAGE, ARGS("b:v2"), "r:\n-\n z: v1", true,
+          "r:\n-\n z: v1\nimages:\n- name: b\n  newTag: v2");
+    check(PR_EDIT_SET_IMAGE, ARGS("b:v2"), "images:\n  -\n      name: a\n      newTag: v1\n", true,
+          "images:\n  -\n      name: a\n      newTag: v1\n  -   name: b\n      newTag: v2\n");
     /* An empty value gets one. */
     check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "namespace:\nkind: Kustomization\n", true,
           "namespace: prod\nkind: Kustomization\n");
