@@ -178,7 +178,17 @@ bool pe_parse(pr_arena *a, const char *path, const char *src, size_t len,
             n->anchored = e->scalar.anchor != NULL;
             n->tagged = e->scalar.tag != NULL;
             const struct fy_mark *vm = e->scalar.value ? fy_token_start_mark(e->scalar.value) : NULL;
-            if (!vm) {
+            if (!vm && (e->scalar.anchor || e->scalar.tag)) {
+                /* `key: !tag` or `key: &a`: nothing but the properties,
+                 * which are where it is. */
+                struct fy_token *t0 = e->scalar.anchor ? e->scalar.anchor : e->scalar.tag;
+                n->start = n->ostart = anchor_start(src, token_start(t0, 0));
+                n->end = n->oend = mark_pos(fy_token_end_mark(t0), n->start);
+                if (e->scalar.anchor && e->scalar.tag) {
+                    size_t te = mark_pos(fy_token_end_mark(e->scalar.tag), n->end);
+                    n->end = n->oend = te > n->end ? te : n->end;
+                }
+            } else if (!vm) {
                 n->empty = true; /* placed when attached to its parent */
             } else {
                 n->start = vm->input_pos;

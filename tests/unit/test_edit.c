@@ -278,6 +278,12 @@ static void test_new_fields(void **state)
           "r:\n-\n z: v1\nimages:\n- name: b\n  newTag: v2");
     check(PR_EDIT_SET_IMAGE, ARGS("b:v2"), "images:\n  -\n      name: a\n      newTag: v1\n", true,
           "images:\n  -\n      name: a\n      newTag: v1\n  -   name: b\n      newTag: v2\n");
+    /* Found by fuzz_edit: a value that is only a tag or an anchor ends
+     * where they do, not at its key. */
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "x:\n  # c\n !t\n", true,
+          "x:\n  # c\n !t\nresources:\n- a\n");
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "x: &y !t\n", true, "x: &y !t\nresources:\n- a\n");
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "resources: !t\n", false, "'resources' uses an anchor, alias or tag");
     /* An empty value gets one. */
     check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "namespace:\nkind: Kustomization\n", true,
           "namespace: prod\nkind: Kustomization\n");
