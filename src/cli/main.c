@@ -15,11 +15,13 @@ typedef struct {
 
 static const command commands[] = {
     {"build", pr_cmd_build, "render a kustomization directory as YAML"},
+    {"edit", pr_cmd_edit, "change a kustomization file in place"},
 };
 
 static void usage(FILE *out)
 {
     fputs("usage: pleo-render [build] [-o FILE] [--load-restrictor MODE] DIR\n"
+          "       pleo-render edit [-C DIR] set|add|remove ... (see edit --help)\n"
           "       pleo-render --help | --version\n\n"
           "Renders a kustomization tree exactly as `kustomize build` does.\n\n"
           "commands:\n",

@@ -5,7 +5,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
-mkdir -p "$out/yaml" "$out/build" "$out/json6902" "$out/smp"
+mkdir -p "$out/yaml" "$out/build" "$out/json6902" "$out/smp" "$out/edit"
 n=0
 for f in "$root"/testdata/*/*.yaml "$root"/testdata/*/*/*.yaml "$root"/resources/base/*/*.yaml; do
   [ -f "$f" ] || continue
@@ -42,3 +42,11 @@ for c in "$root"/testdata/smp-*/; do
 done
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, finalizers: [a]}\nspec: {containers: [{name: a, ports: [{containerPort: 80}]}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, finalizers: [b]}\nspec: {containers: [{name: b}, {name: a, ports: [{containerPort: 80, protocol: UDP}], $patch: merge}], volumes: [{$patch: replace}]}\n' > "$out/smp/seed-hand-1"
 printf 'apiVersion: x.io/v1\nkind: Foo\nmetadata: {name: f}\nspec: {t: {apiVersion: v1, kind: Service, spec: {ports: [{port: 1}]}}, l: [1]}\n---\napiVersion: x.io/v1\nkind: Foo\nmetadata: {name: f}\nspec: {t: {spec: {ports: [{port: 2}, {$patch: delete}]}}, l: null, $patch: merge}\n' > "$out/smp/seed-hand-2"
+# Edit seeds: the command line, then the kustomization before the edit.
+for c in "$root"/tests/edit/cases/*/; do
+  name=$(basename "$c")
+  if [ -f "$c/file" ]; then k=$(cat "$c/file"); else
+    k=$(cd "$c/before" && ls kustomization.yaml kustomization.yml Kustomization 2>/dev/null | head -1); fi
+  [ -n "$k" ] || continue
+  { sed 's/^-C [^ ]* //' "$c/args"; cat "$c/before/$k"; } > "$out/edit/$name"
+done

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for a bounded time on seeds made from testdata/.
+# Runs every fuzz target for a bounded time on seeds made from testdata/
+# and tests/edit/cases/.
 # usage: tests/fuzz/run.sh FUZZ_BUILD_DIR SECONDS_PER_TARGET
 # Exits non-zero when a target finds a crash, leak, hang or sanitizer report;
 # the offending input is left in the work directory it prints.
@@ -8,7 +9,7 @@ build=$1 seconds=$2
 work=$(mktemp -d /tmp/pleo-fuzz.XXXXXX)
 "$(dirname "$0")/make-seeds.sh" "$work/seeds"
 status=0
-for target in yaml build json6902 smp; do
+for target in yaml build json6902 smp edit; do
   bin="$build/tests/fuzz_$target"
   mkdir -p "$work/corpus-$target"
   if ! "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \

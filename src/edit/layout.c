@@ -1,0 +1,572 @@
+/*
+ * Structural edits as splices over the original bytes. Block collections
+ * are edited a whole line at a time, so comments and blank lines around
+ * an entry stay where they were; flow collections are edited between the
+ * brackets with the separators they already use. New text copies the
+ * indentation, `-` spacing, quoting and line breaks of its neighbours.
+ */
+#include <string.h>
+
+#include "doc.h"
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static bool is_break(char c)
+{
+    return c == '\n' || c == '\r';
+}
+
+static const char *spaces(pr_arena *a, size_t n)
+{
+    char *s = pr_alloc(a, n + 1);
+    memset(s, ' ', n);
+    return s;
+}
+
+/* Bytes from the start of pos's line to pos: the column, since all that
+ * stands before a key or `-` is ASCII. */
+static size_t col_of(const pe_doc *d, size_t pos)
+{
+    return pos - pe_ls(d, pos);
+}
+
+static char *sb_dup(pr_arena *a, pr_strbuf *sb)
+{
+    char *s = pr_strndup(a, sb->buf, sb->len);
+    pr_sb_release(sb);
+    return s;
+}
+
+/* Start of the line before the one starting at `l`. */
+static size_t prev_line_start(const pe_doc *d, size_t l)
+{
+    if (l > 0 && d->src[l - 1] == '\n')
+        l--;
+    if (l > 0 && d->src[l - 1] == '\r')
+        l--;
+    return pe_ls(d, l);
+}
+
+/* Start of the line break ending the line before the one starting at
+ * `l`, so a deletion at the end of a file without a final newline does
+ * not leave one behind. */
+static size_t prev_break(const pe_doc *d, size_t l)
+{
+    if (l > 0 && d->src[l - 1] == '\n')
+        l--;
+    if (l > 0 && d->src[l - 1] == '\r')
+        l--;
+    return l;
+}
+
+static bool find_colon(const pe_doc *d, const pe_node *k, size_t *colon, pr_error *err)
+{
+    size_t p = k->oend;
+    while (p < d->len && is_blank(d->src[p]))
+        p++;
+    if (p >= d->len || d->src[p] != ':')
+        return pe_fail(d, err, k->ostart, "cannot find the ':' after key '%s'", k->text);
+    *colon = p;
+    return true;
+}
+
+/* Inserts whole lines `text` so they start at line start `at`. */
+static void insert_lines(pr_arena *a, const pe_doc *d, size_t at, const char *text,
+                         const char *eol, pe_splices *s)
+{
+    if (at >= d->len && d->len > 0 && !is_break(d->src[d->len - 1])) {
+        /* The file does not end with a line break; neither will it now. */
+        pe_splice_add(a, s, d->len, 0, pr_sprintf(a, "%s%s", eol, text));
+    } else {
+        pe_splice_add(a, s, at, 0, pr_sprintf(a, "%s%s", text, eol));
+    }
+}
+
+/* Deletes the lines [start, end), end being past a line break or EOF. */
+static void delete_lines(pr_arena *a, const pe_doc *d, size_t start, size_t end, pe_splices *s)
+{
+    if (end >= d->len && d->len > 0 && !is_break(d->src[d->len - 1]) && start > 0)
+        start = prev_break(d, start);
+    pe_splice_add(a, s, start, end - start, "");
+}
+
+/* ---- block sequence layout ---- */
+
+typedef struct {
+    size_t dash_col;  /* column of '-' */
+    const char *gap;  /* what follows '-' before the item */
+    size_t key_col;   /* column of a mapping item's second and later keys */
+    bool flow_map;    /* mapping items are written `{k: v}` */
+    const char *pad;  /* inside a flow mapping's braces */
+    pe_quote key_q;
+} seq_layout;
+
+static bool find_dash(const pe_doc *d, const pe_node *it, size_t *dash, bool *next_line,
+                      pr_error *err)
+{
+    size_t s = it->ostart, l = pe_ls(d, s), p = l;
+    while (p < s && is_blank(d->src[p]))
+        p++;
+    if (!it->empty && p < s && d->src[p] == '-') {
+        *dash = p;
+        *next_line = false;
+        return true;
+    }
+    if (!it->empty && p == s) {
+        /* `-` alone on an earlier line, the item below it. */
+        size_t pos = l;
+        while (pos > 0) {
+            size_t pl = prev_line_start(d, pos), q = pl, le = pe_le(d, pl);
+            while (q < le && is_blank(d->src[q]))
+                q++;
+            if (q == le || d->src[q] == '#') {
+                pos = pl;
+                continue;
+            }
+            if (d->src[q] == '-') {
+                size_t r = q + 1;
+                while (r < le && is_blank(d->src[r]))
+                    r++;
+                if (r == le || d->src[r] == '#') {
+                    *dash = q;
+                    *next_line = true;
+                    return true;
+                }
+            }
+            break;
+        }
+    }
+    return pe_fail(d, err, s, "cannot edit this sequence entry: its '-' is not the first thing on its line");
+}
+
+static bool layout_of(pr_arena *a, const pe_doc *d, const pe_node *seq, seq_layout *L,
+                      pr_error *err)
+{
+    const pe_node *it = seq->kids[seq->n - 1];
+    size_t dash;
+    bool next_line;
+    if (!find_dash(d, it, &dash, &next_line, err))
+        return false;
+    memset(L, 0, sizeof *L);
+    L->dash_col = col_of(d, dash);
+    if (next_line) {
+        /* New items keep their first key on the '-' line, lined up with
+         * the column the template's content has (at least one space). */
+        size_t c = col_of(d, it->ostart);
+        size_t g = c > L->dash_col + 1 ? c - L->dash_col - 1 : 1;
+        L->gap = spaces(a, g);
+        L->key_col = L->dash_col + 1 + g;
+    } else {
+        size_t g = dash + 1;
+        while (g < it->ostart && is_blank(d->src[g]))
+            g++;
+        L->gap = g > dash + 1 ? pr_strndup(a, d->src + dash + 1, g - dash - 1) : " ";
+        L->key_col = L->dash_col + 1 + strlen(L->gap);
+    }
+    L->pad = "";
+    if (it->kind == PE_MAP && it->n) {
+        L->key_q = pe_quote_of(it->kids[0]);
+        if (it->style == PE_FLOW) {
+            L->flow_map = true;
+            if (it->start + 1 < d->len && d->src[it->start + 1] == ' ')
+                L->pad = " ";
+        } else {
+            for (size_t i = 2; i < it->n; i += 2)
+                if (pe_first_on_line(d, it->kids[i]->ostart)) {
+                    L->key_col = col_of(d, it->kids[i]->ostart);
+                    break;
+                }
+        }
+    }
+    return true;
+}
+
+/* Layout for a new block sequence under a key at column `kc`: copy
+ * another block sequence of the document (relative to its key), so a
+ * file of indented lists gets an indented list; else kustomize's own
+ * style, `-` under the key. */
+static void new_layout(pr_arena *a, const pe_doc *d, size_t kc, seq_layout *L)
+{
+    memset(L, 0, sizeof *L);
+    L->dash_col = kc;
+    L->gap = " ";
+    L->key_col = kc + 2;
+    L->pad = "";
+    const pe_node *r = d->root;
+    if (!r || r->kind != PE_MAP || r->style != PE_BLOCK)
+        return;
+    for (size_t i = 0; i + 1 < r->n; i += 2) {
+        const pe_node *k = r->kids[i], *v = r->kids[i + 1];
+        if (v->kind != PE_SEQ || v->style != PE_BLOCK || !v->n || !pe_first_on_line(d, k->ostart))
+            continue;
+        seq_layout t;
+        if (!layout_of(a, d, v, &t, NULL))
+            continue;
+        size_t c = col_of(d, k->ostart);
+        if (t.dash_col < c || t.key_col < c)
+            continue;
+        L->dash_col = kc + (t.dash_col - c);
+        L->gap = t.gap;
+        L->key_col = kc + (t.key_col - c);
+        L->key_q = t.key_q;
+        return;
+    }
+}
+
+static void put_flow_map(pr_strbuf *o, const pe_item *it, const char *pad, pe_quote key_q)
+{
+    pr_sb_addc(o, '{');
+    pr_sb_adds(o, pad);
+    for (size_t i = 0; i < it->nfields; i++) {
+        const pe_field *f = &it->fields[i];
+        if (i)
+            pr_sb_adds(o, ", ");
+        pe_encode(o, f->key, key_q, true, false);
+        pr_sb_adds(o, ": ");
+        pe_encode(o, f->text, f->quote, true, f->is_int);
+    }
+    pr_sb_adds(o, pad);
+    pr_sb_addc(o, '}');
+}
+
+/* An item as it stands inside a flow sequence. */
+static void put_flow_item(pr_strbuf *o, const pe_item *it, const char *pad, pe_quote key_q)
+{
+    if (it->text)
+        pe_encode(o, it->text, it->quote, true, it->is_int);
+    else
+        put_flow_map(o, it, pad, key_q);
+}
+
+/* An item of a block sequence: lines joined by `eol`, without a final one. */
+static void put_block_item(pr_arena *a, pr_strbuf *o, const seq_layout *L, const pe_item *it,
+                           const char *eol)
+{
+    pr_sb_adds(o, spaces(a, L->dash_col));
+    pr_sb_addc(o, '-');
+    pr_sb_adds(o, L->gap);
+    if (it->text) {
+        pe_encode(o, it->text, it->quote, false, it->is_int);
+        return;
+    }
+    if (L->flow_map) {
+        put_flow_map(o, it, L->pad, L->key_q);
+        return;
+    }
+    for (size_t i = 0; i < it->nfields; i++) {
+        const pe_field *f = &it->fields[i];
+        if (i) {
+            pr_sb_adds(o, eol);
+            pr_sb_adds(o, spaces(a, L->key_col));
+        }
+        pe_encode(o, f->key, L->key_q, false, false);
+        pr_sb_adds(o, ": ");
+        pe_encode(o, f->text, f->quote, false, f->is_int);
+    }
+}
+
+/* ---- flow collections: items of a sequence, pairs of a mapping ---- */
+
+typedef struct {
+    size_t start, end;
+} span;
+
+static size_t flow_count(const pe_node *c)
+{
+    return c->kind == PE_SEQ ? c->n : c->n / 2;
+}
+
+static span flow_span(const pe_node *c, size_t i)
+{
+    if (c->kind == PE_SEQ)
+        return (span){c->kids[i]->ostart, c->kids[i]->oend};
+    const pe_node *k = c->kids[2 * i], *v = c->kids[2 * i + 1];
+    return (span){k->ostart, v->oend > k->oend ? v->oend : k->oend};
+}
+
+static bool flow_close(const pe_doc *d, const pe_node *c, size_t *close, pr_error *err)
+{
+    char want = c->kind == PE_SEQ ? ']' : '}';
+    if (c->end == 0 || c->end > d->len || d->src[c->end - 1] != want)
+        return pe_fail(d, err, c->start, "cannot find the closing '%c' of this collection", want);
+    *close = c->end - 1;
+    return true;
+}
+
+static bool flow_add(pr_arena *a, const pe_doc *d, const pe_node *c, const char *text,
+                     pe_splices *s, pr_error *err)
+{
+    size_t close, n = flow_count(c);
+    if (!flow_close(d, c, &close, err))
+        return false;
+    if (n == 0) {
+        pe_splice_add(a, s, c->start + 1, 0, text);
+        return true;
+    }
+    span last = flow_span(c, n - 1);
+    if (pe_ls(d, close) <= last.end) {
+        /* One line: copy the separator the items already use. */
+        const char *sep = ", ";
+        if (n >= 2) {
+            span prev = flow_span(c, n - 2);
+            const char *g = d->src + prev.end;
+            size_t gl = last.start - prev.end;
+            if (!memchr(g, '#', gl) && !memchr(g, '\n', gl) && !memchr(g, '\r', gl))
+                sep = pr_strndup(a, g, gl);
+        }
+        pe_splice_add(a, s, last.end, 0, pr_sprintf(a, "%s%s", sep, text));
+        return true;
+    }
+    /* The closing bracket has a line of its own: so does the new item. */
+    size_t ls = pe_ls(d, last.start), q = ls;
+    while (q < last.start && is_blank(d->src[q]))
+        q++;
+    const char *indent = pr_strndup(a, d->src + ls, q - ls);
+    const char *eol = pe_eol(d, last.end);
+    size_t p = last.end;
+    while (p < close && is_blank(d->src[p]))
+        p++;
+    if (p < close && d->src[p] == ',') {
+        pe_splice_add(a, s, pe_le(d, p), 0, pr_sprintf(a, "%s%s%s,", eol, indent, text));
+    } else {
+        pe_splice_add(a, s, last.end, 0, ",");
+        pe_splice_add(a, s, pe_le(d, last.end), 0, pr_sprintf(a, "%s%s%s", eol, indent, text));
+    }
+    return true;
+}
+
+static bool flow_del(pr_arena *a, const pe_doc *d, const pe_node *c, size_t i, pe_splices *s,
+                     pr_error *err)
+{
+    size_t close, n = flow_count(c);
+    if (!flow_close(d, c, &close, err))
+        return false;
+    span it = flow_span(c, i);
+    if (n == 1) {
+        pe_splice_add(a, s, c->start + 1, close - c->start - 1, "");
+    } else if (i + 1 < n) {
+        span next = flow_span(c, i + 1);
+        pe_splice_add(a, s, it.start, next.start - it.start, "");
+    } else {
+        span prev = flow_span(c, i - 1);
+        pe_splice_add(a, s, prev.end, it.end - prev.end, "");
+    }
+    return true;
+}
+
+/* ---- the edits ---- */
+
+bool pe_check_editable(const pe_doc *d, const pe_node *k, const pe_node *v, pr_error *err)
+{
+    const char *key = k->text;
+    if (v->kind == PE_ALIAS)
+        return pe_fail(d, err, v->ostart, "'%s' is an alias; edit the anchored value instead", key);
+    if (v->kind != PE_SCALAR)
+        return pe_fail(d, err, v->ostart, "'%s' must be a scalar", key);
+    if (v->anchored)
+        return pe_fail(d, err, v->ostart, "'%s' is anchored (&) and may be used elsewhere; edit it by hand", key);
+    if (v->tagged)
+        return pe_fail(d, err, v->ostart, "'%s' has an explicit tag; edit it by hand", key);
+    if (v->style == PE_LITERAL || v->style == PE_FOLDED)
+        return pe_fail(d, err, v->ostart, "'%s' is a block scalar; edit it by hand", key);
+    return true;
+}
+
+bool pe_set_scalar(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node *v,
+                   const pe_field *f, pe_splices *s, pr_error *err)
+{
+    if (!pe_check_editable(d, k, v, err))
+        return false;
+    bool flow = v->parent && v->parent->style == PE_FLOW;
+    pr_strbuf o;
+    pr_sb_init(&o);
+    pe_encode(&o, f->text, v->empty ? f->quote : pe_quote_of(v), flow, f->is_int);
+    if (v->empty) {
+        size_t colon;
+        if (!find_colon(d, k, &colon, err)) {
+            pr_sb_release(&o);
+            return false;
+        }
+        pe_splice_add(a, s, colon + 1, 0, pr_sprintf(a, " %s", o.buf));
+        pr_sb_release(&o);
+        return true;
+    }
+    pe_splice_add(a, s, v->ostart, v->oend - v->ostart, sb_dup(a, &o));
+    return true;
+}
+
+/* `key: value` in block style at column `col` (lines joined by `eol`). */
+static char *block_pair(pr_arena *a, const pe_doc *d, size_t col, const char *key, pe_quote key_q,
+                        const pe_value *value, const char *eol)
+{
+    pr_strbuf o;
+    pr_sb_init(&o);
+    pr_sb_adds(&o, spaces(a, col));
+    pe_encode(&o, key, key_q, false, false);
+    pr_sb_addc(&o, ':');
+    if (value->scalar) {
+        pr_sb_addc(&o, ' ');
+        pe_encode(&o, value->scalar->text, value->scalar->quote, false, value->scalar->is_int);
+    } else {
+        seq_layout L;
+        new_layout(a, d, col, &L);
+        pr_sb_adds(&o, eol);
+        put_block_item(a, &o, &L, value->seq_item, eol);
+    }
+    return sb_dup(a, &o);
+}
+
+static char *flow_value(pr_arena *a, const pe_value *value)
+{
+    pr_strbuf o;
+    pr_sb_init(&o);
+    if (value->scalar) {
+        pe_encode(&o, value->scalar->text, value->scalar->quote, true, value->scalar->is_int);
+    } else {
+        pr_sb_addc(&o, '[');
+        put_flow_item(&o, value->seq_item, "", PE_Q_PLAIN);
+        pr_sb_addc(&o, ']');
+    }
+    return sb_dup(a, &o);
+}
+
+bool pe_map_add(pr_arena *a, const pe_doc *d, const pe_node *map, const char *key,
+                const pe_value *value, pe_splices *s, pr_error *err)
+{
+    if (!map) {
+        /* No mapping yet: the new key starts one at the end of the
+         * document (before an explicit `...`). */
+        const char *eol = pe_eol(d, 0);
+        char *text = block_pair(a, d, 0, key, PE_Q_PLAIN, value, eol);
+        if (d->doc_end < d->len)
+            pe_splice_add(a, s, d->doc_end, 0, pr_sprintf(a, "%s%s", text, eol));
+        else
+            insert_lines(a, d, d->len, text, eol, s);
+        return true;
+    }
+    if (map->style == PE_FLOW) {
+        pe_quote kq = map->n ? pe_quote_of(map->kids[map->n - 2]) : PE_Q_PLAIN;
+        pr_strbuf o;
+        pr_sb_init(&o);
+        pe_encode(&o, key, kq, true, false);
+        pr_sb_adds(&o, ": ");
+        pr_sb_adds(&o, flow_value(a, value));
+        return flow_add(a, d, map, sb_dup(a, &o), s, err);
+    }
+    /* Indent like a key that starts its line (the first key of a sequence
+     * item shares its line with the '-'). */
+    size_t col = col_of(d, map->kids[0]->ostart);
+    for (size_t i = map->n; i >= 2; i -= 2)
+        if (pe_first_on_line(d, map->kids[i - 2]->ostart)) {
+            col = col_of(d, map->kids[i - 2]->ostart);
+            break;
+        }
+    const pe_node *last_key = map->kids[map->n - 2];
+    const char *eol = pe_eol(d, last_key->ostart);
+    char *text = block_pair(a, d, col, key, pe_quote_of(last_key), value, eol);
+    insert_lines(a, d, pe_tail(d, map), text, eol, s);
+    return true;
+}
+
+bool pe_map_del(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki, pe_splices *s,
+                pr_error *err)
+{
+    const pe_node *k = map->kids[ki], *v = map->kids[ki + 1];
+    if (map->style == PE_FLOW)
+        return flow_del(a, d, map, ki / 2, s, err);
+    if (pe_first_on_line(d, k->ostart)) {
+        delete_lines(a, d, pe_ls(d, k->ostart), pe_tail(d, v), s);
+        return true;
+    }
+    /* The first key of a sequence item, on the '-' line: the next key
+     * moves up to take its place. */
+    if (ki + 2 < map->n) {
+        const pe_node *next = map->kids[ki + 2];
+        pe_splice_add(a, s, k->ostart, next->ostart - k->ostart, "");
+        return true;
+    }
+    return pe_fail(d, err, k->ostart, "cannot remove '%s', the only key of its entry", k->text);
+}
+
+bool pe_seq_add(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item,
+                pe_splices *s, pr_error *err)
+{
+    if (seq->style == PE_FLOW) {
+        const char *pad = "";
+        pe_quote kq = PE_Q_PLAIN;
+        if (seq->n) {
+            const pe_node *last = seq->kids[seq->n - 1];
+            if (last->kind == PE_MAP && last->style == PE_FLOW && last->n) {
+                kq = pe_quote_of(last->kids[0]);
+                if (d->src[last->start + 1] == ' ')
+                    pad = " ";
+            }
+        }
+        pr_strbuf o;
+        pr_sb_init(&o);
+        put_flow_item(&o, item, pad, kq);
+        return flow_add(a, d, seq, sb_dup(a, &o), s, err);
+    }
+    seq_layout L;
+    if (!layout_of(a, d, seq, &L, err))
+        return false;
+    const char *eol = pe_eol(d, seq->kids[seq->n - 1]->ostart);
+    pr_strbuf o;
+    pr_sb_init(&o);
+    put_block_item(a, &o, &L, item, eol);
+    insert_lines(a, d, pe_tail(d, seq), sb_dup(a, &o), eol, s);
+    return true;
+}
+
+bool pe_seq_init(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
+                 const pe_item *item, pe_splices *s, pr_error *err)
+{
+    const pe_node *k = map->kids[ki], *v = map->kids[ki + 1];
+    size_t colon;
+    if (!find_colon(d, k, &colon, err))
+        return false;
+    if (map->style == PE_FLOW) {
+        pe_value val = {NULL, item};
+        char *text = flow_value(a, &val);
+        if (v->empty)
+            pe_splice_add(a, s, colon + 1, 0, pr_sprintf(a, " %s", text));
+        else
+            pe_splice_add(a, s, v->ostart, v->oend - v->ostart, text);
+        return true;
+    }
+    if (!v->empty)
+        pe_splice_add(a, s, colon + 1, v->oend - colon - 1, "");
+    seq_layout L;
+    new_layout(a, d, col_of(d, k->ostart), &L);
+    const char *eol = pe_eol(d, k->ostart);
+    pr_strbuf o;
+    pr_sb_init(&o);
+    put_block_item(a, &o, &L, item, eol);
+    insert_lines(a, d, pe_next_line(d, v->empty ? k->oend : v->oend), sb_dup(a, &o), eol, s);
+    return true;
+}
+
+bool pe_seq_del(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node *seq, size_t i,
+                pe_splices *s, pr_error *err)
+{
+    if (seq->style == PE_FLOW)
+        return flow_del(a, d, seq, i, s, err);
+    const pe_node *it = seq->kids[i];
+    size_t dash;
+    bool next_line;
+    if (!find_dash(d, it, &dash, &next_line, err))
+        return false;
+    if (seq->n == 1) {
+        /* An empty list rather than a null: the key keeps saying what it
+         * is, and comments under it keep their place. */
+        size_t colon;
+        if (!find_colon(d, k, &colon, err))
+            return false;
+        pe_splice_add(a, s, colon + 1, 0, " []");
+    }
+    delete_lines(a, d, pe_ls(d, dash), pe_tail(d, it), s);
+    return true;
+}

@@ -1,0 +1,401 @@
+/* Unit tests for the edit engine (pr_edit_apply and its argument parsers):
+ * bytes in, bytes out, byte for byte. Expected meanings follow kustomize
+ * v5.5.0's edit commands (kustomize/commands/edit). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pleo/edit.h"
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static size_t count(const char *const *args)
+{
+    size_t n = 0;
+    while (args[n])
+        n++;
+    return n;
+}
+
+/* Runs the edit; on success compares with `want`, on failure checks that
+ * the message contains `want`. */
+static void check_notes(pr_edit_kind kind, const char *const *args, const char *in, bool ok,
+                        const char *want, const char *want_notes)
+{
+    pr_edit_request req = {kind, args, count(args), "kustomization.yaml"};
+    pr_strbuf out, notes;
+    pr_error err;
+    pr_sb_init(&out);
+    pr_sb_init(&notes);
+    pr_error_init(&err);
+    bool result = pr_edit_apply(&req, "kustomization.yaml", in, strlen(in), &out, &notes, &err);
+    if (result != ok)
+        fail_msg("expected %s, got %s (%s) for:\n%s", ok ? "success" : "failure",
+                 result ? "success" : "failure", pr_error_text(&err), in);
+    if (ok) {
+        assert_string_equal(out.buf, want);
+        /* Applying the same edit again changes nothing. */
+        pr_strbuf again;
+        pr_sb_init(&again);
+        assert_true(pr_edit_apply(&req, "kustomization.yaml", out.buf, out.len, &again, NULL, &err));
+        assert_string_equal(again.buf, out.buf);
+        pr_sb_release(&again);
+        if (want_notes)
+            assert_string_equal(notes.buf, want_notes);
+    } else if (!strstr(pr_error_text(&err), want)) {
+        fail_msg("'%s' lacks '%s'", pr_error_text(&err), want);
+    }
+    pr_sb_release(&out);
+    pr_sb_release(&notes);
+    pr_error_release(&err);
+}
+
+static void check(pr_edit_kind kind, const char *const *args, const char *in, bool ok,
+                  const char *want)
+{
+    check_notes(kind, args, in, ok, want, NULL);
+}
+
+static void image(const char *arg, const char *name, const char *new_name, const char *tag,
+                  const char *digest)
+{
+    pr_arena *a = pr_arena_new();
+    pr_edit_image img;
+    pr_error err;
+    pr_error_init(&err);
+    if (!pr_edit_parse_image(a, arg, &img, &err))
+        fail_msg("%s: %s", arg, pr_error_text(&err));
+    const char *got[] = {img.name, img.new_name, img.new_tag, img.digest};
+    const char *want[] = {name, new_name, tag, digest};
+    for (int i = 0; i < 4; i++) {
+        if (!want[i])
+            assert_null(got[i]);
+        else
+            assert_string_equal(got[i], want[i]);
+    }
+    pr_error_release(&err);
+    pr_arena_free(a);
+}
+
+static void test_parse_image(void **state)
+{
+    (void)state;
+    image("nginx:1.25", "nginx", NULL, "1.25", NULL);
+    image("nginx@sha256:abc", "nginx", NULL, NULL, "sha256:abc");
+    image("nginx:1.25@sha256:abc", "nginx", NULL, "1.25", "sha256:abc");
+    image("app=reg.io/app:v2", "app", "reg.io/app", "v2", NULL);
+    image("app=reg.io/app@sha256:abc", "app", "reg.io/app", NULL, "sha256:abc");
+    image("app=reg.io/app:v2@sha256:abc", "app", "reg.io/app", "v2", "sha256:abc");
+    image("app=reg.io/app", "app", "reg.io/app", NULL, NULL);
+    /* A port belongs to the registry, not to a tag. */
+    image("app=reg.io:5000/team/app", "app", "reg.io:5000/team/app", NULL, NULL);
+    image("reg.io:5000/team/app:7", "reg.io:5000/team/app", NULL, "7", NULL);
+    /* "*" keeps what the file has; it is passed through. */
+    image("app=*:v2", "app", "*", "v2", NULL);
+    image("app:*", "app", NULL, "*", NULL);
+    /* An empty tag is no tag (kustomize's omitempty). */
+    image("app:", "app", NULL, NULL, NULL);
+
+    pr_arena *a = pr_arena_new();
+    pr_edit_image img;
+    pr_error err;
+    pr_error_init(&err);
+    assert_false(pr_edit_parse_image(a, "nginx", &img, &err));
+    assert_non_null(strstr(pr_error_text(&err), "invalid format of image"));
+    assert_false(pr_edit_parse_image(a, ":1.0", &img, &err));
+    assert_non_null(strstr(pr_error_text(&err), "empty image name"));
+    pr_error_release(&err);
+    pr_arena_free(a);
+}
+
+static void test_parse_replica(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    pr_error err;
+    pr_error_init(&err);
+    const char *name;
+    long long n;
+    assert_true(pr_edit_parse_replica(a, "app=3", &name, &n, &err));
+    assert_string_equal(name, "app");
+    assert_int_equal(n, 3);
+    assert_true(pr_edit_parse_replica(a, "app=+7", &name, &n, &err));
+    assert_int_equal(n, 7);
+    assert_true(pr_edit_parse_replica(a, "app=9223372036854775807", &name, &n, &err));
+    assert_true(n == 9223372036854775807LL);
+    const char *bad[] = {"app", "app=", "app=x", "app=1.5", "app=1_000", "a=1=2",
+                         "app=9223372036854775808", "=3", NULL};
+    for (int i = 0; bad[i]; i++)
+        if (pr_edit_parse_replica(a, bad[i], &name, &n, &err))
+            fail_msg("'%s' was accepted", bad[i]);
+    pr_error_release(&err);
+    pr_arena_free(a);
+}
+
+static void test_check_args(void **state)
+{
+    (void)state;
+    pr_error err;
+    pr_error_init(&err);
+    pr_edit_request req = {PR_EDIT_SET_NAMESPACE, ARGS("prod"), 1, NULL};
+    assert_true(pr_edit_check_args(&req, &err));
+    req.args = ARGS("Prod");
+    assert_false(pr_edit_check_args(&req, &err));
+    req.args = ARGS("-prod");
+    assert_false(pr_edit_check_args(&req, &err));
+    req.args = ARGS("a", "b");
+    req.nargs = 2;
+    assert_false(pr_edit_check_args(&req, &err));
+    assert_non_null(strstr(pr_error_text(&err), "exactly one namespace"));
+    req = (pr_edit_request){PR_EDIT_SET_IMAGE, ARGS("app:\xff"), 1, NULL};
+    assert_false(pr_edit_check_args(&req, &err));
+    assert_non_null(strstr(pr_error_text(&err), "UTF-8"));
+    req = (pr_edit_request){PR_EDIT_SET_IMAGE, NULL, 0, NULL};
+    assert_false(pr_edit_check_args(&req, &err));
+    assert_string_equal(pr_error_text(&err), "no image specified");
+    pr_error_release(&err);
+}
+
+static void test_set_image(void **state)
+{
+    (void)state;
+    /* The tag changes; its comment, and everything else, stays. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"),
+          "images:\n  - name: app # the app\n    newTag: v1 # pinned\n",
+          true, "images:\n  - name: app # the app\n    newTag: v2 # pinned\n");
+    /* kustomize replaces the whole entry: unnamed fields go... */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"),
+          "images:\n- name: app\n  newName: reg/app\n  newTag: v1\n  tagSuffix: -x\n",
+          true, "images:\n- name: app\n  newTag: v2\n");
+    /* ...unless "*" keeps them. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app=*:v2"),
+          "images:\n- name: app\n  newName: reg/app\n  newTag: v1\n",
+          true, "images:\n- name: app\n  newName: reg/app\n  newTag: v2\n");
+    /* A digest replaces the tag and vice versa. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app@sha256:ab"),
+          "images:\n- name: app\n  newTag: v1\n",
+          true, "images:\n- name: app\n  digest: sha256:ab\n");
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v3"),
+          "images:\n- name: app\n  digest: sha256:ab\n",
+          true, "images:\n- name: app\n  newTag: v3\n");
+    /* "*" for a field the entry lacks leaves it out. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app=*:v2"), "images:\n- name: app\n  newTag: v1\n",
+          true, "images:\n- name: app\n  newTag: v2\n");
+    /* The first key of an entry, on the '-' line, can go: the next moves up. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app=reg/app"),
+          "images:\n- newTag: v1 # old\n  name: app\n",
+          true, "images:\n- name: app\n  newName: reg/app\n");
+    /* Values that would read as numbers, booleans or nulls are quoted. */
+    check(PR_EDIT_SET_IMAGE, ARGS("a:1.0", "b:yes", "c:1e3", "d:null", "e:0x1F", "f:2024-01-01"),
+          "images:\n- name: z\n  newTag: v1\n", true,
+          "images:\n- name: z\n  newTag: v1\n"
+          "- name: a\n  newTag: \"1.0\"\n- name: b\n  newTag: \"yes\"\n"
+          "- name: c\n  newTag: \"1e3\"\n- name: d\n  newTag: \"null\"\n"
+          "- name: e\n  newTag: \"0x1F\"\n- name: f\n  newTag: \"2024-01-01\"\n");
+    /* A plain number that kustomize would reject becomes a quoted string. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:1.0"), "images:\n- name: app\n  newTag: 1.0\n",
+          true, "images:\n- name: app\n  newTag: \"1.0\"\n");
+    /* Quoting styles stay; single quotes double an apostrophe. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:it's", "b:\"q\""),
+          "images:\n- name: app\n  newTag: 'v1'\n- name: b\n  newTag: \"v1\"\n", true,
+          "images:\n- name: app\n  newTag: 'it''s'\n- name: b\n  newTag: \"\\\"q\\\"\"\n");
+    /* A new entry copies the quoting of the last one. */
+    check(PR_EDIT_SET_IMAGE, ARGS("b:v2"),
+          "images:\n- name: 'a'\n  newTag: \"v1\"\n", true,
+          "images:\n- name: 'a'\n  newTag: \"v1\"\n- name: 'b'\n  newTag: \"v2\"\n");
+    /* Non-ASCII and control characters are written double-quoted. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v\xc3\xa9", "b:a\tb"),
+          "images: []\n", true,
+          "images: [{name: app, newTag: \"v\xc3\xa9\"}, {name: b, newTag: \"a\\tb\"}]\n");
+    /* Found by fuzz_edit: "*" as a name is a name (and "*" fields of a
+     * new entry are left out). */
+    check(PR_EDIT_SET_IMAGE, ARGS("=*@sha256:ab", "b=*:*"), "", true,
+          "images:\n- name: \"*\"\n  digest: sha256:ab\n- name: \"b\"\n");
+    /* The last argument for a name wins, as in kustomize. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2", "app:v3"), "images:\n- name: app\n  newTag: v1\n",
+          true, "images:\n- name: app\n  newTag: v3\n");
+    /* imageTags (deprecated) entries are updated where they are. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "imageTags:\n- name: app\n  newTag: v1\n",
+          true, "imageTags:\n- name: app\n  newTag: v2\n");
+    /* Nothing to change: the same bytes. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v1"), "images:\n- name: app\n  newTag: \"v1\"\n",
+          true, "images:\n- name: app\n  newTag: \"v1\"\n");
+}
+
+static void test_flow(void **state)
+{
+    (void)state;
+    check(PR_EDIT_SET_IMAGE, ARGS("app@sha256:ab"),
+          "images: [{name: app, newTag: v1, newName: x}]\n", true,
+          "images: [{name: app, digest: sha256:ab}]\n");
+    check(PR_EDIT_SET_IMAGE, ARGS("b:2"), "images: [ { name: a, newTag: v1 } ]\n", true,
+          "images: [ { name: a, newTag: v1 }, { name: b, newTag: \"2\" } ]\n");
+    /* In a flow collection, a comma needs quotes. */
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a,b.yaml"), "resources: [x.yaml]\n", true,
+          "resources: [x.yaml, \"a,b.yaml\"]\n");
+    /* A trailing comma stays trailing. */
+    check(PR_EDIT_ADD_RESOURCE, ARGS("c.yaml"), "resources: [\n  a.yaml,\n  b.yaml,\n]\n", true,
+          "resources: [\n  a.yaml,\n  b.yaml,\n  c.yaml,\n]\n");
+    check(PR_EDIT_REMOVE_RESOURCE, ARGS("b.yaml"), "resources: [a.yaml, b.yaml, c.yaml]\n", true,
+          "resources: [a.yaml, c.yaml]\n");
+    check(PR_EDIT_REMOVE_RESOURCE, ARGS("*"), "resources: [a.yaml, b.yaml]\n", true,
+          "resources: []\n");
+    /* Found by fuzz_edit: a single pair without braces is one item. */
+    check(PR_EDIT_ADD_RESOURCE, ARGS("c"), "resources: [\n  a,\n  b : x\n]\n", true,
+          "resources: [\n  a,\n  b : x,\n  c\n]\n");
+    check(PR_EDIT_REMOVE_RESOURCE, ARGS("a"), "resources: [a, b: x]\n", true,
+          "resources: [b: x]\n");
+    /* A flow mapping at the top. */
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "{resources: [a.yaml]}\n", true,
+          "{resources: [a.yaml], namespace: prod}\n");
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v1"), "{}\n", true,
+          "{images: [{name: app, newTag: v1}]}\n");
+}
+
+static void test_new_fields(void **state)
+{
+    (void)state;
+    /* Empty file, comments only, a bare `---`. */
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "", true, "namespace: prod\n");
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a.yaml"), "# nothing yet\n", true,
+          "# nothing yet\nresources:\n- a.yaml\n");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "---\n", true, "---\nnamespace: prod\n");
+    /* A null value becomes a list; a comment on its line stays. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v1"), "images: # none yet\nkind: Kustomization\n", true,
+          "images: # none yet\n- name: app\n  newTag: v1\nkind: Kustomization\n");
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v1"), "images: ~\n", true,
+          "images:\n- name: app\n  newTag: v1\n");
+    /* A new list copies the indentation of the file's other lists. */
+    check(PR_EDIT_SET_REPLICAS, ARGS("app=2"), "resources:\n  -  a.yaml\n", true,
+          "resources:\n  -  a.yaml\nreplicas:\n  -  name: app\n     count: 2\n");
+    /* Found by fuzz_edit: a template whose content sits under its '-'. */
+    check(PR_EDIT_SET_IMAGE, ARGS("b:v2"), "r:\n-\n z: v1", true,
+          "r:\n-\n z: v1\nimages:\n- name: b\n  newTag: v2");
+    check(PR_EDIT_SET_IMAGE, ARGS("b:v2"), "images:\n  -\n      name: a\n      newTag: v1\n", true,
+          "images:\n  -\n      name: a\n      newTag: v1\n  -   name: b\n      newTag: v2\n");
+    /* Found by fuzz_edit: a value that is only a tag or an anchor ends
+     * where they do, not at its key. */
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "x:\n  # c\n !t\n", true,
+          "x:\n  # c\n !t\nresources:\n- a\n");
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "x: &y !t\n", true, "x: &y !t\nresources:\n- a\n");
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "resources: !t\n", false, "'resources' uses an anchor, alias or tag");
+    /* An empty value gets one. */
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "namespace:\nkind: Kustomization\n", true,
+          "namespace: prod\nkind: Kustomization\n");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "namespace: # set me\n", true,
+          "namespace: prod # set me\n");
+    /* An all-digit namespace is quoted. */
+    check(PR_EDIT_SET_NAMESPACE, ARGS("2024"), "namespace: old\n", true, "namespace: \"2024\"\n");
+    /* A block scalar at the end is not cut short. */
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "x: |+\n  keep\n\n", true,
+          "x: |+\n  keep\n\nnamespace: prod\n");
+}
+
+static void test_line_endings(void **state)
+{
+    (void)state;
+    check(PR_EDIT_SET_REPLICAS, ARGS("app=3", "web=1"),
+          "replicas:\r\n- name: app\r\n  count: 1\r\n", true,
+          "replicas:\r\n- name: app\r\n  count: 3\r\n- name: web\r\n  count: 1\r\n");
+    check(PR_EDIT_REMOVE_RESOURCE, ARGS("b.yaml"), "resources:\n- a.yaml\n- b.yaml", true,
+          "resources:\n- a.yaml");
+    check(PR_EDIT_ADD_RESOURCE, ARGS("b.yaml"), "resources:\n- a.yaml", true,
+          "resources:\n- a.yaml\n- b.yaml");
+}
+
+static void test_resources(void **state)
+{
+    (void)state;
+    /* Duplicates (with bases too) are skipped with kustomize's message,
+     * and the kustomization never lists itself. */
+    check_notes(PR_EDIT_ADD_RESOURCE, ARGS("a.yaml", "c.yaml", "kustomization.yaml", "d", "d"),
+                "resources:\n- a.yaml\nbases:\n- c.yaml\n", true,
+                "resources:\n- a.yaml\n- d\nbases:\n- c.yaml\n",
+                "resource a.yaml already in kustomization file\n"
+                "resource c.yaml already in kustomization file\n"
+                "resource d already in kustomization file\n");
+    /* Patterns match as Go's filepath.Match: '*' stops at '/'. */
+    check(PR_EDIT_REMOVE_RESOURCE, ARGS("*.yaml"),
+          "resources:\n- a.yaml # a\n- sub/b.yaml\n- c.yaml\nbases: [d.yaml]\n", true,
+          "resources:\n- sub/b.yaml\nbases: []\n");
+    /* The last entry leaves an empty list; comments stay. */
+    check(PR_EDIT_REMOVE_RESOURCE, ARGS("a.yaml"),
+          "resources: # list\n  # the only one\n  - a.yaml\nnamespace: x\n", true,
+          "resources: [] # list\n  # the only one\nnamespace: x\n");
+    check_notes(PR_EDIT_REMOVE_RESOURCE, ARGS("zzz"), "resources:\n- a.yaml\n", true,
+                "resources:\n- a.yaml\n",
+                "no entry of resources or bases matches zzz; nothing removed\n");
+}
+
+/* Found by fuzz_edit: an empty item at the end of a list has no position
+ * of its own; a new key must still go after its '-' line. */
+static void test_empty_items(void **state)
+{
+    (void)state;
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "resources:\n  - a\n  -\n", true,
+          "resources:\n  - a\n  -\nnamespace: prod\n");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "resources:\n  -\n  -  # c\n", true,
+          "resources:\n  -\n  -  # c\nnamespace: prod\n");
+    check(PR_EDIT_REMOVE_RESOURCE, ARGS("b"), "resources:\n  -\n  - b\n  -", true,
+          "resources:\n  -\n  -");
+}
+
+static void test_replicas(void **state)
+{
+    (void)state;
+    /* A quoted count would be a string to kustomize: it becomes a number. */
+    check(PR_EDIT_SET_REPLICAS, ARGS("app=-1"), "replicas:\n- name: app\n  count: \"2\"\n", true,
+          "replicas:\n- name: app\n  count: -1\n");
+    check(PR_EDIT_SET_REPLICAS, ARGS("app=+5"), "replicas:\n- {name: app}\n", true,
+          "replicas:\n- {name: app, count: 5}\n");
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "a: [1\n", false, "kustomization.yaml:2:1:");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "a: 1\n---\nb: 2\n", false, "found 2");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "- a\n", false,
+          "kustomization.yaml:1:1: a kustomization must be a mapping");
+    /* Found by fuzz_edit: an anchored empty document is no mapping. */
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), " &x\n", false, "must be a mapping");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "~\n", false, "must be a mapping");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "namespace: |\n  a\n", false, "block scalar");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "namespace: [a]\n", false, "must be a scalar");
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "images:\n- name: app\n  newTag: !!str v1\n", false,
+          "kustomization.yaml:3:11: 'newTag' has an explicit tag");
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "t: &t v1\nimages:\n- name: app\n  newTag: *t\n",
+          false, "kustomization.yaml:4:11: 'newTag' is an alias");
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "images: {name: app}\n", false,
+          "kustomization.yaml:1:9: 'images' must be a list");
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "images:\n- name: app\n  newTag: v1\n  newTag: v2\n",
+          false, "kustomization.yaml:4:3: key 'newTag' appears twice");
+    check(PR_EDIT_SET_REPLICAS, ARGS("app=2"), "replicas:\n- name: app\n  replicas: 2\n", false,
+          "unknown field \"replicas\" in entry 1 of 'replicas'");
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "images: &i\n- name: app\n", false,
+          "'images' uses an anchor");
+    check(PR_EDIT_REMOVE_RESOURCE, ARGS("a"), "resources:\n- &r a\nbases:\n- *r\n", false,
+          "anchored");
+    /* Entries that the edit does not touch are not its business. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"),
+          "t: &t v0\nimages:\n- name: app\n  newTag: v1\n- name: other\n  newTag: *t\n", true,
+          "t: &t v0\nimages:\n- name: app\n  newTag: v2\n- name: other\n  newTag: *t\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_image), cmocka_unit_test(test_parse_replica),
+        cmocka_unit_test(test_check_args),  cmocka_unit_test(test_set_image),
+        cmocka_unit_test(test_flow),        cmocka_unit_test(test_new_fields),
+        cmocka_unit_test(test_line_endings), cmocka_unit_test(test_resources),
+        cmocka_unit_test(test_replicas),    cmocka_unit_test(test_empty_items),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
