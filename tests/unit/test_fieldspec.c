@@ -11,25 +11,7 @@
 
 #include "pleo/fieldspec.h"
 #include "pleo/yaml.h"
-
-static pr_node *parse(pr_arena *a, const char *text)
-{
-    pr_doclist docs = {0};
-    pr_error err;
-    pr_error_init(&err);
-    if (!pr_yaml_parse(a, "t.yaml", text, strlen(text), &docs, &err))
-        fail_msg("%s", pr_error_text(&err));
-    pr_error_release(&err);
-    return docs.docs[0];
-}
-
-static char *emit(const pr_node *n)
-{
-    pr_strbuf out;
-    pr_sb_init(&out);
-    assert_true(pr_yaml_emit(n, &out, NULL));
-    return pr_sb_detach(&out, NULL);
-}
+#include "unit_support.h"
 
 static bool set_x(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
 {
@@ -43,12 +25,12 @@ static void check_walk(const char *doc, pr_gvk gvk, pr_fieldspec spec,
                        pr_create_kind create, const char *want, int want_visits)
 {
     pr_arena *a = pr_arena_new();
-    pr_node *obj = parse(a, doc);
+    pr_node *obj = ut_parse(a, doc);
     int visits = 0;
     pr_error err;
     pr_error_init(&err);
     assert_true(pr_fieldspec_walk(a, obj, &gvk, &spec, create, set_x, &visits, &err));
-    char *got = emit(obj);
+    char *got = ut_emit(obj);
     assert_string_equal(got, want);
     assert_int_equal(visits, want_visits);
     free(got);
@@ -100,7 +82,7 @@ static void test_null_intermediate_becomes_map_when_creating(void **state)
     pr_gvk any = {"", "v1", "Pod"};
     pr_fieldspec spec = {{NULL, NULL, NULL}, "metadata/labels", true};
     pr_arena *a = pr_arena_new();
-    pr_node *obj = parse(a, "metadata:\n  labels:\n");
+    pr_node *obj = ut_parse(a, "metadata:\n  labels:\n");
     int visits = 0;
     assert_true(pr_fieldspec_walk(a, obj, &any, &spec, PR_CREATE_MAP, set_x, &visits, NULL));
     assert_int_equal(visits, 1);
@@ -113,7 +95,7 @@ static void test_scalar_in_the_middle_is_an_error(void **state)
     pr_gvk any = {"", "v1", "Pod"};
     pr_fieldspec spec = {{NULL, NULL, NULL}, "spec/template/metadata", false};
     pr_arena *a = pr_arena_new();
-    pr_node *obj = parse(a, "spec:\n  template: 5\n");
+    pr_node *obj = ut_parse(a, "spec:\n  template: 5\n");
     int visits = 0;
     pr_error err;
     pr_error_init(&err);

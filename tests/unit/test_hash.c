@@ -11,20 +11,13 @@
 
 #include "pleo/hash.h"
 #include "pleo/yaml.h"
-
-static pr_node *parse(pr_arena *a, const char *text)
-{
-    pr_doclist docs = {0};
-    if (!pr_yaml_parse(a, "t.yaml", text, strlen(text), &docs, NULL))
-        fail_msg("cannot parse test input");
-    return docs.docs[0];
-}
+#include "unit_support.h"
 
 static void expect_configmap_hash(const char *yaml, const char *want)
 {
     pr_arena *a = pr_arena_new();
     char got[11];
-    assert_true(pr_hash_configmap(parse(a, yaml), got));
+    assert_true(pr_hash_configmap(ut_parse(a, yaml), got));
     assert_string_equal(got, want);
     pr_arena_free(a);
 }
@@ -53,7 +46,7 @@ static void expect_secret_hash(const char *yaml, const char *want)
 {
     pr_arena *a = pr_arena_new();
     char got[11];
-    assert_true(pr_hash_secret(parse(a, yaml), got));
+    assert_true(pr_hash_secret(ut_parse(a, yaml), got));
     assert_string_equal(got, want);
     pr_arena_free(a);
 }

@@ -11,36 +11,22 @@
 
 #include "pleo/json6902.h"
 #include "pleo/yaml.h"
-
-static pr_node *parse(pr_arena *a, const char *text)
-{
-    pr_doclist docs = {0};
-    pr_error err;
-    pr_error_init(&err);
-    if (!pr_yaml_parse(a, "t.yaml", text, strlen(text), &docs, &err))
-        fail_msg("%s", pr_error_text(&err));
-    pr_error_release(&err);
-    return docs.docs[0];
-}
+#include "unit_support.h"
 
 /* Applies `ops` to `doc`; on success compares with `want`, on failure
  * checks that the message contains `want`. */
 static void check(const char *doc, const char *ops, bool ok, const char *want)
 {
     pr_arena *a = pr_arena_new();
-    pr_node *d = parse(a, doc);
+    pr_node *d = ut_parse(a, doc);
     pr_error err;
     pr_error_init(&err);
-    bool result = pr_json6902_apply(a, d, parse(a, ops), &err);
+    bool result = pr_json6902_apply(a, d, ut_parse(a, ops), &err);
     if (result != ok)
         fail_msg("expected %s, got %s (%s)", ok ? "success" : "failure",
                  result ? "success" : "failure", pr_error_text(&err));
     if (ok) {
-        pr_strbuf out;
-        pr_sb_init(&out);
-        assert_true(pr_yaml_emit(d, &out, NULL));
-        assert_string_equal(out.buf, want);
-        pr_sb_release(&out);
+        ut_assert_emits(d, want);
     } else if (!strstr(pr_error_text(&err), want)) {
         fail_msg("'%s' lacks '%s'", pr_error_text(&err), want);
     }
@@ -116,8 +102,8 @@ static void test_values_are_copied_not_shared(void **state)
 {
     (void)state;
     pr_arena *a = pr_arena_new();
-    pr_node *d = parse(a, "a: 1\n");
-    pr_node *ops = parse(a, "- {op: add, path: /b, value: {c: 1}}\n- {op: add, path: /d, value: {c: 1}}\n");
+    pr_node *d = ut_parse(a, "a: 1\n");
+    pr_node *ops = ut_parse(a, "- {op: add, path: /b, value: {c: 1}}\n- {op: add, path: /d, value: {c: 1}}\n");
     assert_true(pr_json6902_apply(a, d, ops, NULL));
     pr_node *b = pr_map_get(d, "b");
     pr_map_set_str(a, b, "c", "changed");

@@ -11,28 +11,18 @@
 
 #include "pleo/smp.h"
 #include "pleo/yaml.h"
-
-static pr_node *parse(pr_arena *a, const char *text)
-{
-    pr_doclist docs = {0};
-    pr_error err;
-    pr_error_init(&err);
-    if (!pr_yaml_parse(a, "t.yaml", text, strlen(text), &docs, &err))
-        fail_msg("%s", pr_error_text(&err));
-    pr_error_release(&err);
-    return docs.docs[0];
-}
+#include "unit_support.h"
 
 /* Merges `patch` into `obj`; on success compares with `want` (NULL: the
  * object is deleted), on failure checks that the message contains `want`. */
 static void check(const char *obj, const char *patch, bool ok, const char *want)
 {
     pr_arena *a = pr_arena_new();
-    pr_node *o = parse(a, obj);
+    pr_node *o = ut_parse(a, obj);
     pr_error err;
     pr_error_init(&err);
     bool deleted = false;
-    bool result = pr_smp_merge(a, o, parse(a, patch), &deleted, &err);
+    bool result = pr_smp_merge(a, o, ut_parse(a, patch), &deleted, &err);
     if (result != ok)
         fail_msg("expected %s, got %s (%s)", ok ? "success" : "failure",
                  result ? "success" : "failure", pr_error_text(&err));
@@ -40,11 +30,7 @@ static void check(const char *obj, const char *patch, bool ok, const char *want)
         assert_true(deleted);
     } else if (ok) {
         assert_false(deleted);
-        pr_strbuf out;
-        pr_sb_init(&out);
-        assert_true(pr_yaml_emit(o, &out, NULL));
-        assert_string_equal(out.buf, want);
-        pr_sb_release(&out);
+        ut_assert_emits(o, want);
     } else if (!strstr(pr_error_text(&err), want)) {
         fail_msg("'%s' lacks '%s'", pr_error_text(&err), want);
     }
