@@ -185,11 +185,32 @@ static void nodes_append(pr_arena *a, pr_doclist *l, pr_node *n)
     l->docs[l->len++] = n;
 }
 
+/* Whether `doc` can be a strategic merge patch: an object with a kind and,
+ * unless it is a list, a name. Otherwise `why` says what it lacks, naming
+ * the document as `where`. */
+static bool is_smp_object(pr_arena *a, const pr_node *doc, const char *where,
+                          const char **why)
+{
+    pr_error scratch;
+    pr_error_init(&scratch);
+    bool ok = pr_obj_check(doc, "patch", &scratch) && pr_map_get_str(doc, "kind");
+    pr_error_release(&scratch);
+    if (!ok) {
+        *why = pr_sprintf(a, "%s is not an object with a kind", where);
+        return false;
+    }
+    if (!*pr_obj_name(doc) && !ends_with_list(pr_map_get_str(doc, "kind"))) {
+        *why = pr_sprintf(a, "%s: missing metadata.name", where);
+        return false;
+    }
+    return true;
+}
+
 /* The strategic merge patches in a YAML stream, as kustomize reads them:
  * empty documents skipped, every other one an object with a kind and (but
  * for lists) a name, and `...List` objects replaced by their items, which
- * kustomize queues behind the stream's other documents. On failure `why`
- * says which document is not a patch. */
+ * kustomize queues behind the stream's other documents and holds to the
+ * same rules. On failure `why` says which document is not a patch. */
 static bool collect_smp(pr_arena *a, const pr_doclist *docs, pr_doclist *out,
                         const char **why)
 {
@@ -198,40 +219,29 @@ static bool collect_smp(pr_arena *a, const pr_doclist *docs, pr_doclist *out,
         pr_node *doc = docs->docs[i];
         if (is_empty_doc(doc))
             continue;
-        pr_error scratch;
-        pr_error_init(&scratch);
-        bool ok = pr_obj_check(doc, "patch", &scratch);
-        pr_error_release(&scratch);
-        if (!ok) {
-            *why = pr_sprintf(a, "document %zu is not an object with a kind", i + 1);
+        if (!is_smp_object(a, doc, pr_sprintf(a, "document %zu", i + 1), why))
             return false;
-        }
-        if (!*pr_obj_name(doc) && !ends_with_list(pr_map_get_str(doc, "kind"))) {
-            *why = pr_sprintf(a, "document %zu: missing metadata.name", i + 1);
-            return false;
-        }
         nodes_append(a, &queue, doc);
     }
     for (size_t i = 0; i < queue.len; i++) {
         pr_node *doc = queue.docs[i];
+        const char *kind = pr_map_get_str(doc, "kind");
         const pr_node *items = pr_map_get(doc, "items");
-        if (!ends_with_list(pr_map_get_str(doc, "kind")) || !items) {
+        if (!ends_with_list(kind) || !items) {
             nodes_append(a, out, doc);
             continue;
         }
         if (pr_node_is_null(items))
             continue;
         if (items->kind != PR_SEQ) {
-            *why = pr_sprintf(a, "expected array in %s/items", pr_map_get_str(doc, "kind"));
+            *why = pr_sprintf(a, "expected array in %s/items", kind);
             return false;
         }
         for (size_t j = 0; j < items->seq.len; j++) {
-            if (items->seq.items[j]->kind != PR_MAP) {
-                *why = pr_sprintf(a, "%s/items[%zu] is not an object",
-                                  pr_map_get_str(doc, "kind"), j);
+            pr_node *item = items->seq.items[j];
+            if (!is_smp_object(a, item, pr_sprintf(a, "%s/items[%zu]", kind, j), why))
                 return false;
-            }
-            nodes_append(a, &queue, items->seq.items[j]);
+            nodes_append(a, &queue, item);
         }
     }
     return true;
