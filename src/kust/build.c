@@ -134,6 +134,7 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
         return false;
     pr_kustomization k;
     bool ok = pr_kustomization_load(ctx, dir, &k, err) &&
+              pr_sort_options_read(ctx, &k, ctx->depth == 1 ? &ctx->sort : NULL, err) &&
               accumulate_resources(ctx, &k, m, err) &&
               pr_gen_configmaps(ctx, &k, m, err) &&
               pr_gen_secrets(ctx, &k, m, err) &&
@@ -174,11 +175,9 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
     pr_sb_init(&rendered);
     bool ok = pr_accumulate(&ctx, dir, m, err) &&
               pr_tf_hash_suffixes(&ctx, m, err) &&
-              pr_tf_name_references(&ctx, m, err);
-    if (ok) {
-        pr_tf_legacy_order(&ctx, m);
-        ok = emit_all(m, &rendered, err);
-    }
+              pr_tf_name_references(&ctx, m, err) &&
+              pr_tf_sort_order(&ctx, &ctx.sort, m, err) &&
+              emit_all(m, &rendered, err);
     if (ok)
         pr_sb_add(out, rendered.buf, rendered.len);
     pr_sb_release(&rendered);

@@ -47,7 +47,7 @@ static const field_info known_fields[] = {
     {"openapi", FIELD_UNSUPPORTED},
     {"replacements", FIELD_UNSUPPORTED},
     {"vars", FIELD_UNSUPPORTED},
-    {"sortOptions", FIELD_UNSUPPORTED},
+    {"sortOptions", FIELD_SUPPORTED},
     {"components", FIELD_UNSUPPORTED},
     {"crds", FIELD_UNSUPPORTED},
     {"helmGlobals", FIELD_UNSUPPORTED},

@@ -5,7 +5,7 @@
  *
  *   load kustomization -> accumulate resources (bases first) -> generators
  *   -> transformers in kustomize's order -> (top level only) hash suffixes
- *   -> name references -> legacy order -> emit
+ *   -> name references -> sort order -> emit
  */
 #ifndef PLEO_KUST_PIPELINE_H
 #define PLEO_KUST_PIPELINE_H
@@ -19,6 +19,18 @@
 #include "pleo/resource.h"
 #include "pleo/strbuf.h"
 
+/* A kustomization's `sortOptions`, as read; its values are checked only
+ * where they count, at the top level. */
+typedef struct {
+    bool given;                /* present and not null */
+    const char *path;          /* the kustomization file, for errors */
+    const pr_node *node, *order_node, *legacy_node;
+    const char *order;         /* "" when not given */
+    bool legacy_given;         /* legacySortOptions present and not null */
+    const char *const *first, *const *last; /* orderFirst, orderLast */
+    size_t first_len, last_len;
+} pr_sort_options;
+
 typedef struct {
     pr_arena *a;
     const pr_fs *fs;
@@ -26,6 +38,7 @@ typedef struct {
     bool load_restrict_none;
     const char **stack; /* canonical dirs of kustomizations being built */
     size_t depth, stack_cap;
+    pr_sort_options sort; /* the top-level kustomization's */
 } pr_build_ctx;
 
 typedef struct {
@@ -89,6 +102,14 @@ bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
 /* Final passes over the whole tree. */
 bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
 bool pr_tf_name_references(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
-void pr_tf_legacy_order(pr_build_ctx *ctx, pr_resmap *m);
+
+/* Reads and type-checks `k`'s sortOptions into `out` (NULL: only check). */
+bool pr_sort_options_read(pr_build_ctx *ctx, const pr_kustomization *k,
+                          pr_sort_options *out, pr_error *err);
+
+/* Orders `m` for output as `o` says: kustomize's legacy order when not
+ * given, the accumulation order for "fifo". */
+bool pr_tf_sort_order(pr_build_ctx *ctx, const pr_sort_options *o, pr_resmap *m,
+                      pr_error *err);
 
 #endif

@@ -1,0 +1,223 @@
+/*
+ * The output order (kustomize's SortOrderTransformer). Only the top-level
+ * kustomization's `sortOptions` count; kustomize ignores, without checking
+ * their values, those of the kustomizations below it.
+ *
+ * "fifo" keeps the order in which resources were accumulated. "legacy", the
+ * default, puts kinds of an order-first list first in that order and kinds
+ * of an order-last list last; everything else sits between, ordered by
+ * group, version and kind, and ties break on a fixed id string, so the order
+ * is total and independent of input order.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kust/pipeline.h"
+
+static const char *const default_order_first[] = {
+    "Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition",
+    "ServiceAccount", "PodSecurityPolicy", "Role", "ClusterRole",
+    "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret", "Endpoints",
+    "Service", "LimitRange", "PriorityClass", "PersistentVolume",
+    "PersistentVolumeClaim", "Deployment", "StatefulSet", "CronJob",
+    "PodDisruptionBudget"};
+static const char *const default_order_last[] = {"MutatingWebhookConfiguration",
+                                                 "ValidatingWebhookConfiguration"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A kind's place: negative in the order-first list, positive in the
+ * order-last one, 0 between. A kind listed twice takes its last place, and
+ * the order-last list wins over the order-first one, as in kustomize, which
+ * fills one map from both lists in turn. */
+static int kind_rank(const pr_sort_options *o, const char *kind)
+{
+    for (size_t i = o->last_len; i-- > 0;)
+        if (!strcmp(kind, o->last[i]))
+            return (int)i + 1;
+    for (size_t i = o->first_len; i-- > 0;)
+        if (!strcmp(kind, o->first[i]))
+            return (int)i - (int)o->first_len;
+    return 0;
+}
+
+typedef struct {
+    pr_resource *r;
+    int rank;
+    pr_gvk gvk;
+    const char *gvk_key; /* group_version_kind with ~G/~V/~K placeholders */
+    const char *id_key;  /* Kind.version.group|namespace|name */
+} sort_entry;
+
+static const char *or_placeholder(const char *s, const char *placeholder)
+{
+    return s && *s ? s : placeholder;
+}
+
+static int compare_entries(const void *x, const void *y)
+{
+    const sort_entry *a = x, *b = y;
+    bool same_gvk = !strcmp(a->gvk.group, b->gvk.group) &&
+                    !strcmp(a->gvk.version, b->gvk.version) &&
+                    !strcmp(a->gvk.kind, b->gvk.kind);
+    if (!same_gvk) {
+        if (a->rank != b->rank)
+            return a->rank < b->rank ? -1 : 1;
+        int c = strcmp(a->gvk_key, b->gvk_key);
+        /* kustomize inverts the order of Namespace objects when one of
+         * them has no group. */
+        if (!strcmp(a->gvk.kind, "Namespace") && !strcmp(b->gvk.kind, "Namespace") &&
+            (!*a->gvk.group || !*b->gvk.group))
+            c = -c;
+        return c;
+    }
+    return strcmp(a->id_key, b->id_key);
+}
+
+static void legacy_order(pr_build_ctx *ctx, const pr_sort_options *o, pr_resmap *m)
+{
+    size_t n = pr_resmap_len(m);
+    sort_entry *entries = pr_alloc(ctx->a, (n ? n : 1) * sizeof *entries);
+    for (size_t i = 0; i < n; i++) {
+        sort_entry *e = &entries[i];
+        e->r = pr_resmap_at(m, i);
+        pr_resid id = pr_resource_id(ctx->a, e->r);
+        e->gvk = id.gvk;
+        e->rank = kind_rank(o, id.gvk.kind);
+        e->gvk_key = pr_sprintf(ctx->a, "%s_%s_%s", or_placeholder(id.gvk.group, "~G"),
+                                or_placeholder(id.gvk.version, "~V"),
+                                or_placeholder(id.gvk.kind, "~K"));
+        e->id_key = pr_sprintf(ctx->a, "%s.%s.%s|%s|%s",
+                               or_placeholder(id.gvk.kind, "[noKind]"),
+                               or_placeholder(id.gvk.version, "[noVer]"),
+                               or_placeholder(id.gvk.group, "[noGrp]"),
+                               or_placeholder(id.namespace, "~X"),
+                               or_placeholder(id.name, "~N"));
+    }
+    qsort(entries, n, sizeof *entries, compare_entries);
+    for (size_t i = 0; i < n; i++)
+        pr_resmap_replace(m, i, entries[i].r);
+}
+
+static bool is_string(const pr_node *n)
+{
+    return n->kind == PR_SCALAR && n->tag != PR_TAG_NULL && n->tag != PR_TAG_BOOL &&
+           n->tag != PR_TAG_INT && n->tag != PR_TAG_FLOAT;
+}
+
+/* A list of kinds; null reads as an empty list, as Go's JSON decoding does. */
+static bool read_kinds(pr_build_ctx *ctx, const pr_kustomization *k,
+                       const pr_node *v, const char *field,
+                       const char *const **out, size_t *len, pr_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    if (pr_node_is_null(v))
+        return true;
+    if (v->kind != PR_SEQ)
+        return pr_error_at(err, k->path, v->mark.line, v->mark.col,
+                           "sortOptions.legacySortOptions.%s must be a list of kinds", field);
+    const char **kinds = pr_alloc(ctx->a, (v->seq.len ? v->seq.len : 1) * sizeof *kinds);
+    for (size_t i = 0; i < v->seq.len; i++) {
+        const pr_node *item = v->seq.items[i];
+        if (!pr_node_is_null(item) && !is_string(item))
+            return pr_error_at(err, k->path, item->mark.line, item->mark.col,
+                               "sortOptions.legacySortOptions.%s[%zu] must be a kind name",
+                               field, i);
+        kinds[i] = pr_node_is_null(item) ? "" : item->scalar.text;
+    }
+    *out = kinds;
+    *len = v->seq.len;
+    return true;
+}
+
+/* Key lookup goes by Go's JSON decoding, which kustomize reads
+ * kustomization files with: exact, or else ignoring case. */
+static bool read_legacy(pr_build_ctx *ctx, const pr_kustomization *k,
+                        const pr_node *v, pr_sort_options *o, pr_error *err)
+{
+    if (v->kind != PR_MAP)
+        return pr_error_at(err, k->path, v->mark.line, v->mark.col,
+                           "sortOptions.legacySortOptions must be a mapping");
+    o->first_len = o->last_len = 0;
+    for (size_t i = 0; i < v->map.len; i++) {
+        const pr_node *key = v->map.items[i].key, *value = v->map.items[i].value;
+        bool ok;
+        if (!strcasecmp(key->scalar.text, "orderFirst"))
+            ok = read_kinds(ctx, k, value, "orderFirst", &o->first, &o->first_len, err);
+        else if (!strcasecmp(key->scalar.text, "orderLast"))
+            ok = read_kinds(ctx, k, value, "orderLast", &o->last, &o->last_len, err);
+        else
+            ok = pr_error_at(err, k->path, key->mark.line, key->mark.col,
+                             "invalid Kustomization: json: unknown field \"%s\"",
+                             key->scalar.text);
+        if (!ok)
+            return false;
+    }
+    o->legacy_given = true;
+    return true;
+}
+
+bool pr_sort_options_read(pr_build_ctx *ctx, const pr_kustomization *k,
+                          pr_sort_options *out, pr_error *err)
+{
+    pr_sort_options o = {0};
+    const pr_node *v = pr_map_get(k->root, "sortOptions");
+    if (v && !pr_node_is_null(v)) {
+        if (v->kind != PR_MAP)
+            return pr_error_at(err, k->path, v->mark.line, v->mark.col,
+                               "sortOptions must be a mapping");
+        o.given = true;
+        o.path = k->path;
+        o.node = v;
+        o.order = "";
+        for (size_t i = 0; i < v->map.len; i++) {
+            const pr_node *key = v->map.items[i].key, *value = v->map.items[i].value;
+            if (!strcasecmp(key->scalar.text, "order")) {
+                if (!pr_node_is_null(value) && !is_string(value))
+                    return pr_error_at(err, k->path, value->mark.line, value->mark.col,
+                                       "sortOptions.order must be a string");
+                o.order = pr_node_is_null(value) ? "" : value->scalar.text;
+                o.order_node = value;
+            } else if (!strcasecmp(key->scalar.text, "legacySortOptions")) {
+                o.legacy_given = false;
+                o.legacy_node = key;
+                if (!pr_node_is_null(value) && !read_legacy(ctx, k, value, &o, err))
+                    return false;
+            } else {
+                return pr_error_at(err, k->path, key->mark.line, key->mark.col,
+                                   "invalid Kustomization: json: unknown field \"%s\"",
+                                   key->scalar.text);
+            }
+        }
+    }
+    if (out)
+        *out = o;
+    return true;
+}
+
+bool pr_tf_sort_order(pr_build_ctx *ctx, const pr_sort_options *o, pr_resmap *m,
+                      pr_error *err)
+{
+    pr_sort_options defaults = {
+        .first = default_order_first, .first_len = COUNT(default_order_first),
+        .last = default_order_last, .last_len = COUNT(default_order_last)};
+    if (!o->given) {
+        legacy_order(ctx, &defaults, m);
+        return true;
+    }
+    const pr_node *at = o->order_node ? o->order_node : o->node;
+    if (strcmp(o->order, "legacy") != 0 && strcmp(o->order, "fifo") != 0)
+        return pr_error_at(err, o->path, at->mark.line, at->mark.col,
+                           "the field 'sortOptions.order' must be one of [fifo, legacy]");
+    if (!strcmp(o->order, "fifo")) {
+        if (o->legacy_given)
+            return pr_error_at(err, o->path, o->legacy_node->mark.line, o->legacy_node->mark.col,
+                               "the field 'sortOptions.legacySortOptions' is set but the "
+                               "selected sort order is 'fifo', not 'legacy'");
+        return true;
+    }
+    legacy_order(ctx, o->legacy_given ? o : &defaults, m);
+    return true;
+}
