@@ -23,6 +23,59 @@ static void silent_output(struct fy_diag *diag, void *user, const char *buf, siz
     (void)len;
 }
 
+static bool is_white(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static size_t skip_break(const char *s, size_t len, size_t i)
+{
+    if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
+        return i + 2;
+    return i + 1;
+}
+
+/* The value of a single-quoted scalar from its source between the quotes,
+ * s[0..len): `''` is a quote, white space around line breaks goes, a lone
+ * break becomes a space and n empty lines become n newlines. Read here
+ * rather than with fy_token_get_text, which in libfyaml 0.7.12 leaks its
+ * chunk array on scalars with five or more `''` (upstream issue #233;
+ * found by fuzz_edit). */
+static const char *single_quoted_value(pr_arena *a, const char *s, size_t len,
+                                       size_t *out_len)
+{
+    char *out = pr_alloc(a, len + 1);
+    size_t o = 0, i = 0;
+    while (i < len) {
+        if (s[i] == '\'') {
+            out[o++] = '\'';
+            i += i + 1 < len && s[i + 1] == '\'' ? 2 : 1;
+        } else if (s[i] == '\n' || s[i] == '\r') {
+            while (o > 0 && is_white(out[o - 1]))
+                o--;
+            size_t empty_lines = 0;
+            for (;;) {
+                i = skip_break(s, len, i);
+                while (i < len && is_white(s[i]))
+                    i++;
+                if (i < len && (s[i] == '\n' || s[i] == '\r'))
+                    empty_lines++;
+                else
+                    break;
+            }
+            if (!empty_lines)
+                out[o++] = ' ';
+            for (; empty_lines; empty_lines--)
+                out[o++] = '\n';
+        } else {
+            out[o++] = s[i++];
+        }
+    }
+    out[o] = '\0';
+    *out_len = o;
+    return out;
+}
+
 static size_t mark_pos(const struct fy_mark *m, size_t fallback)
 {
     return m ? m->input_pos : fallback;
@@ -172,7 +225,17 @@ bool pe_parse(pr_arena *a, const char *path, const char *src, size_t len,
             n->kind = PE_SCALAR;
             n->style = scalar_style(fy_event_get_node_style(e));
             size_t tl = 0;
-            const char *t = e->scalar.value ? fy_token_get_text(e->scalar.value, &tl) : "";
+            const char *t = "";
+            size_t from = 0, to = 0;
+            if (e->scalar.value) {
+                from = mark_pos(fy_token_start_mark(e->scalar.value), 0);
+                to = mark_pos(fy_token_end_mark(e->scalar.value), from);
+            }
+            if (e->scalar.value && n->style == PE_SINGLE && from <= to && to <= len) {
+                t = single_quoted_value(a, src + from, to - from, &tl);
+            } else if (e->scalar.value) {
+                t = fy_token_get_text(e->scalar.value, &tl);
+            }
             n->text = pr_strndup(a, t ? t : "", t ? tl : 0);
             n->len = t ? tl : 0;
             n->anchored = e->scalar.anchor != NULL;
