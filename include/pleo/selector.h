@@ -7,12 +7,12 @@
 #ifndef PLEO_SELECTOR_H
 #define PLEO_SELECTOR_H
 
-#include <regex.h>
 #include <stdbool.h>
 
 #include "pleo/arena.h"
 #include "pleo/error.h"
 #include "pleo/node.h"
+#include "pleo/regex.h"
 #include "pleo/resource.h"
 
 /* Which of the selector's regular expressions are set. */
@@ -20,8 +20,7 @@ enum { PR_SEL_GROUP, PR_SEL_VERSION, PR_SEL_KIND, PR_SEL_NAME, PR_SEL_NAMESPACE,
 
 typedef struct {
     const char *label_selector, *annotation_selector;
-    regex_t re[PR_SEL_FIELDS];
-    bool has_re[PR_SEL_FIELDS];
+    pr_regex *re[PR_SEL_FIELDS]; /* NULL: the field matches anything */
 } pr_selector;
 
 /* Reads a `target:` mapping. Release with pr_selector_release. */
@@ -31,9 +30,10 @@ bool pr_selector_parse(pr_arena *a, const pr_node *target, pr_selector *out,
 /* Frees the compiled expressions. */
 void pr_selector_release(pr_selector *sel);
 
-/* True when the selector picks the resource: name and namespace may match
- * either the original or the current id, as in kustomize. */
-bool pr_selector_matches(pr_arena *a, const pr_selector *sel,
-                         const pr_resource *r);
+/* Sets `*selected` when the selector picks the resource: name and
+ * namespace may match either the original or the current id, as in
+ * kustomize. Fails only when a pattern is too costly to match. */
+bool pr_selector_match(pr_arena *a, const pr_selector *sel, const pr_resource *r,
+                       bool *selected, pr_error *err);
 
 #endif

@@ -52,7 +52,9 @@ bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err)
 
 /* Appends `doc` to `out` as one YAML document, formatted as kustomize
  * formats resources: keys sorted go-yaml style, two-space indent, values
- * quoted only where a YAML 1.1 reader would mistake them. */
+ * quoted only where a YAML 1.1 reader would mistake them. `doc` must pass
+ * pr_yaml_check_json: keys are written as strings, so `.inf` and `.INF`,
+ * or `1` and `0x1`, would come out as one key written twice. */
 bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err);
 
 /* Resolves the tag of a plain (unquoted, untagged) scalar as kustomize's

@@ -17,13 +17,15 @@ static const char *str_field(const pr_node *target, const char *key)
     return s && *s ? s : NULL;
 }
 
-static bool compile_anchored(pr_arena *a, const char *expr, regex_t *re,
-                             pr_error *err)
+/* kustomize anchors the pattern by pasting it between "^(?:" and ")$", so
+ * `a)|(b` is read as that text reads. */
+static pr_regex *compile_anchored(pr_arena *a, const char *field, const char *expr,
+                                  pr_error *err)
 {
-    const char *anchored = pr_sprintf(a, "^(%s)$", expr);
-    if (regcomp(re, anchored, REG_EXTENDED | REG_NOSUB) != 0)
-        return pr_error_set(err, "target: '%s' is not a valid regular expression", expr);
-    return true;
+    pr_regex *re = pr_regex_compile(pr_sprintf(a, "^(?:%s)$", expr), err);
+    if (!re)
+        pr_error_prefix(err, "target.%s", field);
+    return re;
 }
 
 static const char *const regex_fields[PR_SEL_FIELDS] = {"group", "version", "kind", "name",
@@ -52,21 +54,21 @@ bool pr_selector_parse(pr_arena *a, const pr_node *target, pr_selector *out,
         const char *expr = str_field(target, regex_fields[f]);
         if (!expr)
             continue;
-        if (!compile_anchored(a, expr, &out->re[f], err)) {
+        out->re[f] = compile_anchored(a, regex_fields[f], expr, err);
+        if (!out->re[f]) {
             pr_selector_release(out);
             return false;
         }
-        out->has_re[f] = true;
     }
     return true;
 }
 
 void pr_selector_release(pr_selector *sel)
 {
-    for (int f = 0; f < PR_SEL_FIELDS; f++)
-        if (sel->has_re[f])
-            regfree(&sel->re[f]);
-    memset(sel->has_re, 0, sizeof sel->has_re);
+    for (int f = 0; f < PR_SEL_FIELDS; f++) {
+        pr_regex_free(sel->re[f]);
+        sel->re[f] = NULL;
+    }
 }
 
 /* One term of a label selector against a metadata map. */
@@ -117,9 +119,17 @@ static bool selector_matches_map(pr_arena *a, const char *selector,
     return true;
 }
 
-static bool re_matches(const pr_selector *sel, int field, const char *value)
+/* Whether field `field` of the selector accepts `value`; false with
+ * `err` set when the match cannot be decided. */
+static bool re_accepts(const pr_selector *sel, int field, const char *value, bool *ok,
+                       pr_error *err)
 {
-    return !sel->has_re[field] || regexec(&sel->re[field], value ? value : "", 0, NULL, 0) == 0;
+    bool matched = true;
+    if (*ok && sel->re[field]) {
+        value = value ? value : "";
+        *ok = pr_regex_match(sel->re[field], value, strlen(value), &matched, err);
+    }
+    return *ok && matched;
 }
 
 /* kustomize's EffectiveNamespace: cluster-scoped objects have none, an
@@ -131,27 +141,31 @@ static const char *effective_namespace(const pr_resid *id)
     return id->namespace && *id->namespace ? id->namespace : "default";
 }
 
-bool pr_selector_matches(pr_arena *a, const pr_selector *sel,
-                         const pr_resource *r)
+bool pr_selector_match(pr_arena *a, const pr_selector *sel, const pr_resource *r,
+                       bool *selected, pr_error *err)
 {
     pr_resid cur = pr_resource_id(a, r);
     pr_resid org = pr_resource_org_id(a, r);
-    if (!re_matches(sel, PR_SEL_NAMESPACE, effective_namespace(&org)) &&
-        !re_matches(sel, PR_SEL_NAMESPACE, effective_namespace(&cur)))
-        return false;
-    if (!re_matches(sel, PR_SEL_NAME, org.name) && !re_matches(sel, PR_SEL_NAME, cur.name))
-        return false;
-    if (!re_matches(sel, PR_SEL_GROUP, cur.gvk.group) ||
-        !re_matches(sel, PR_SEL_VERSION, cur.gvk.version) ||
-        !re_matches(sel, PR_SEL_KIND, cur.gvk.kind))
-        return false;
+    bool ok = true;
+    *selected = false;
+    if (!re_accepts(sel, PR_SEL_NAMESPACE, effective_namespace(&org), &ok, err) &&
+        !re_accepts(sel, PR_SEL_NAMESPACE, effective_namespace(&cur), &ok, err))
+        return ok;
+    if (!re_accepts(sel, PR_SEL_NAME, org.name, &ok, err) &&
+        !re_accepts(sel, PR_SEL_NAME, cur.name, &ok, err))
+        return ok;
+    if (!re_accepts(sel, PR_SEL_GROUP, cur.gvk.group, &ok, err) ||
+        !re_accepts(sel, PR_SEL_VERSION, cur.gvk.version, &ok, err) ||
+        !re_accepts(sel, PR_SEL_KIND, cur.gvk.kind, &ok, err))
+        return ok;
     const pr_node *meta = pr_map_get(r->obj, "metadata");
     if (sel->label_selector &&
         !selector_matches_map(a, sel->label_selector, pr_map_get(meta, "labels")))
-        return false;
+        return true;
     if (sel->annotation_selector &&
         !selector_matches_map(a, sel->annotation_selector,
                               pr_map_get(meta, "annotations")))
-        return false;
+        return true;
+    *selected = true;
     return true;
 }

@@ -5,15 +5,15 @@
  * anywhere in an object (except CRDs), then the image field specs. The
  * entry's name is used as a regular expression, as kustomize uses it.
  */
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kust/pipeline.h"
+#include "pleo/regex.h"
 
 typedef struct {
     const char *name, *new_name, *new_tag, *digest, *tag_suffix;
-    regex_t pattern;
+    pr_regex *pattern;
 } image_rule;
 
 /* Splits "registry:port/name:tag@digest" the way kustomize does: tag and
@@ -53,7 +53,10 @@ static bool update_image(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
     pr_node *n = *slot;
     if (n->kind != PR_SCALAR)
         return pr_error_set(err, "image field is not a string (line %d)", n->mark.line);
-    if (regexec(&rule->pattern, n->scalar.text, 0, NULL, 0) != 0)
+    bool matched;
+    if (!pr_regex_match(rule->pattern, n->scalar.text, n->scalar.len, &matched, err))
+        return false;
+    if (!matched)
         return true;
     const char *name, *tag, *digest;
     split_image(a, n->scalar.text, &name, &tag, &digest);
@@ -155,15 +158,16 @@ static bool apply_image_list(pr_build_ctx *ctx, const pr_kustomization *k,
         }
         image_rule rule = {field_or_empty(e, "name"), field_or_empty(e, "newName"),
                            field_or_empty(e, "newTag"), field_or_empty(e, "digest"),
-                           field_or_empty(e, "tagSuffix"), {0}};
+                           field_or_empty(e, "tagSuffix"), NULL};
         const char *re = pr_sprintf(ctx->a,
                                     "^%s(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$",
                                     rule.name);
-        if (regcomp(&rule.pattern, re, REG_EXTENDED | REG_NOSUB) != 0)
-            return pr_error_set(err, "%s: %s[%zu]: name '%s' is not a valid pattern",
-                                k->path, field, i, rule.name);
+        /* kustomize panics on a name Go cannot compile; an error is kinder. */
+        rule.pattern = pr_regex_compile(re, err);
+        if (!rule.pattern)
+            return pr_error_prefix(err, "%s: %s[%zu].name %s", k->path, field, i, rule.name);
         bool ok = apply_rule(ctx, m, &rule, err);
-        regfree(&rule.pattern);
+        pr_regex_free(rule.pattern);
         if (!ok)
             return pr_error_prefix(err, "%s", k->path);
     }

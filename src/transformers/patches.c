@@ -75,7 +75,10 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
     bool ok = true;
     for (size_t i = 0; ok && i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
-        if (!pr_selector_matches(ctx->a, &sel, r))
+        bool selected;
+        if (!(ok = pr_selector_match(ctx->a, &sel, r, &selected, err)))
+            break;
+        if (!selected)
             continue;
         pr_resid before = pr_resource_id(ctx->a, r);
         if (store_prev_id)
@@ -423,9 +426,15 @@ static bool apply_smp_entry(pr_build_ctx *ctx, const pr_node *target,
             return false;
         pr_resource **selected = pr_alloc(ctx->a, (pr_resmap_len(m) + 1) * sizeof *selected);
         size_t n = 0;
-        for (size_t i = 0; i < pr_resmap_len(m); i++)
-            if (pr_selector_matches(ctx->a, &sel, pr_resmap_at(m, i)))
+        for (size_t i = 0; i < pr_resmap_len(m); i++) {
+            bool picked;
+            if (!pr_selector_match(ctx->a, &sel, pr_resmap_at(m, i), &picked, err)) {
+                pr_selector_release(&sel);
+                return false;
+            }
+            if (picked)
                 selected[n++] = pr_resmap_at(m, i);
+        }
         pr_selector_release(&sel);
         return patches->len == 0 ||
                apply_smp_to(ctx, m, selected, n, patches->docs[0], opt, err);
