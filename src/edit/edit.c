@@ -679,6 +679,68 @@ static bool op_remove_resource(ed *e, const pr_edit_request *req)
 
 /* ---- entry point ---- */
 
+static bool has_aliases(const pe_node *n)
+{
+    if (!n)
+        return false;
+    if (n->kind == PE_ALIAS || n->anchored)
+        return true;
+    for (size_t i = 0; i < n->n; i++)
+        if (has_aliases(n->kids[i]))
+            return true;
+    return false;
+}
+
+/* Whether libfyaml's reading (`p`) has the shape of kustomize's (`n`,
+ * read as `build` reads it). libfyaml 0.7.12 does not always agree: it
+ * reads lines indented like their key as the content of an empty block
+ * scalar above them (found by fuzz_edit). Files with anchors are not
+ * compared (the build's reader expands aliases and merge keys). */
+static bool same_reading(const pe_node *p, const pr_node *n)
+{
+    if (!p || !n)
+        return !p && !n;
+    switch (p->kind) {
+    case PE_SCALAR:
+        /* Block scalars' text is not compared: the build reads some as
+         * go-yaml does (folded and keep-chomped quirks), and edits never
+         * touch them. */
+        return n->kind == PR_SCALAR && (p->style == PE_LITERAL || p->style == PE_FOLDED ||
+                                        !strcmp(p->text, n->scalar.text));
+    case PE_SEQ:
+        if (n->kind != PR_SEQ || n->seq.len != p->n)
+            return false;
+        for (size_t i = 0; i < p->n; i++)
+            if (!same_reading(p->kids[i], n->seq.items[i]))
+                return false;
+        return true;
+    case PE_MAP: {
+        /* A key written twice counts once, with its last value, as the
+         * build reads it (an edit that touches it says so itself). */
+        if (n->kind != PR_MAP)
+            return false;
+        size_t distinct = 0;
+        for (size_t i = 0; i + 1 < p->n; i += 2) {
+            const pe_node *key = p->kids[i];
+            bool later = false;
+            for (size_t j = i + 2; j + 1 < p->n && !later; j += 2)
+                later = key->kind == PE_SCALAR && p->kids[j]->kind == PE_SCALAR &&
+                        !strcmp(key->text, p->kids[j]->text);
+            if (later)
+                continue;
+            distinct++;
+            if (key->kind != PE_SCALAR ||
+                !same_reading(p->kids[i + 1], pr_map_get(n, key->text)))
+                return false;
+        }
+        return distinct == n->map.len;
+    }
+    default:
+        return true;
+    }
+}
+
+
 static bool verify(ed *e)
 {
     pr_doclist docs = {0};
@@ -692,6 +754,11 @@ static bool verify(ed *e)
     const pr_node *after = docs.len ? docs.docs[0] : NULL;
     if (!pr_node_equal(e->exp, after))
         return internal(e, "the edited file does not mean what was intended");
+    /* The next edit must be able to read what this one wrote. */
+    pe_doc reread;
+    if (!pe_parse(e->a, e->path, e->buf.buf, e->buf.len, &reread, e->err) ||
+        (reread.root && after && !has_aliases(reread.root) && !same_reading(reread.root, after)))
+        return internal(e, "the edited file would be misread by the next edit");
     return true;
 }
 
@@ -721,6 +788,13 @@ bool pr_edit_apply(const pr_edit_request *req, const char *path, const char *src
     if ((e.doc.root && e.doc.root->kind != PE_MAP) ||
         (docs.len && docs.docs[0] && docs.docs[0]->kind != PR_MAP)) {
         pe_fail(&e.doc, err, e.doc.root ? e.doc.root->ostart : 0, "a kustomization must be a mapping");
+        goto done;
+    }
+    if (e.doc.root && docs.len && docs.docs[0] && !has_aliases(e.doc.root) &&
+        !same_reading(e.doc.root, docs.docs[0])) {
+        pr_error_set(err, "%s: libfyaml, which edits keep layout with, reads this file differently "
+                     "from kustomize (an empty block scalar followed by lines at its key's "
+                     "indentation?); edit it by hand", path);
         goto done;
     }
     if (e.doc.root && e.doc.root->anchored) {
