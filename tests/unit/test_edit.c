@@ -384,6 +384,13 @@ static void test_errors(void **state)
           "'images' uses an anchor");
     check(PR_EDIT_REMOVE_RESOURCE, ARGS("a"), "resources:\n- &r a\nbases:\n- *r\n", false,
           "anchored");
+    /* Found by fuzz_edit: libfyaml 0.7.12 reads `resources` as the text of
+     * the empty block scalar; the build reads two keys. Such a file is
+     * refused, and no edit writes one. */
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), " dre: |\n resources:\n - net\n", false,
+          "reads this file differently from kustomize");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), " dre: |\n", false,
+          "would be misread by the next edit");
     /* Entries that the edit does not touch are not its business. */
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2"),
           "t: &t v0\nimages:\n- name: app\n  newTag: v1\n- name: other\n  newTag: *t\n", true,
