@@ -22,19 +22,26 @@
 #define PLEO_SMP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "pleo/arena.h"
 #include "pleo/error.h"
 #include "pleo/node.h"
 
+/* List items strategic merges may visit in one build (see spend() in
+ * smp.c): a fraction of a second, far beyond any real overlay. */
+#define PR_SMP_MAX_WORK 20000000
+
 /* Merges `patch` into `obj` in place. The schema comes from the
  * apiVersion and kind of `obj` (else of `patch`). `patch` is consumed: its
  * nodes may be moved into `obj` and its directives are removed, so pass a
  * copy when it is used again. Sets *deleted when the patch deletes the
- * whole object (`$patch: delete` at the top). On failure `obj` may be
- * partly merged; the message names the field. */
-bool pr_smp_merge(pr_arena *a, pr_node *obj, pr_node *patch, bool *deleted,
-                  pr_error *err);
+ * whole object (`$patch: delete` at the top). `*work` counts the list
+ * items visited, across the merges of one build (NULL: this merge alone);
+ * past PR_SMP_MAX_WORK the merge fails. On failure `obj` may be partly
+ * merged; the message names the field. */
+bool pr_smp_merge(pr_arena *a, pr_node *obj, pr_node *patch, size_t *work,
+                  bool *deleted, pr_error *err);
 
 /* The root schema of a kind in the OpenAPI table, or -1 when the table
  * does not know the kind. */

@@ -151,12 +151,20 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
     return ok;
 }
 
-static bool emit_all(pr_resmap *m, pr_strbuf *out, pr_error *err)
+/* Resources were checked for JSON when loaded, but a patch can bring in
+ * what JSON cannot hold (a key like `.inf`); kustomize fails on output
+ * then, and so does this, naming the object. Positions are the patch's. */
+static bool emit_all(pr_arena *a, pr_resmap *m, pr_strbuf *out, pr_error *err)
 {
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        const pr_resource *r = pr_resmap_at(m, i);
+        if (!pr_yaml_check_json(r->obj, "a patch", err)) {
+            pr_resid id = pr_resource_id(a, r);
+            return pr_error_prefix(err, "%s", pr_resid_string(a, &id));
+        }
         if (i > 0)
             pr_sb_adds(out, "---\n");
-        if (!pr_yaml_emit(pr_resmap_at(m, i)->obj, out, err))
+        if (!pr_yaml_emit(r->obj, out, err))
             return false;
     }
     return true;
@@ -177,7 +185,7 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
               pr_tf_hash_suffixes(&ctx, m, err) &&
               pr_tf_name_references(&ctx, m, err) &&
               pr_tf_sort_order(&ctx, &ctx.sort, m, err) &&
-              emit_all(m, &rendered, err);
+              emit_all(ctx.a, m, &rendered, err);
     if (ok)
         pr_sb_add(out, rendered.buf, rendered.len);
     pr_sb_release(&rendered);

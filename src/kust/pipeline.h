@@ -39,6 +39,7 @@ typedef struct {
     const char **stack; /* canonical dirs of kustomizations being built */
     size_t depth, stack_cap;
     pr_sort_options sort; /* the top-level kustomization's */
+    size_t smp_work;      /* list items strategic merges visited */
 } pr_build_ctx;
 
 typedef struct {

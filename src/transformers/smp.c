@@ -40,6 +40,7 @@ typedef struct {
     pr_arena *a;
     pr_error *err;
     int depth;
+    size_t *work; /* list items visited so far in this build */
 } smp;
 
 typedef enum { SMP_MERGE, SMP_REPLACE, SMP_DELETE, SMP_UNKNOWN } directive;
@@ -193,6 +194,20 @@ static bool wrong_kind(smp *s, const path *at, pr_kind want, pr_kind got)
                 kind_name(got));
 }
 
+/* Counts `items` list items visited. kyaml's list merge is quadratic, and
+ * it duplicates the object's items that lack their merge key on every
+ * patch, so a few dozen patches make kustomize run for minutes or out of
+ * memory; a budget per build turns that into an error in bounded time. */
+static bool spend(smp *s, const path *at, size_t items)
+{
+    if (items > (size_t)PR_SMP_MAX_WORK - *s->work)
+        return fail(s, at, "strategic merge visited more than %d list items in this build "
+                    "(items without their merge key are duplicated by every patch, as in "
+                    "kustomize)", PR_SMP_MAX_WORK);
+    *s->work += items;
+    return true;
+}
+
 /* Whether kustomize's node for `n` has a non-plain style. Without a
  * recorded style (the renderer made the scalar), kustomize's own would be
  * quoted exactly when a YAML 1.1 reader would misread the text, and a
@@ -211,8 +226,10 @@ static bool quoted_style(const pr_node *n)
  * kept: `keep`). A scalar replacing a scalar takes over its style, as in
  * kyaml; kustomize prints through YAML text, so a quoted style turns an
  * int or bool into a string. */
-static void set_field(smp *s, pr_node *map, const char *key, pr_node *value,
-                      bool keep)
+/* `key_node`, when given, is the patch's own key: a new field keeps its
+ * tag, so a key like `.inf` is still no string when the output is checked. */
+static void set_field(smp *s, pr_node *map, const char *key, pr_node *key_node,
+                      pr_node *value, bool keep)
 {
     if (!value || (pr_node_is_null(value) && !keep)) {
         pr_map_remove(map, key);
@@ -224,7 +241,7 @@ static void set_field(smp *s, pr_node *map, const char *key, pr_node *value,
             value->style == PR_STYLE_PLAIN &&
             pr_plain_is_nonstring_v2(value->scalar.text, value->scalar.len))
             value->style = PR_STYLE_QUOTED;
-        pr_map_append(s->a, map, pr_node_str(s->a, key), value);
+        pr_map_append(s->a, map, key_node ? key_node : pr_node_str(s->a, key), value);
         return;
     }
     pr_node *old = map->map.items[i].value;
@@ -279,6 +296,8 @@ static bool element_setter(smp *s, const path *at, pr_node *seq,
     }
     if (seq->kind != PR_SEQ)
         return wrong_kind(s, at, PR_SEQ, seq->kind);
+    if (!spend(s, at, seq->seq.len))
+        return false;
     bool mapping_setter = *keys[0] && nvalues > 0 && *values[0];
     bool matched = false;
     size_t w = 0;
@@ -475,7 +494,8 @@ static bool walk_map(smp *s, pr_node *dest, pr_node *origin, int schema,
         if (!walk(s, fd, fo, field_schema(schema, names[i]), &here, &v))
             return false;
         bool keep = v && v == fd && !fo && pr_node_is_null(v);
-        set_field(s, dest, names[i], v, keep);
+        long ko = origin && origin->kind == PR_MAP ? pr_map_index(origin, names[i]) : -1;
+        set_field(s, dest, names[i], ko >= 0 ? origin->map.items[ko].key : NULL, v, keep);
     }
     return true;
 }
@@ -492,20 +512,23 @@ static bool tuple_equal(const tuple *x, const tuple *y)
     return true;
 }
 
-static void tuples_add_distinct(smp *s, tuple_list *l, tuple t)
+static bool tuples_add_distinct(smp *s, const path *at, tuple_list *l, tuple t)
 {
+    if (!spend(s, at, l->len))
+        return false;
     for (size_t i = 0; i < l->len; i++)
         if (tuple_equal(&l->items[i], &t))
-            return;
+            return true;
     l->items = pr_grow(s->a, l->items, sizeof *l->items, &l->cap, l->len + 1);
     l->items[l->len++] = t;
+    return true;
 }
 
 /* Merge-key values of every item, patch items first, each tuple once; a
  * key an item lacks (or holds empty) reads as "". */
-static tuple_list keyed_values(smp *s, const pr_node *dest,
-                               const pr_node *origin, const char *const *keys,
-                               size_t nkeys)
+static bool keyed_values(smp *s, const path *at, const pr_node *dest,
+                         const pr_node *origin, const char *const *keys, size_t nkeys,
+                         tuple_list *out)
 {
     tuple_list l = {0};
     const pr_node *order[] = {origin, dest};
@@ -519,16 +542,17 @@ static tuple_list keyed_values(smp *s, const pr_node *dest,
                 const pr_node *v = field(src->seq.items[i], keys[j]);
                 t.v[j] = nil_or_empty(v) ? "" : value_of(v);
             }
-            if (nkeys)
-                tuples_add_distinct(s, &l, t);
+            if (nkeys && !tuples_add_distinct(s, at, &l, t))
+                return false;
         }
     }
-    return l;
+    *out = l;
+    return true;
 }
 
 /* The items of lists of scalars, patch items first, each text once. */
-static tuple_list primitive_values(smp *s, const pr_node *dest,
-                                   const pr_node *origin)
+static bool primitive_values(smp *s, const path *at, const pr_node *dest,
+                             const pr_node *origin, tuple_list *out)
 {
     tuple_list l = {0};
     const pr_node *order[] = {origin, dest};
@@ -539,10 +563,12 @@ static tuple_list primitive_values(smp *s, const pr_node *dest,
         for (size_t i = 0; i < src->seq.len; i++) {
             tuple t = {pr_alloc(s->a, sizeof *t.v), 1};
             t.v[0] = value_of(src->seq.items[i]);
-            tuples_add_distinct(s, &l, t);
+            if (!tuples_add_distinct(s, at, &l, t))
+                return false;
         }
     }
-    return l;
+    *out = l;
+    return true;
 }
 
 /* Two tuples that agree somewhere and never conflict (one side "") are
@@ -672,6 +698,9 @@ static bool set_elements(smp *s, const path *at, tuple_list *values,
         valid_keys(&own, 1, &own, vk, nv, mk, mv, &nm);
         path here = {at, item_label(s, vk, vv, nv), true};
         pr_node *val;
+        if (!spend(s, &here, (dest && dest->kind == PR_SEQ ? dest->seq.len : 0) +
+                                 (origin && origin->kind == PR_SEQ ? origin->seq.len : 0)))
+            return false;
         if (!walk(s, element_list(dest, mk, mv, nm), element_list(origin, mk, mv, nm),
                   item_schema, &here, &val))
             return false;
@@ -727,13 +756,13 @@ static bool walk_merge_list(smp *s, pr_node *dest, pr_node *origin, int schema,
         return true;
     const pr_smp_schema *sc = &pr_smp_schemas[schema];
     const char *const *keys = pr_smp_keys + sc->keys;
-    if (sc->nkeys) {
-        tuple_list values = keyed_values(s, dest, origin, keys, sc->nkeys);
-        return set_elements(s, at, &values, keys, sc->nkeys, dest, origin, schema, out);
-    }
+    tuple_list values;
+    if (sc->nkeys)
+        return keyed_values(s, at, dest, origin, keys, sc->nkeys, &values) &&
+               set_elements(s, at, &values, keys, sc->nkeys, dest, origin, schema, out);
     static const char *const no_key[] = {""};
-    tuple_list values = primitive_values(s, dest, origin);
-    return set_elements(s, at, &values, no_key, 1, dest, origin, schema, out);
+    return primitive_values(s, at, dest, origin, &values) &&
+           set_elements(s, at, &values, no_key, 1, dest, origin, schema, out);
 }
 
 /* ---- the walk -------------------------------------------------------- */
@@ -792,10 +821,11 @@ static bool walk_node(smp *s, pr_node *dest, pr_node *origin, int schema,
     }
 }
 
-bool pr_smp_merge(pr_arena *a, pr_node *obj, pr_node *patch, bool *deleted,
-                  pr_error *err)
+bool pr_smp_merge(pr_arena *a, pr_node *obj, pr_node *patch, size_t *work,
+                  bool *deleted, pr_error *err)
 {
-    smp s = {a, err, 0};
+    size_t own_work = 0;
+    smp s = {a, err, 0, work ? work : &own_work};
     pr_node *out;
     if (!walk(&s, obj, patch, NO_SCHEMA, NULL, &out))
         return false;

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pr_yaml_parse(a, "fuzz.yaml", (const char *)data, size, &docs, &err) &&
         docs.len >= 2 && docs.docs[0] && docs.docs[docs.len - 1]) {
         bool deleted;
-        if (pr_smp_merge(a, docs.docs[0], docs.docs[docs.len - 1], &deleted, &err)) {
+        if (pr_smp_merge(a, docs.docs[0], docs.docs[docs.len - 1], NULL, &deleted, &err)) {
             pr_strbuf out;
             pr_sb_init(&out);
             pr_yaml_emit(docs.docs[0], &out, &err);

@@ -22,7 +22,7 @@ static void check(const char *obj, const char *patch, bool ok, const char *want)
     pr_error err;
     pr_error_init(&err);
     bool deleted = false;
-    bool result = pr_smp_merge(a, o, ut_parse(a, patch), &deleted, &err);
+    bool result = pr_smp_merge(a, o, ut_parse(a, patch), NULL, &deleted, &err);
     if (result != ok)
         fail_msg("expected %s, got %s (%s)", ok ? "success" : "failure",
                  result ? "success" : "failure", pr_error_text(&err));
