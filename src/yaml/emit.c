@@ -341,11 +341,19 @@ bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
     if (ok && w.marked)
         unmark(out, start);
     /* libyaml 0.2.5 closes a document that ends in a keep-chomped block
-     * scalar with "..."; go-yaml v2 does not. */
-    if (ok && out->len - start >= 4 && !memcmp(out->buf + out->len - 4, "...\n", 4) &&
-        (out->len - start == 4 || out->buf[out->len - 5] == '\n')) {
-        out->len -= 4;
-        out->buf[out->len] = '\0';
+     * scalar with "..."; go-yaml v2 does not. A block scalar may also end
+     * in U+2028 or U+2029, which both take for a line break: go-yaml then
+     * writes no newline at all, and the next "---" follows directly. */
+    size_t n = out->len - start;
+    if (ok && n >= 4 && !memcmp(out->buf + out->len - 4, "...\n", 4)) {
+        const char *end = out->buf + out->len;
+        bool after_break = n >= 5 && end[-5] == '\n';
+        bool after_unicode_break = n >= 7 && !memcmp(end - 7, "\xE2\x80", 2) &&
+                                   (end[-5] == '\xA8' || end[-5] == '\xA9');
+        if (n == 4 || after_break || after_unicode_break) {
+            out->len -= 4;
+            out->buf[out->len] = '\0';
+        }
     }
     return ok;
 }

@@ -55,7 +55,8 @@ MULTILINE = ["x\n", "x\ny\n", "x\ny", "\nlead", "x\n\n", "x\n\n\n", "  indented\
              "x\n  indented\n", "trailing \nspace\n", "tab\t\nx\n", "a\r\nb\n",
              "x\n" * 3, "# not a comment\n", "- not a list\n", "key: not a map\n",
              "long " * 30 + "\nsecond\n", "\n", "\n\n", " \n", "x \n", "é\nü\n",
-             "unicode 😀\nline\n", "x\u2028y\n", "last line no newline\nend"]
+             "unicode 😀\nline\n", "x\u2028y\n", "last line no newline\nend",
+             "x\n\u2028", "x\ny\u2029", "x\n\u2028\u2029"]
 
 
 def go_quoted(s):
