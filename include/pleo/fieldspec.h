@@ -48,6 +48,7 @@ extern const pr_fieldspec_list pr_fs_namespace;
 extern const pr_fieldspec_list pr_fs_images;
 extern const pr_fieldspec_list pr_fs_replicas;
 extern const pr_fieldspec_list pr_fs_volume_claim_template_labels;
+extern const pr_fieldspec_list pr_fs_var_reference;
 extern const pr_nameref_rule *const pr_nameref_rules;
 extern const size_t pr_nameref_rules_len;
 
