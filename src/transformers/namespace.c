@@ -40,8 +40,8 @@ static void set_default_subjects(pr_arena *a, pr_node *obj, const char *ns)
     }
 }
 
-static bool namespace_object(pr_build_ctx *ctx, pr_resource *r, const char *ns,
-                             pr_error *err)
+static bool namespace_object(pr_build_ctx *ctx, const pr_fieldspec_list *specs,
+                             pr_resource *r, const char *ns, pr_error *err)
 {
     pr_arena *a = ctx->a;
     pr_gvk gvk = pr_obj_gvk(a, r->obj);
@@ -52,8 +52,8 @@ static bool namespace_object(pr_build_ctx *ctx, pr_resource *r, const char *ns,
     bool binding = is_binding(gvk.kind);
     if (binding)
         set_default_subjects(a, r->obj, ns);
-    for (size_t i = 0; i < pr_fs_namespace.len; i++) {
-        const pr_fieldspec *spec = &pr_fs_namespace.specs[i];
+    for (size_t i = 0; i < specs->len; i++) {
+        const pr_fieldspec *spec = &specs->specs[i];
         if (!strcmp(spec->path, "metadata/namespace"))
             continue; /* handled above, with the cluster-scope check */
         if (!strcmp(spec->path, "metadata/name") && !(api && !strcmp(api, "v1")))
@@ -77,7 +77,7 @@ bool pr_tf_namespace(pr_build_ctx *ctx, const pr_kustomization *k,
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
         pr_resource_store_prev_id(ctx->a, r);
-        if (!namespace_object(ctx, r, ns, err))
+        if (!namespace_object(ctx, &k->tconfig->namespace, r, ns, err))
             return pr_error_prefix(err, "%s", k->path);
     }
     pr_resmap_ids_changed(m);
