@@ -163,6 +163,9 @@ static bool walk_node(walk *w, pr_node **slot, size_t depth);
 static bool walk_field(walk *w, pr_node *map, size_t depth)
 {
     const char *key = w->path.segs[depth];
+    if (!*key) /* only user configurations can hold such a path */
+        return pr_error_set(w->err, "considering field '%s': cannot set or create an empty "
+                            "field name", w->spec->path);
     bool last = depth + 1 == w->path.n;
     bool may_create = w->spec->create && w->create != PR_CREATE_NONE &&
                       !w->path.is_list[depth];

@@ -18,7 +18,10 @@ typedef struct {
 
 static bool set_namespace(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
 {
-    (void)err;
+    if ((*slot)->kind != PR_SCALAR)
+        return pr_error_set(err, "namespace field specs must target scalar nodes "
+                            "(line %d holds a %s)", (*slot)->mark.line,
+                            (*slot)->kind == PR_MAP ? "mapping" : "sequence");
     *slot = pr_node_str(a, ((ns_ctx *)ctx)->ns);
     return true;
 }
