@@ -81,7 +81,7 @@ bool pr_tf_namespace(pr_build_ctx *ctx, const pr_kustomization *k,
         pr_resource *r = pr_resmap_at(m, i);
         pr_resource_store_prev_id(ctx->a, r);
         if (!namespace_object(ctx, &k->tconfig->namespace, r, ns, err))
-            return pr_error_prefix(err, "%s", k->path);
+            return pr_error_prefix(err, "%s: namespace on %s", k->path, r->origin);
     }
     pr_resmap_ids_changed(m);
     /* Two objects that differed only by namespace now collide. */
