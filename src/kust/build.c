@@ -202,6 +202,7 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
     bool ok = pr_accumulate(&ctx, dir, m, &tconfig, err) &&
               pr_tf_hash_suffixes(&ctx, m, err) &&
               pr_tf_name_references(&ctx, tconfig, m, err) &&
+              pr_tf_drop_local_configs(&ctx, m, err) &&
               pr_tf_sort_order(&ctx, &ctx.sort, m, err) &&
               emit_all(m, &rendered, err);
     if (ok)

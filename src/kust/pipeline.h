@@ -5,7 +5,8 @@
  *
  *   load kustomization -> accumulate resources (bases first) -> transformer
  *   configuration -> generators -> transformers in kustomize's order ->
- *   (top level only) hash suffixes -> name references -> sort order -> emit
+ *   (top level only) hash suffixes -> name references -> local configs
+ *   dropped -> sort order -> emit
  */
 #ifndef PLEO_KUST_PIPELINE_H
 #define PLEO_KUST_PIPELINE_H
@@ -114,6 +115,7 @@ bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
 bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
 bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
                            pr_resmap *m, pr_error *err);
+bool pr_tf_drop_local_configs(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
 
 /* Reads and type-checks `k`'s sortOptions into `out` (NULL: only check). */
 bool pr_sort_options_read(pr_build_ctx *ctx, const pr_kustomization *k,
