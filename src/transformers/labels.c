@@ -4,8 +4,9 @@
  * list them. Each `labels` entry chooses: metadata only by default, pod
  * templates with includeTemplates (templateLabels specs), everything
  * commonLabels touches with includeSelectors, plus its own `fields` and the
- * configuration's `labels` specs, merged as kustomize merges them. Label
- * values are always strings.
+ * configuration's `labels` specs, merged as kustomize merges them. As in
+ * kustomize, `labels` entries are applied first and `commonLabels` last,
+ * so commonLabels wins a label both set. Label values are always strings.
  */
 #include <string.h>
 
@@ -130,19 +131,18 @@ bool pr_tf_labels(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                   pr_error *err)
 {
     const pr_node *common = pr_map_get(k->root, "commonLabels");
-    if (common && !pr_node_is_null(common)) {
-        if (!pr_check_string_map(k, common, "commonLabels", err))
-            return false;
-        if (!label_all(ctx, k, m, common, &k->tconfig->common_labels, "commonLabels", err))
-            return false;
-    }
+    bool has_common = common && !pr_node_is_null(common);
+    if (has_common && !pr_check_string_map(k, common, "commonLabels", err))
+        return false;
     const pr_node *entries = pr_map_get(k->root, "labels");
-    if (!entries || pr_node_is_null(entries))
-        return true;
-    if (entries->kind != PR_SEQ)
-        return pr_error_at(err, k->path, entries->mark.line, entries->mark.col, "labels must be a list");
-    for (size_t i = 0; i < entries->seq.len; i++)
-        if (!apply_labels_entry(ctx, k, m, entries->seq.items[i], i, err))
-            return false;
-    return true;
+    if (entries && !pr_node_is_null(entries)) {
+        if (entries->kind != PR_SEQ)
+            return pr_error_at(err, k->path, entries->mark.line, entries->mark.col,
+                               "labels must be a list");
+        for (size_t i = 0; i < entries->seq.len; i++)
+            if (!apply_labels_entry(ctx, k, m, entries->seq.items[i], i, err))
+                return false;
+    }
+    return !has_common ||
+           label_all(ctx, k, m, common, &k->tconfig->common_labels, "commonLabels", err);
 }
