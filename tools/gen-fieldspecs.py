@@ -24,6 +24,7 @@ LISTS = [
     ("replicas", "replicas.yaml", "replicas"),
     ("volume_claim_template_labels", "volumeclaimmetadatalabels.yaml",
      "volumeClaimTemplateLabels"),
+    ("var_reference", "varreference.yaml", "varReference"),
 ]
 
 

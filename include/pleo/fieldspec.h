@@ -48,11 +48,29 @@ extern const pr_fieldspec_list pr_fs_namespace;
 extern const pr_fieldspec_list pr_fs_images;
 extern const pr_fieldspec_list pr_fs_replicas;
 extern const pr_fieldspec_list pr_fs_volume_claim_template_labels;
+extern const pr_fieldspec_list pr_fs_var_reference;
 extern const pr_nameref_rule *const pr_nameref_rules;
 extern const size_t pr_nameref_rules_len;
 
 /* True when `selector` selects `gvk` (empty selector fields match all). */
 bool pr_gvk_selects(const pr_gvk *selector, const pr_gvk *gvk);
+
+/* kustomize's fixed kind order: these kinds go first (in this order) or
+ * last; every other kind sits between. Output without sortOptions and
+ * field-spec lists are both ordered by it. */
+extern const char *const pr_kind_order_first[];
+extern const size_t pr_kind_order_first_len;
+extern const char *const pr_kind_order_last[];
+extern const size_t pr_kind_order_last_len;
+
+/* kustomize's Gvk.IsLessThan as a three-way comparison: the kind's place in
+ * the fixed order, then "group_version_kind" with ~G, ~V, ~K standing for
+ * empty parts. Only equal group, version and kind compare equal. */
+int pr_gvk_compare(const pr_gvk *x, const pr_gvk *y);
+
+/* kustomize's text for a kind in messages: "Kind.version.group", with
+ * [noKind], [noVer] and [noGrp] for empty parts. */
+const char *pr_gvk_string(pr_arena *a, const pr_gvk *gvk);
 
 /* What a transformer creates when a spec with `create` meets a missing
  * final field: nothing, an empty mapping (labels) or an empty string

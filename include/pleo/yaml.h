@@ -39,6 +39,9 @@ enum {
     /* A repeated mapping key replaces the earlier value instead of being an
      * error (kustomize reads kustomization files this way). */
     PR_YAML_LAST_KEY_WINS = 1,
+    /* Only the first document is read; what follows its end is never
+     * looked at (go-yaml's Unmarshal reads transformer configs this way). */
+    PR_YAML_FIRST_DOCUMENT = 2,
 };
 
 /* pr_yaml_parse with option flags. */

@@ -63,7 +63,8 @@ static bool accumulate_file(pr_build_ctx *ctx, const pr_kustomization *k,
 }
 
 static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
-                            const char *field, pr_resmap *m, pr_error *err)
+                            const char *field, pr_resmap *m, pr_tconfig *tconfig,
+                            pr_error *err)
 {
     const pr_node *list = pr_map_get(k->root, field);
     if (!list || pr_node_is_null(list))
@@ -80,8 +81,11 @@ static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
         switch (ctx->fs->path_type(ctx->fs, path)) {
         case PR_PATH_DIR: {
             pr_resmap *sub = pr_resmap_new(ctx->a);
-            ok = pr_accumulate(ctx, path, sub, err) &&
+            const pr_tconfig *sub_config;
+            ok = pr_accumulate(ctx, path, sub, &sub_config, err) &&
                  pr_resmap_append_all(m, sub, err);
+            if (ok && !pr_tconfig_merge(ctx->a, tconfig, sub_config, tconfig, err))
+                ok = pr_error_prefix(err, "merging its transformer configuration");
             break;
         }
         case PR_PATH_FILE:
@@ -98,12 +102,29 @@ static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
     return true;
 }
 
-/* `bases` is the deprecated spelling of `resources`; kustomize appends it. */
+/* `bases` is the deprecated spelling of `resources`; kustomize appends it.
+ * The configurations of included kustomizations are merged into
+ * `tconfig`. */
 static bool accumulate_resources(pr_build_ctx *ctx, const pr_kustomization *k,
-                                 pr_resmap *m, pr_error *err)
+                                 pr_resmap *m, pr_tconfig *tconfig, pr_error *err)
 {
-    return accumulate_list(ctx, k, "resources", m, err) &&
-           accumulate_list(ctx, k, "bases", m, err);
+    return accumulate_list(ctx, k, "resources", m, tconfig, err) &&
+           accumulate_list(ctx, k, "bases", m, tconfig, err);
+}
+
+/* kustomize merges a kustomization's own configuration (builtin specs and
+ * `configurations`) into what its resources brought, after reading them
+ * and before running generators. */
+static bool merge_own_config(pr_build_ctx *ctx, const pr_kustomization *k,
+                             pr_tconfig *tconfig, pr_error *err)
+{
+    const pr_tconfig *own;
+    if (!pr_tconfig_read(ctx, k, &own, err))
+        return false;
+    if (!pr_tconfig_merge(ctx->a, tconfig, own, tconfig, err))
+        return pr_error_prefix(err, "%s: merging its transformer configuration into that "
+                               "of its resources", k->path);
+    return true;
 }
 
 static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
@@ -125,7 +146,7 @@ static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
 }
 
 bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
-                   pr_error *err)
+                   const pr_tconfig **tconfig, pr_error *err)
 {
     const char *canonical = ctx->fs->canonical(ctx->fs, ctx->a, dir);
     if (!canonical)
@@ -133,20 +154,24 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
     if (!push_dir(ctx, dir, canonical, err))
         return false;
     pr_kustomization k;
+    pr_tconfig *config = pr_alloc(ctx->a, sizeof *config); /* empty, as kustomize starts */
     bool ok = pr_kustomization_load(ctx, dir, &k, err) &&
               pr_sort_options_read(ctx, &k, ctx->depth == 1 ? &ctx->sort : NULL, err) &&
-              accumulate_resources(ctx, &k, m, err) &&
-              pr_gen_configmaps(ctx, &k, m, err) &&
-              pr_gen_secrets(ctx, &k, m, err) &&
-              pr_tf_patches_strategic_merge(ctx, &k, m, err) &&
-              pr_tf_patches(ctx, &k, m, err) &&
-              pr_tf_namespace(ctx, &k, m, err) &&
-              pr_tf_prefix_suffix(ctx, &k, m, err) &&
-              pr_tf_labels(ctx, &k, m, err) &&
-              pr_tf_annotations(ctx, &k, m, err) &&
-              pr_tf_patches_json6902(ctx, &k, m, err) &&
-              pr_tf_replicas(ctx, &k, m, err) &&
-              pr_tf_images(ctx, &k, m, err);
+              accumulate_resources(ctx, &k, m, config, err) &&
+              merge_own_config(ctx, &k, config, err);
+    k.tconfig = config;
+    *tconfig = config;
+    ok = ok && pr_gen_configmaps(ctx, &k, m, err) &&
+         pr_gen_secrets(ctx, &k, m, err) &&
+         pr_tf_patches_strategic_merge(ctx, &k, m, err) &&
+         pr_tf_patches(ctx, &k, m, err) &&
+         pr_tf_namespace(ctx, &k, m, err) &&
+         pr_tf_prefix_suffix(ctx, &k, m, err) &&
+         pr_tf_labels(ctx, &k, m, err) &&
+         pr_tf_annotations(ctx, &k, m, err) &&
+         pr_tf_patches_json6902(ctx, &k, m, err) &&
+         pr_tf_replicas(ctx, &k, m, err) &&
+         pr_tf_images(ctx, &k, m, err);
     ctx->depth--;
     return ok;
 }
@@ -181,9 +206,11 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
     pr_resmap *m = pr_resmap_new(ctx.a);
     pr_strbuf rendered;
     pr_sb_init(&rendered);
-    bool ok = pr_accumulate(&ctx, dir, m, err) &&
+    const pr_tconfig *tconfig;
+    bool ok = pr_accumulate(&ctx, dir, m, &tconfig, err) &&
               pr_tf_hash_suffixes(&ctx, m, err) &&
-              pr_tf_name_references(&ctx, m, err) &&
+              pr_tf_name_references(&ctx, tconfig, m, err) &&
+              pr_tf_drop_local_configs(&ctx, m, err) &&
               pr_tf_sort_order(&ctx, &ctx.sort, m, err) &&
               emit_all(ctx.a, m, &rendered, err);
     if (ok)

@@ -21,6 +21,84 @@ bool pr_gvk_selects(const pr_gvk *selector, const pr_gvk *gvk)
            selector_field_matches(selector->kind, gvk->kind);
 }
 
+const char *const pr_kind_order_first[] = {
+    "Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition",
+    "ServiceAccount", "PodSecurityPolicy", "Role", "ClusterRole",
+    "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret", "Endpoints",
+    "Service", "LimitRange", "PriorityClass", "PersistentVolume",
+    "PersistentVolumeClaim", "Deployment", "StatefulSet", "CronJob",
+    "PodDisruptionBudget"};
+const size_t pr_kind_order_first_len =
+    sizeof pr_kind_order_first / sizeof pr_kind_order_first[0];
+const char *const pr_kind_order_last[] = {"MutatingWebhookConfiguration",
+                                          "ValidatingWebhookConfiguration"};
+const size_t pr_kind_order_last_len =
+    sizeof pr_kind_order_last / sizeof pr_kind_order_last[0];
+
+/* Negative for order-first kinds, positive for order-last ones, else 0. */
+static int kind_place(const char *kind)
+{
+    if (!kind || !*kind)
+        return 0;
+    for (size_t i = 0; i < pr_kind_order_first_len; i++)
+        if (!strcmp(kind, pr_kind_order_first[i]))
+            return (int)i - (int)pr_kind_order_first_len;
+    for (size_t i = 0; i < pr_kind_order_last_len; i++)
+        if (!strcmp(kind, pr_kind_order_last[i]))
+            return (int)i + 1;
+    return 0;
+}
+
+/* Compares the "group_version_kind" texts of x and y without building them:
+ * the three parts (placeholders for empty ones) and their separators are
+ * read as one byte stream each. */
+static int compare_sort_strings(const pr_gvk *x, const pr_gvk *y)
+{
+    const char *xs[5], *ys[5];
+    const char *const placeholders[3] = {"~G", "~V", "~K"};
+    const char *xp[3] = {x->group, x->version, x->kind};
+    const char *yp[3] = {y->group, y->version, y->kind};
+    for (int i = 0; i < 3; i++) {
+        xs[2 * i] = xp[i] && *xp[i] ? xp[i] : placeholders[i];
+        ys[2 * i] = yp[i] && *yp[i] ? yp[i] : placeholders[i];
+        if (i < 2)
+            xs[2 * i + 1] = ys[2 * i + 1] = "_";
+    }
+    size_t xi = 0, yi = 0;
+    const char *xc = xs[0], *yc = ys[0];
+    for (;;) {
+        while (!*xc && xi < 4)
+            xc = xs[++xi];
+        while (!*yc && yi < 4)
+            yc = ys[++yi];
+        unsigned char a = (unsigned char)*xc, b = (unsigned char)*yc;
+        if (a != b || !a)
+            return (int)a - (int)b;
+        xc++;
+        yc++;
+    }
+}
+
+int pr_gvk_compare(const pr_gvk *x, const pr_gvk *y)
+{
+    int px = kind_place(x->kind), py = kind_place(y->kind);
+    if (px != py)
+        return px < py ? -1 : 1;
+    return compare_sort_strings(x, y);
+}
+
+static const char *or_placeholder(const char *s, const char *placeholder)
+{
+    return s && *s ? s : placeholder;
+}
+
+const char *pr_gvk_string(pr_arena *a, const pr_gvk *gvk)
+{
+    return pr_sprintf(a, "%s.%s.%s", or_placeholder(gvk->kind, "[noKind]"),
+                      or_placeholder(gvk->version, "[noVer]"),
+                      or_placeholder(gvk->group, "[noGrp]"));
+}
+
 typedef struct {
     char **segs;
     bool *is_list; /* segment was written "name[]": never created */
@@ -85,6 +163,9 @@ static bool walk_node(walk *w, pr_node **slot, size_t depth);
 static bool walk_field(walk *w, pr_node *map, size_t depth)
 {
     const char *key = w->path.segs[depth];
+    if (!*key) /* only user configurations can hold such a path */
+        return pr_error_set(w->err, "considering field '%s': cannot set or create an empty "
+                            "field name", w->spec->path);
     bool last = depth + 1 == w->path.n;
     bool may_create = w->spec->create && w->create != PR_CREATE_NONE &&
                       !w->path.is_list[depth];

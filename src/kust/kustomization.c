@@ -53,7 +53,7 @@ static const field_info known_fields[] = {
     {"helmGlobals", FIELD_UNSUPPORTED},
     {"helmCharts", FIELD_UNSUPPORTED},
     {"helmChartInflationGenerator", FIELD_UNSUPPORTED},
-    {"configurations", FIELD_UNSUPPORTED},
+    {"configurations", FIELD_SUPPORTED},
     {"generators", FIELD_UNSUPPORTED},
     {"transformers", FIELD_UNSUPPORTED},
     {"validators", FIELD_UNSUPPORTED},

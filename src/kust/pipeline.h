@@ -3,9 +3,10 @@
  * loaded kustomization, and one entry point per generator and transformer
  * (each in its own file under src/generators or src/transformers).
  *
- *   load kustomization -> accumulate resources (bases first) -> generators
- *   -> transformers in kustomize's order -> (top level only) hash suffixes
- *   -> name references -> sort order -> emit
+ *   load kustomization -> accumulate resources (bases first) -> transformer
+ *   configuration -> generators -> transformers in kustomize's order ->
+ *   (top level only) hash suffixes -> name references -> local configs
+ *   dropped -> sort order -> emit
  */
 #ifndef PLEO_KUST_PIPELINE_H
 #define PLEO_KUST_PIPELINE_H
@@ -18,6 +19,7 @@
 #include "pleo/node.h"
 #include "pleo/resource.h"
 #include "pleo/strbuf.h"
+#include "pleo/tconfig.h"
 
 /* A kustomization's `sortOptions`, as read; its values are checked only
  * where they count, at the top level. */
@@ -40,6 +42,7 @@ typedef struct {
     size_t depth, stack_cap;
     pr_sort_options sort; /* the top-level kustomization's */
     size_t smp_work;      /* list items strategic merges visited */
+    const pr_tconfig *builtin_tconfig; /* made on first use */
 } pr_build_ctx;
 
 typedef struct {
@@ -47,6 +50,9 @@ typedef struct {
     const char *canonical; /* canonical directory, for load restrictions */
     const char *path;      /* the kustomization file */
     pr_node *root;         /* its parsed content */
+    /* What its transformers touch: its `configurations` merged into those
+     * of the kustomizations it includes. Set once resources are read. */
+    const pr_tconfig *tconfig;
 } pr_kustomization;
 
 /* Finds, reads and validates the kustomization file in `dir`. */
@@ -70,9 +76,15 @@ bool pr_load_resources(pr_build_ctx *ctx, const char *filename,
                        pr_error *err);
 
 /* Builds a kustomization directory into `m` (everything but the final
- * top-level passes). */
+ * top-level passes); `*tconfig` receives its transformer configuration,
+ * which the including kustomization merges into its own. */
 bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
-                   pr_error *err);
+                   const pr_tconfig **tconfig, pr_error *err);
+
+/* The builtin transformer configuration merged with the files `k` lists
+ * under `configurations` (src/kust/tconfig.c). */
+bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
+                     const pr_tconfig **out, pr_error *err);
 
 /* Generators. */
 bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
@@ -102,7 +114,9 @@ bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
 
 /* Final passes over the whole tree. */
 bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
-bool pr_tf_name_references(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
+bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
+                           pr_resmap *m, pr_error *err);
+bool pr_tf_drop_local_configs(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
 
 /* Reads and type-checks `k`'s sortOptions into `out` (NULL: only check). */
 bool pr_sort_options_read(pr_build_ctx *ctx, const pr_kustomization *k,

@@ -31,7 +31,7 @@ bool pr_tf_annotations(pr_build_ctx *ctx, const pr_kustomization *k,
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
         pr_gvk gvk = pr_obj_gvk(ctx->a, r->obj);
-        if (!pr_fieldspec_walk_list(ctx->a, r->obj, &gvk, &pr_fs_common_annotations,
+        if (!pr_fieldspec_walk_list(ctx->a, r->obj, &gvk, &k->tconfig->common_annotations,
                                     PR_CREATE_MAP, set_annotations, (void *)annotations, err))
             return pr_error_prefix(err, "%s: commonAnnotations on %s", k->path, r->origin);
     }

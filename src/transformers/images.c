@@ -122,8 +122,8 @@ static const char *field_or_empty(const pr_node *entry, const char *key)
     return s ? s : "";
 }
 
-static bool apply_rule(pr_build_ctx *ctx, pr_resmap *m, image_rule *rule,
-                       pr_error *err)
+static bool apply_rule(pr_build_ctx *ctx, const pr_fieldspec_list *specs, pr_resmap *m,
+                       image_rule *rule, pr_error *err)
 {
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
@@ -131,7 +131,7 @@ static bool apply_rule(pr_build_ctx *ctx, pr_resmap *m, image_rule *rule,
         if (!strcmp(gvk.kind, "CustomResourceDefinition"))
             continue;
         if (!find_containers(ctx->a, r->obj, rule, err) ||
-            !pr_fieldspec_walk_list(ctx->a, r->obj, &gvk, &pr_fs_images,
+            !pr_fieldspec_walk_list(ctx->a, r->obj, &gvk, specs,
                                     PR_CREATE_NONE, update_image, rule, err))
             return pr_error_prefix(err, "images on %s", r->origin);
     }
@@ -166,7 +166,7 @@ static bool apply_image_list(pr_build_ctx *ctx, const pr_kustomization *k,
         rule.pattern = pr_regex_compile(re, err);
         if (!rule.pattern)
             return pr_error_prefix(err, "%s: %s[%zu].name %s", k->path, field, i, rule.name);
-        bool ok = apply_rule(ctx, m, &rule, err);
+        bool ok = apply_rule(ctx, &k->tconfig->images, m, &rule, err);
         pr_regex_free(rule.pattern);
         if (!ok)
             return pr_error_prefix(err, "%s", k->path);

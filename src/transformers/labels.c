@@ -1,9 +1,12 @@
 /*
  * Labels: `commonLabels` sets each label on metadata, selectors and pod
- * templates, as kustomize's commonLabels field specs list them. Each
- * `labels` entry chooses: metadata only by default, pod templates with
- * includeTemplates, everything commonLabels touches with includeSelectors,
- * plus its own `fields`. Label values are always strings.
+ * templates, as the commonLabels specs of the transformer configuration
+ * list them. Each `labels` entry chooses: metadata only by default, pod
+ * templates with includeTemplates (templateLabels specs), everything
+ * commonLabels touches with includeSelectors, plus its own `fields` and the
+ * configuration's `labels` specs, merged as kustomize merges them. As in
+ * kustomize, `labels` entries are applied first and `commonLabels` last,
+ * so commonLabels wins a label both set. Label values are always strings.
  */
 #include <string.h>
 
@@ -24,18 +27,17 @@ static bool set_labels(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
     return true;
 }
 
-/* Applies `labels` through every list of specs in `lists`. */
+/* Applies `labels` through every spec of `specs`. */
 static bool label_all(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
-                      const pr_node *labels, const pr_fieldspec_list *const *lists,
-                      size_t nlists, const char *what, pr_error *err)
+                      const pr_node *labels, const pr_fieldspec_list *specs,
+                      const char *what, pr_error *err)
 {
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
         pr_gvk gvk = pr_obj_gvk(ctx->a, r->obj);
-        for (size_t l = 0; l < nlists; l++)
-            if (!pr_fieldspec_walk_list(ctx->a, r->obj, &gvk, lists[l], PR_CREATE_MAP,
-                                        set_labels, (void *)labels, err))
-                return pr_error_prefix(err, "%s: %s on %s", k->path, what, r->origin);
+        if (!pr_fieldspec_walk_list(ctx->a, r->obj, &gvk, specs, PR_CREATE_MAP,
+                                    set_labels, (void *)labels, err))
+            return pr_error_prefix(err, "%s: %s on %s", k->path, what, r->origin);
     }
     return true;
 }
@@ -74,8 +76,30 @@ static bool flag(const pr_node *entry, const char *key)
     return v && v->tag == PR_TAG_BOOL && (v->scalar.text[0] == 't' || v->scalar.text[0] == 'T');
 }
 
-static const pr_fieldspec metadata_labels_only_row = {{NULL, NULL, NULL}, "metadata/labels", true};
-static const pr_fieldspec_list metadata_labels_only = {&metadata_labels_only_row, 1};
+static const pr_fieldspec metadata_labels_row = {{NULL, NULL, NULL}, "metadata/labels", true};
+static const pr_fieldspec_list metadata_labels = {&metadata_labels_row, 1};
+
+/* The specs of one `labels` entry, merged in kustomize's order: its own
+ * fields, the configuration's labels specs, then either the commonLabels
+ * specs or (templateLabels specs and) metadata labels. */
+static bool entry_specs(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                        size_t index, pr_fieldspec_list *specs, pr_error *err)
+{
+    const pr_tconfig *config = k->tconfig;
+    if (!read_custom_specs(ctx, k, pr_map_get(entry, "fields"), specs, err))
+        return false;
+    bool ok = pr_fieldspec_list_merge(ctx->a, specs, &config->labels, specs, err);
+    if (ok && flag(entry, "includeSelectors")) {
+        ok = pr_fieldspec_list_merge(ctx->a, specs, &config->common_labels, specs, err);
+    } else if (ok) {
+        if (flag(entry, "includeTemplates") &&
+            !pr_fieldspec_list_merge(ctx->a, specs, &config->template_labels, specs, err))
+            return pr_error_prefix(err, "%s: labels[%zu]: failed to merge template fieldSpec",
+                                   k->path, index);
+        ok = pr_fieldspec_list_merge(ctx->a, specs, &metadata_labels, specs, err);
+    }
+    return ok || pr_error_prefix(err, "%s: labels[%zu]: failed to merge labels", k->path, index);
+}
 
 static bool apply_labels_entry(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                                const pr_node *entry, size_t index, pr_error *err)
@@ -92,46 +116,33 @@ static bool apply_labels_entry(pr_build_ctx *ctx, const pr_kustomization *k, pr_
         if (!known)
             return pr_error_at(err, k->path, key->mark.line, key->mark.col, "invalid Kustomization: json: unknown field \"%s\"", key->scalar.text);
     }
+    pr_fieldspec_list specs;
+    if (!entry_specs(ctx, k, entry, index, &specs, err))
+        return false;
     const pr_node *pairs = pr_map_get(entry, "pairs");
     if (!pairs || pr_node_is_null(pairs))
         return true;
     if (!pr_check_string_map(k, pairs, "labels pairs", err))
         return false;
-    pr_fieldspec_list custom;
-    if (!read_custom_specs(ctx, k, pr_map_get(entry, "fields"), &custom, err))
-        return false;
-    const pr_fieldspec_list *lists[3];
-    size_t n = 0;
-    if (flag(entry, "includeSelectors")) {
-        lists[n++] = &pr_fs_common_labels_selectors;
-        lists[n++] = &pr_fs_metadata_labels;
-    } else {
-        lists[n++] = &metadata_labels_only;
-        if (flag(entry, "includeTemplates"))
-            lists[n++] = &pr_fs_metadata_labels;
-    }
-    lists[n++] = &custom;
-    return label_all(ctx, k, m, pairs, lists, n, "labels", err);
+    return label_all(ctx, k, m, pairs, &specs, "labels", err);
 }
 
 bool pr_tf_labels(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                   pr_error *err)
 {
     const pr_node *common = pr_map_get(k->root, "commonLabels");
-    if (common && !pr_node_is_null(common)) {
-        if (!pr_check_string_map(k, common, "commonLabels", err))
-            return false;
-        const pr_fieldspec_list *lists[] = {&pr_fs_common_labels_selectors, &pr_fs_metadata_labels};
-        if (!label_all(ctx, k, m, common, lists, 2, "commonLabels", err))
-            return false;
-    }
+    bool has_common = common && !pr_node_is_null(common);
+    if (has_common && !pr_check_string_map(k, common, "commonLabels", err))
+        return false;
     const pr_node *entries = pr_map_get(k->root, "labels");
-    if (!entries || pr_node_is_null(entries))
-        return true;
-    if (entries->kind != PR_SEQ)
-        return pr_error_at(err, k->path, entries->mark.line, entries->mark.col, "labels must be a list");
-    for (size_t i = 0; i < entries->seq.len; i++)
-        if (!apply_labels_entry(ctx, k, m, entries->seq.items[i], i, err))
-            return false;
-    return true;
+    if (entries && !pr_node_is_null(entries)) {
+        if (entries->kind != PR_SEQ)
+            return pr_error_at(err, k->path, entries->mark.line, entries->mark.col,
+                               "labels must be a list");
+        for (size_t i = 0; i < entries->seq.len; i++)
+            if (!apply_labels_entry(ctx, k, m, entries->seq.items[i], i, err))
+                return false;
+    }
+    return !has_common ||
+           label_all(ctx, k, m, common, &k->tconfig->common_labels, "commonLabels", err);
 }

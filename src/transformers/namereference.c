@@ -2,7 +2,7 @@
  * Name references: after objects were renamed (hash suffixes, namespaces,
  * and later prefixes), every field that names another object of the build
  * is updated to the new name. The referring fields come from the
- * nameReference table; a field is rewritten only when exactly one renamed
+ * nameReference specs of the top-level transformer configuration; a field is rewritten only when exactly one renamed
  * object (or several with identical results) could be meant, following
  * kustomize's candidate sieve: previous name, kind, roleRef kind,
  * namespace. Candidates are found through an index on previous names, so
@@ -314,7 +314,8 @@ static bool collect_binding_namespaces(ref_ctx *c, pr_error *err)
     return true;
 }
 
-bool pr_tf_name_references(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
+bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
+                           pr_resmap *m, pr_error *err)
 {
     ref_ctx c = {0};
     c.ctx = ctx;
@@ -326,8 +327,8 @@ bool pr_tf_name_references(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
         pr_resid org = pr_resource_org_id(ctx->a, c.referrer);
         if (!collect_binding_namespaces(&c, err))
             return false;
-        for (size_t r = 0; r < pr_nameref_rules_len; r++) {
-            const pr_nameref_rule *rule = &pr_nameref_rules[r];
+        for (size_t r = 0; r < tconfig->nameref_len; r++) {
+            const pr_nameref_rule *rule = &tconfig->nameref[r];
             c.referral_gvk = &rule->referral;
             for (size_t s = 0; s < rule->referrers.len; s++) {
                 c.spec = &rule->referrers.specs[s];

@@ -18,7 +18,10 @@ typedef struct {
 
 static bool set_namespace(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
 {
-    (void)err;
+    if ((*slot)->kind != PR_SCALAR)
+        return pr_error_set(err, "namespace field specs must target scalar nodes "
+                            "(line %d holds a %s)", (*slot)->mark.line,
+                            (*slot)->kind == PR_MAP ? "mapping" : "sequence");
     *slot = pr_node_str(a, ((ns_ctx *)ctx)->ns);
     return true;
 }
@@ -40,8 +43,8 @@ static void set_default_subjects(pr_arena *a, pr_node *obj, const char *ns)
     }
 }
 
-static bool namespace_object(pr_build_ctx *ctx, pr_resource *r, const char *ns,
-                             pr_error *err)
+static bool namespace_object(pr_build_ctx *ctx, const pr_fieldspec_list *specs,
+                             pr_resource *r, const char *ns, pr_error *err)
 {
     pr_arena *a = ctx->a;
     pr_gvk gvk = pr_obj_gvk(a, r->obj);
@@ -52,8 +55,8 @@ static bool namespace_object(pr_build_ctx *ctx, pr_resource *r, const char *ns,
     bool binding = is_binding(gvk.kind);
     if (binding)
         set_default_subjects(a, r->obj, ns);
-    for (size_t i = 0; i < pr_fs_namespace.len; i++) {
-        const pr_fieldspec *spec = &pr_fs_namespace.specs[i];
+    for (size_t i = 0; i < specs->len; i++) {
+        const pr_fieldspec *spec = &specs->specs[i];
         if (!strcmp(spec->path, "metadata/namespace"))
             continue; /* handled above, with the cluster-scope check */
         if (!strcmp(spec->path, "metadata/name") && !(api && !strcmp(api, "v1")))
@@ -77,8 +80,8 @@ bool pr_tf_namespace(pr_build_ctx *ctx, const pr_kustomization *k,
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
         pr_resource_store_prev_id(ctx->a, r);
-        if (!namespace_object(ctx, r, ns, err))
-            return pr_error_prefix(err, "%s", k->path);
+        if (!namespace_object(ctx, &k->tconfig->namespace, r, ns, err))
+            return pr_error_prefix(err, "%s: namespace on %s", k->path, r->origin);
     }
     pr_resmap_ids_changed(m);
     /* Two objects that differed only by namespace now collide. */

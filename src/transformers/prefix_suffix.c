@@ -73,6 +73,6 @@ static bool apply_affix(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap 
 bool pr_tf_prefix_suffix(pr_build_ctx *ctx, const pr_kustomization *k,
                          pr_resmap *m, pr_error *err)
 {
-    return apply_affix(ctx, k, m, "namePrefix", &pr_fs_name_prefix, true, err) &&
-           apply_affix(ctx, k, m, "nameSuffix", &pr_fs_name_suffix, false, err);
+    return apply_affix(ctx, k, m, "namePrefix", &k->tconfig->name_prefix, true, err) &&
+           apply_affix(ctx, k, m, "nameSuffix", &k->tconfig->name_suffix, false, err);
 }

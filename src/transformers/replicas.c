@@ -34,9 +34,10 @@ static bool apply_replica(pr_build_ctx *ctx, const pr_kustomization *k, pr_resma
     const pr_node *count = pr_map_get(entry, "count");
     if (!name || !count || count->kind != PR_SCALAR || count->tag != PR_TAG_INT)
         return pr_error_at(err, k->path, entry->mark.line, entry->mark.col, "replicas[%zu] needs a name and an integer count", index);
+    const pr_fieldspec_list *specs = &k->tconfig->replicas;
     bool found = false;
-    for (size_t s = 0; s < pr_fs_replicas.len; s++) {
-        const pr_fieldspec *spec = &pr_fs_replicas.specs[s];
+    for (size_t s = 0; s < specs->len; s++) {
+        const pr_fieldspec *spec = &specs->specs[s];
         for (size_t i = 0; i < pr_resmap_len(m); i++) {
             pr_resource *r = pr_resmap_at(m, i);
             if (!has_any_name(ctx->a, r, name, &spec->gvk))
@@ -50,10 +51,15 @@ static bool apply_replica(pr_build_ctx *ctx, const pr_kustomization *k, pr_resma
                 return pr_error_prefix(err, "%s: replicas[%zu]", k->path, index);
         }
     }
-    if (!found)
-        return pr_error_set(err, "%s: replicas[%zu]: resource with name %s does not match a "
-                            "config with the following GVK [Deployment ReplicationController "
-                            "ReplicaSet StatefulSet]", k->path, index, name);
+    if (!found) {
+        pr_error_set(err, "%s: replicas[%zu]: resource with name %s does not match a "
+                     "config with the following GVK [", k->path, index, name);
+        for (size_t s = 0; s < specs->len; s++)
+            pr_sb_addf(&err->msg, "%s%s", s ? " " : "",
+                       pr_gvk_string(ctx->a, &specs->specs[s].gvk));
+        pr_sb_adds(&err->msg, "]");
+        return false;
+    }
     return true;
 }
 

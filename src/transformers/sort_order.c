@@ -15,18 +15,6 @@
 
 #include "kust/pipeline.h"
 
-static const char *const default_order_first[] = {
-    "Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition",
-    "ServiceAccount", "PodSecurityPolicy", "Role", "ClusterRole",
-    "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret", "Endpoints",
-    "Service", "LimitRange", "PriorityClass", "PersistentVolume",
-    "PersistentVolumeClaim", "Deployment", "StatefulSet", "CronJob",
-    "PodDisruptionBudget"};
-static const char *const default_order_last[] = {"MutatingWebhookConfiguration",
-                                                 "ValidatingWebhookConfiguration"};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 /* A kind's place: negative in the order-first list, positive in the
  * order-last one, 0 between. A kind listed twice takes its last place, and
  * the order-last list wins over the order-first one, as in kustomize, which
@@ -201,8 +189,8 @@ bool pr_tf_sort_order(pr_build_ctx *ctx, const pr_sort_options *o, pr_resmap *m,
                       pr_error *err)
 {
     pr_sort_options defaults = {
-        .first = default_order_first, .first_len = COUNT(default_order_first),
-        .last = default_order_last, .last_len = COUNT(default_order_last)};
+        .first = pr_kind_order_first, .first_len = pr_kind_order_first_len,
+        .last = pr_kind_order_last, .last_len = pr_kind_order_last_len};
     if (!o->given) {
         legacy_order(ctx, &defaults, m);
         return true;

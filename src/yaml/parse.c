@@ -652,6 +652,8 @@ bool pr_yaml_parse_with(pr_arena *a, const char *filename, const char *data,
         out->docs = pr_grow(a, out->docs, sizeof(pr_node *), &out->cap,
                             out->len + 1);
         out->docs[out->len++] = pr_node_is_null(root) ? NULL : root;
+        if (r.flags & PR_YAML_FIRST_DOCUMENT)
+            break;
     }
     ok = true;
 done:

@@ -105,6 +105,58 @@ static void test_scalar_in_the_middle_is_an_error(void **state)
     pr_arena_free(a);
 }
 
+static void test_empty_field_name_is_an_error(void **state)
+{
+    (void)state;
+    /* kustomize: "cannot set or create an empty field name", whether or
+     * not the spec creates; unreached empty names are harmless. */
+    const char *paths[] = {"", "metadata//name", "spec/x//y"};
+    bool fails[] = {true, true, false};
+    for (size_t i = 0; i < 3; i++) {
+        pr_gvk pod = {"", "v1", "Pod"};
+        pr_fieldspec spec = {{NULL, NULL, NULL}, paths[i], false};
+        pr_arena *a = pr_arena_new();
+        pr_node *obj = ut_parse(a, "metadata:\n  name: p\n");
+        int visits = 0;
+        pr_error err;
+        pr_error_init(&err);
+        bool ok = pr_fieldspec_walk(a, obj, &pod, &spec, PR_CREATE_NONE, set_x, &visits, &err);
+        assert_int_equal(ok, !fails[i]);
+        if (fails[i])
+            assert_non_null(strstr(pr_error_text(&err), "cannot set or create an empty field name"));
+        pr_error_release(&err);
+        pr_arena_free(a);
+    }
+}
+
+static void test_kind_order(void **state)
+{
+    (void)state;
+    /* Order-first kinds in their order, then the rest by
+     * "group_version_kind" (~G, ~V, ~K for empty parts, which sort after
+     * letters), then order-last kinds. */
+    pr_gvk order[] = {{NULL, NULL, "Namespace"},
+                      {NULL, "v1", "ConfigMap"},
+                      {NULL, NULL, "ConfigMap"},
+                      {"apps", NULL, "Deployment"},
+                      {NULL, NULL, "Deployment"},
+                      {"batch", NULL, "Job"},
+                      {NULL, "v1", "ReplicationController"},
+                      {NULL, NULL, "DaemonSet"},
+                      {NULL, NULL, NULL},
+                      {NULL, NULL, "MutatingWebhookConfiguration"}};
+    size_t n = sizeof order / sizeof order[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            int c = pr_gvk_compare(&order[i], &order[j]);
+            assert_true(i < j ? c < 0 : i > j ? c > 0 : c == 0);
+        }
+    pr_arena *a = pr_arena_new();
+    assert_string_equal(pr_gvk_string(a, &order[5]), "Job.[noVer].batch");
+    assert_string_equal(pr_gvk_string(a, &order[8]), "[noKind].[noVer].[noGrp]");
+    pr_arena_free(a);
+}
+
 static void test_gvk_selection(void **state)
 {
     (void)state;
@@ -140,6 +192,8 @@ int main(void)
         cmocka_unit_test(test_escaped_slash_is_one_key),
         cmocka_unit_test(test_null_intermediate_becomes_map_when_creating),
         cmocka_unit_test(test_scalar_in_the_middle_is_an_error),
+        cmocka_unit_test(test_empty_field_name_is_an_error),
+        cmocka_unit_test(test_kind_order),
         cmocka_unit_test(test_gvk_selection),
         cmocka_unit_test(test_generated_tables_hold_kustomize_specs),
     };
