@@ -71,9 +71,10 @@ static int compare_entries(const void *x, const void *y)
     return a->keylen < b->keylen ? -1 : a->keylen > b->keylen;
 }
 
-/* A string map (data, binaryData, stringData) as Go marshals
- * map[string]interface{}: sorted keys, string values. */
-static void append_string_map(pr_strbuf *out, const pr_node *map)
+static void append_json(pr_strbuf *out, const pr_node *v);
+
+/* A mapping as Go marshals map[string]interface{}: sorted keys. */
+static void append_object(pr_strbuf *out, const pr_node *map)
 {
     size_t n = map->map.len;
     json_entry *entries = calloc(n ? n : 1, sizeof *entries);
@@ -89,14 +90,30 @@ static void append_string_map(pr_strbuf *out, const pr_node *map)
             pr_sb_addc(out, ',');
         pr_json_append_string(out, entries[i].key, entries[i].keylen);
         pr_sb_addc(out, ':');
-        const pr_node *v = entries[i].value;
-        if (v->kind != PR_SCALAR)
-            pr_sb_adds(out, "null");
-        else if (!pr_scalar_json(v, out))
-            pr_json_append_string(out, v->scalar.text, v->scalar.len);
+        append_json(out, entries[i].value);
     }
     pr_sb_addc(out, '}');
     free(entries);
+}
+
+/* Any value as Go marshals what it decoded: data values are meant to be
+ * strings, but a patch can put a number, a list or a mapping there, and
+ * kustomize hashes those as they are. */
+static void append_json(pr_strbuf *out, const pr_node *v)
+{
+    if (v->kind == PR_MAP) {
+        append_object(out, v);
+    } else if (v->kind == PR_SEQ) {
+        pr_sb_addc(out, '[');
+        for (size_t i = 0; i < v->seq.len; i++) {
+            if (i)
+                pr_sb_addc(out, ',');
+            append_json(out, v->seq.items[i]);
+        }
+        pr_sb_addc(out, ']');
+    } else if (!pr_scalar_json(v, out)) {
+        pr_json_append_string(out, v->scalar.text, v->scalar.len);
+    }
 }
 
 /* Writes `"key":` followed by the field's value: a map, or "" when absent. */
@@ -105,7 +122,7 @@ static void append_field(pr_strbuf *out, const char *key, const pr_node *v)
     pr_json_append_string(out, key, strlen(key));
     pr_sb_addc(out, ':');
     if (v && v->kind == PR_MAP)
-        append_string_map(out, v);
+        append_object(out, v);
     else if (v && v->kind == PR_SCALAR && v->tag != PR_TAG_NULL)
         pr_json_append_string(out, v->scalar.text, v->scalar.len);
     else if (v && v->kind == PR_SCALAR)
