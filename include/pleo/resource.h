@@ -46,6 +46,8 @@ typedef struct {
     pr_strlist suffixes;  /* nameSuffix values applied, innermost first */
     bool needs_hash;      /* generated name awaiting its hash suffix */
     pr_behavior behavior; /* for generated objects */
+    const char *generator_behavior; /* generated objects: the behavior as
+                                       written, "unspecified" if not */
 } pr_resource;
 
 typedef struct pr_resmap pr_resmap;
@@ -68,6 +70,21 @@ void pr_strlist_append(pr_arena *a, pr_strlist *list, const char *s);
 
 /* Records the current id as a previous one; call before renaming. */
 void pr_resource_store_prev_id(pr_arena *a, pr_resource *r);
+
+/* kustomize keeps what a pr_resource remembers (previous ids, prefixes,
+ * suffixes, generator settings) in internal.config.kubernetes.io/
+ * annotations while it builds, so JSON patches see them: `add
+ * /metadata/annotations/x` works on an object without annotations once
+ * kustomize has renamed or generated it. This adds them to the object;
+ * the object must pass pr_obj_check. */
+void pr_resource_expose_bookkeeping(pr_arena *a, pr_resource *r);
+
+/* Removes what pr_resource_expose_bookkeeping added. */
+void pr_resource_hide_bookkeeping(pr_resource *r);
+
+/* kustomize's EffectiveNamespace: "_non_namespaceable_" for cluster-scoped
+ * kinds, "default" for an empty namespace. */
+const char *pr_resid_effective_namespace(const pr_resid *id);
 
 /* metadata.name / metadata.namespace, "" when absent. */
 const char *pr_obj_name(const pr_node *obj);

@@ -209,6 +209,8 @@ bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
                       !option_true(global, "disableNameSuffixHash");
     if (!parse_behavior(k, entry, &res->behavior, err))
         return false;
+    const char *written = pr_map_get_str(entry, "behavior");
+    res->generator_behavior = written && *written ? written : "unspecified";
     out->res = res;
     return true;
 }
@@ -267,6 +269,7 @@ static void absorb(pr_arena *a, pr_resource *res, const pr_resource *old)
                     merged_map(a, pr_map_get(old->obj, "binaryData"), pr_map_get(res->obj, "binaryData")));
     }
     res->needs_hash = res->needs_hash && old->needs_hash;
+    res->generator_behavior = old->generator_behavior;
     res->prev_ids = old->prev_ids;
     res->nprev = old->nprev;
     res->prev_cap = old->prev_cap;

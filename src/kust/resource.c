@@ -7,6 +7,7 @@
  * lookup rebuilds it, so a pass that renames N objects costs O(N).
  */
 #include "pleo/resource.h"
+#include "pleo/strbuf.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -145,6 +146,85 @@ void pr_resource_store_prev_id(pr_arena *a, pr_resource *r)
     r->prev_ids = pr_grow(a, r->prev_ids, sizeof(pr_resid), &r->prev_cap,
                           r->nprev + 1);
     r->prev_ids[r->nprev++] = pr_resource_id(a, r);
+}
+
+#define BOOKKEEPING "internal.config.kubernetes.io/"
+
+static const char *const bookkeeping_keys[] = {
+    BOOKKEEPING "previousKinds", BOOKKEEPING "previousNames", BOOKKEEPING "previousNamespaces",
+    BOOKKEEPING "prefixes",      BOOKKEEPING "suffixes",      BOOKKEEPING "generatorBehavior",
+    BOOKKEEPING "needsHashSuffix",
+};
+
+const char *pr_resid_effective_namespace(const pr_resid *id)
+{
+    if (pr_kind_is_cluster_scoped(&id->gvk))
+        return "_non_namespaceable_";
+    return id->namespace && *id->namespace ? id->namespace : "default";
+}
+
+/* The items, comma separated, as kustomize writes its history lists. */
+static const char *join_commas(pr_arena *a, const pr_strlist *list)
+{
+    pr_strbuf b;
+    pr_sb_init(&b);
+    for (size_t i = 0; i < list->len; i++) {
+        if (i)
+            pr_sb_addc(&b, ',');
+        pr_sb_adds(&b, list->items[i]);
+    }
+    const char *joined = pr_strdup(a, b.buf);
+    pr_sb_release(&b);
+    return joined;
+}
+
+/* Which part of the previous ids a history annotation lists. */
+enum { PREV_KIND, PREV_NAME, PREV_NAMESPACE };
+
+static const char *join_prev_ids(pr_arena *a, const pr_resource *r, int part)
+{
+    pr_strlist list = {0};
+    for (size_t i = 0; i < r->nprev; i++) {
+        const pr_resid *id = &r->prev_ids[i];
+        pr_strlist_append(a, &list, part == PREV_KIND   ? id->gvk.kind
+                                    : part == PREV_NAME ? id->name
+                                                        : pr_resid_effective_namespace(id));
+    }
+    return join_commas(a, &list);
+}
+
+void pr_resource_expose_bookkeeping(pr_arena *a, pr_resource *r)
+{
+    const char *values[sizeof bookkeeping_keys / sizeof *bookkeeping_keys] = {0};
+    if (r->nprev) {
+        values[0] = join_prev_ids(a, r, PREV_KIND);
+        values[1] = join_prev_ids(a, r, PREV_NAME);
+        values[2] = join_prev_ids(a, r, PREV_NAMESPACE);
+    }
+    if (r->prefixes.len)
+        values[3] = join_commas(a, &r->prefixes);
+    if (r->suffixes.len)
+        values[4] = join_commas(a, &r->suffixes);
+    values[5] = r->generator_behavior;
+    if (r->generator_behavior && r->needs_hash)
+        values[6] = "enabled";
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        if (!values[i])
+            continue;
+        pr_node *annotations =
+            pr_map_ensure_map(a, pr_map_ensure_map(a, r->obj, "metadata"), "annotations");
+        pr_map_set_str(a, annotations, bookkeeping_keys[i], values[i]);
+    }
+}
+
+void pr_resource_hide_bookkeeping(pr_resource *r)
+{
+    pr_node *annotations = pr_map_get(metadata(r->obj), "annotations");
+    if (!annotations || annotations->kind != PR_MAP)
+        return;
+    for (size_t i = 0; i < sizeof bookkeeping_keys / sizeof *bookkeeping_keys; i++)
+        pr_map_remove(annotations, bookkeeping_keys[i]);
+    pr_obj_normalize_annotations(r->obj);
 }
 
 static int compare_type_ref(const void *key, const void *elem)

@@ -2,9 +2,9 @@
  * JSON Patch (RFC 6902) over pr_node: add, remove, replace, move, copy and
  * test, with JSON Pointer paths (RFC 6901: "~1" is '/', "~0" is '~', "-"
  * is the end of an array). Parents must exist for add and replace; the
- * target must exist for remove and for move's and copy's source. Like the
- * library kustomize uses, replace of a missing key in an existing mapping
- * adds it.
+ * target must exist for remove and for move's source. Like the library
+ * kustomize uses, replace of a missing key in an existing mapping adds it,
+ * and copy from one copies null.
  */
 #include "pleo/json6902.h"
 #include "pleo/yaml.h"
@@ -255,6 +255,11 @@ static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, budget *b, p
         if (!parse_pointer(a, from, &src, err))
             return false;
         pr_node *v = get_value(doc, &src);
+        /* The library kustomize uses copies a missing key of an existing
+         * mapping as null. */
+        pr_node *src_parent = src.len ? resolve_parent(doc, &src) : NULL;
+        if (!v && !strcmp(name, "copy") && src_parent && src_parent->kind == PR_MAP)
+            v = pr_node_scalar(a, PR_TAG_NULL, "null", 4);
         if (!v)
             return pr_error_set(err, "%s operation does not apply: doc is missing from path: \"%s\"",
                                 name, from);

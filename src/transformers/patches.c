@@ -83,9 +83,11 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
         pr_resid before = pr_resource_id(ctx->a, r);
         if (store_prev_id)
             pr_resource_store_prev_id(ctx->a, r);
+        pr_resource_expose_bookkeeping(ctx->a, r);
         ok = pr_json6902_apply(ctx->a, r->obj, ops, err) &&
              pr_obj_check(r->obj, "the patched object", err);
         if (ok) {
+            pr_resource_hide_bookkeeping(r);
             pr_obj_normalize_annotations(r->obj);
             forget_styles(ctx->a, r->obj);
         } else {
