@@ -4,8 +4,7 @@
  * expressions matched against the whole value; a name or namespace may
  * match the object's original or current id (so a patch written against
  * a base name still finds the object after a prefix was added); label and
- * annotation selectors are conjunctions of `key=value`, `key!=value`,
- * `key` and `!key` terms.
+ * annotation selectors are Kubernetes label selector expressions.
  */
 #include "pleo/selector.h"
 
@@ -28,6 +27,31 @@ static pr_regex *compile_anchored(pr_arena *a, const char *field, const char *ex
     return re;
 }
 
+static void parse_metadata_selector(pr_arena *a, const char *text, pr_metadata_selector *out)
+{
+    pr_error why;
+    pr_error_init(&why);
+    out->text = text;
+    out->expr = text ? pr_label_selector_parse(a, text, &why) : NULL;
+    out->error = text && !out->expr ? pr_strdup(a, pr_error_text(&why)) : NULL;
+    pr_error_release(&why);
+}
+
+/* Whether `sel` accepts the object's `field` map (labels or annotations). */
+static bool metadata_accepts(const pr_metadata_selector *sel, const char *field,
+                             const pr_node *meta, bool *ok, pr_error *err)
+{
+    if (!sel->text)
+        return true;
+    if (sel->error) {
+        *ok = pr_error_set(err, "target.%sSelector \"%s\": %s",
+                           strcmp(field, "labels") ? "annotation" : "label", sel->text,
+                           sel->error);
+        return false;
+    }
+    return pr_label_selector_matches(sel->expr, pr_map_get(meta, field));
+}
+
 static const char *const regex_fields[PR_SEL_FIELDS] = {"group", "version", "kind", "name",
                                                         "namespace"};
 
@@ -48,8 +72,8 @@ bool pr_selector_parse(pr_arena *a, const pr_node *target, pr_selector *out,
             return pr_error_set(err, "line %d: unknown field \"%s\" in target",
                                 target->map.items[i].key->mark.line, key);
     }
-    out->label_selector = str_field(target, "labelSelector");
-    out->annotation_selector = str_field(target, "annotationSelector");
+    parse_metadata_selector(a, str_field(target, "labelSelector"), &out->labels);
+    parse_metadata_selector(a, str_field(target, "annotationSelector"), &out->annotations);
     for (int f = 0; f < PR_SEL_FIELDS; f++) {
         const char *expr = str_field(target, regex_fields[f]);
         if (!expr)
@@ -71,54 +95,6 @@ void pr_selector_release(pr_selector *sel)
     }
 }
 
-/* One term of a label selector against a metadata map. */
-static bool term_matches(pr_arena *a, const char *term, size_t len,
-                         const pr_node *map)
-{
-    while (len && term[0] == ' ')
-        term++, len--;
-    while (len && term[len - 1] == ' ')
-        len--;
-    if (len == 0)
-        return true;
-    char *t = pr_strndup(a, term, len);
-    char *op;
-    if ((op = strstr(t, "!="))) {
-        *op = '\0';
-        const char *v = pr_map_get_str(map, t);
-        return !v || strcmp(v, op + 2) != 0;
-    }
-    if ((op = strstr(t, "=="))) {
-        *op = '\0';
-        const char *v = pr_map_get_str(map, t);
-        return v && !strcmp(v, op + 2);
-    }
-    if ((op = strchr(t, '='))) {
-        *op = '\0';
-        const char *v = pr_map_get_str(map, t);
-        return v && !strcmp(v, op + 1);
-    }
-    if (t[0] == '!')
-        return pr_map_index(map, t + 1) < 0;
-    return pr_map_index(map, t) >= 0;
-}
-
-static bool selector_matches_map(pr_arena *a, const char *selector,
-                                 const pr_node *map)
-{
-    const char *p = selector;
-    while (*p) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (!term_matches(a, p, len, map))
-            return false;
-        p += len;
-        if (*p == ',')
-            p++;
-    }
-    return true;
-}
-
 /* Whether field `field` of the selector accepts `value`; false with
  * `err` set when the match cannot be decided. */
 static bool re_accepts(const pr_selector *sel, int field, const char *value, bool *ok,
@@ -132,15 +108,6 @@ static bool re_accepts(const pr_selector *sel, int field, const char *value, boo
     return *ok && matched;
 }
 
-/* kustomize's EffectiveNamespace: cluster-scoped objects have none, an
- * empty namespace is "default". */
-static const char *effective_namespace(const pr_resid *id)
-{
-    if (pr_kind_is_cluster_scoped(&id->gvk))
-        return "_non_namespaceable_";
-    return id->namespace && *id->namespace ? id->namespace : "default";
-}
-
 bool pr_selector_match(pr_arena *a, const pr_selector *sel, const pr_resource *r,
                        bool *selected, pr_error *err)
 {
@@ -148,8 +115,8 @@ bool pr_selector_match(pr_arena *a, const pr_selector *sel, const pr_resource *r
     pr_resid org = pr_resource_org_id(a, r);
     bool ok = true;
     *selected = false;
-    if (!re_accepts(sel, PR_SEL_NAMESPACE, effective_namespace(&org), &ok, err) &&
-        !re_accepts(sel, PR_SEL_NAMESPACE, effective_namespace(&cur), &ok, err))
+    if (!re_accepts(sel, PR_SEL_NAMESPACE, pr_resid_effective_namespace(&org), &ok, err) &&
+        !re_accepts(sel, PR_SEL_NAMESPACE, pr_resid_effective_namespace(&cur), &ok, err))
         return ok;
     if (!re_accepts(sel, PR_SEL_NAME, org.name, &ok, err) &&
         !re_accepts(sel, PR_SEL_NAME, cur.name, &ok, err))
@@ -159,13 +126,7 @@ bool pr_selector_match(pr_arena *a, const pr_selector *sel, const pr_resource *r
         !re_accepts(sel, PR_SEL_KIND, cur.gvk.kind, &ok, err))
         return ok;
     const pr_node *meta = pr_map_get(r->obj, "metadata");
-    if (sel->label_selector &&
-        !selector_matches_map(a, sel->label_selector, pr_map_get(meta, "labels")))
-        return true;
-    if (sel->annotation_selector &&
-        !selector_matches_map(a, sel->annotation_selector,
-                              pr_map_get(meta, "annotations")))
-        return true;
-    *selected = true;
-    return true;
+    *selected = metadata_accepts(&sel->labels, "labels", meta, &ok, err) &&
+                metadata_accepts(&sel->annotations, "annotations", meta, &ok, err);
+    return ok;
 }
