@@ -56,21 +56,33 @@ static bool parse_pointer(pr_arena *a, const char *path, pointer *out, pr_error 
     return true;
 }
 
-/* Parses an array index token; "-" gives `len` when allowed. */
-static bool array_index(const char *tok, size_t len, bool allow_end, size_t *out)
+/* Reads an array index as the json-patch library kustomize uses does: Go's
+ * strconv.Atoi (a sign and leading zeros are allowed), a negative index
+ * counting back from the end. `slots` is how many positions there are:
+ * the array's length, or one more for add, where "-" is the last. */
+static bool array_index(const char *tok, size_t slots, bool allow_end, size_t *out)
 {
     if (allow_end && !strcmp(tok, "-")) {
-        *out = len;
+        *out = slots - 1;
         return true;
     }
-    if (!*tok || (tok[0] == '0' && tok[1]))
+    bool negative = tok[0] == '-';
+    const char *digits = tok + (tok[0] == '-' || tok[0] == '+');
+    if (!*digits)
         return false;
     size_t v = 0;
-    for (const char *c = tok; *c; c++) {
+    for (const char *c = digits; *c; c++) {
         if (*c < '0' || *c > '9' || v > (SIZE_MAX - 9) / 10)
             return false;
         v = v * 10 + (size_t)(*c - '0');
     }
+    if (negative && v) {
+        if (v > slots)
+            return false;
+        v = slots - v;
+    }
+    if (v >= slots)
+        return false;
     *out = v;
     return true;
 }
@@ -130,7 +142,7 @@ static bool op_add(pr_arena *a, pr_node *doc, const pointer *ptr, pr_node *value
         return true;
     }
     size_t idx;
-    if (!array_index(last, parent->seq.len, true, &idx) || idx > parent->seq.len)
+    if (!array_index(last, parent->seq.len + 1, true, &idx))
         return pr_error_set(err, "add operation does not apply: index out of bounds at \"%s\"", path);
     pr_seq_insert(a, parent, idx, value);
     return true;
@@ -229,10 +241,10 @@ static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, budget *b, p
     pointer ptr;
     if (!parse_pointer(a, path, &ptr, err))
         return false;
+    /* The library reads a missing value as null. */
     const pr_node *value = pr_map_get(op, "value");
-    bool needs_value = !strcmp(name, "add") || !strcmp(name, "replace") || !strcmp(name, "test");
-    if (needs_value && !value)
-        return pr_error_set(err, "%s operation at \"%s\" has no 'value'", name, path);
+    if (!value)
+        value = pr_node_scalar(a, PR_TAG_NULL, "null", 4);
     if (!strcmp(name, "add"))
         return op_add(a, doc, &ptr, pr_node_copy(a, value), path, err);
     if (!strcmp(name, "remove"))
@@ -240,10 +252,12 @@ static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, budget *b, p
     if (!strcmp(name, "replace"))
         return op_replace(a, doc, &ptr, pr_node_copy(a, value), path, err);
     if (!strcmp(name, "test")) {
+        /* To the library a null value is a missing one. */
         pr_node *have = get_value(doc, &ptr);
-        if (!have && pr_node_is_null(value))
-            return true;
-        if (!pr_node_equal(have, value))
+        bool have_null = !have || pr_node_is_null(have);
+        bool ok = have_null || pr_node_is_null(value) ? have_null && pr_node_is_null(value)
+                                                      : pr_node_equal(have, value);
+        if (!ok)
             return pr_error_set(err, "testing value %s failed: test failed", path);
         return true;
     }

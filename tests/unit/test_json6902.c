@@ -115,9 +115,47 @@ static void test_malformed_operations(void **state)
 {
     (void)state;
     check("a: 1\n", "- {path: /a}\n", false, "no 'op'");
-    check("a: 1\n", "- {op: add, path: /b}\n", false, "no 'value'");
+    /* The library kustomize uses reads a missing value as null... */
+    check("a: 1\n", "- {op: add, path: /b}\n", true, "a: 1\nb: null\n");
+    check("a: 1\n", "- {op: replace, path: /a}\n", true, "a: null\n");
+    check("a: 1\n", "- {op: test, path: /b}\n", true, "a: 1\n");
+    /* ...and a null value as a missing one. */
+    check("a: null\n", "- {op: test, path: /a, value: null}\n", true, "a: null\n");
+    check("a: 1\n", "- {op: test, path: /a}\n", false, "test failed");
+    check("a: 1\n", "- {op: test, path: /b, value: 1}\n", false, "test failed");
     check("a: 1\n", "- {op: frobnicate, path: /a}\n", false, "unexpected kind of operation");
     check("a: 1\n", "- {op: add, path: b, value: 1}\n", false, "must start with '/'");
+}
+
+/* Indices are read with Go's strconv.Atoi (sign and leading zeros allowed)
+ * and negative ones count back from the end, as in the library kustomize
+ * uses; each expectation was checked with kubectl kustomize. */
+static void test_array_indices_as_go_reads_them(void **state)
+{
+    (void)state;
+    check("a: [x, y, z]\n", "- {op: remove, path: /a/-1}\n", true, "a:\n- x\n- \"y\"\n");
+    check("a: [x, y, z]\n", "- {op: remove, path: /a/01}\n", true, "a:\n- x\n- z\n");
+    check("a: [x, y, z]\n", "- {op: remove, path: /a/+1}\n", true, "a:\n- x\n- z\n");
+    check("a: [x, y, z]\n", "- {op: remove, path: /a/-0}\n", true, "a:\n- \"y\"\n- z\n");
+    check("a: [x, y, z]\n", "- {op: remove, path: /a/-4}\n", false, "missing path");
+    check("a: [x, y]\n", "- {op: replace, path: /a/-2, value: q}\n", true, "a:\n- q\n- \"y\"\n");
+    /* add has one more position: -1 appends, -(len+1) prepends. */
+    check("a: [x, y]\n", "- {op: add, path: /a/-1, value: q}\n", true, "a:\n- x\n- \"y\"\n- q\n");
+    check("a: [x, y]\n", "- {op: add, path: /a/-3, value: q}\n", true, "a:\n- q\n- x\n- \"y\"\n");
+    check("a: [x, y]\n", "- {op: add, path: /a/-4, value: q}\n", false, "index out of bounds");
+    check("a: [{v: x}, {v: y}]\n", "- {op: replace, path: /a/-1/v, value: q}\n", true,
+          "a:\n- v: x\n- v: q\n");
+    check("a: [x]\n", "- {op: remove, path: /a/99999999999999999999}\n", false, "missing path");
+}
+
+/* Copying a missing key of an existing mapping copies null; a missing
+ * parent is an error. */
+static void test_copy_from_missing_key(void **state)
+{
+    (void)state;
+    check("a: {}\n", "- {op: copy, from: /a/b, path: /c}\n", true, "a: {}\nc: null\n");
+    check("a: {}\n", "- {op: copy, from: /x/b, path: /c}\n", false, "missing from path");
+    check("a: {}\n", "- {op: move, from: /a/b, path: /c}\n", false, "missing from path");
 }
 
 static void test_doubling_copies_are_bounded(void **state)
@@ -143,6 +181,8 @@ int main(void)
         cmocka_unit_test(test_pointer_escapes),
         cmocka_unit_test(test_values_are_copied_not_shared),
         cmocka_unit_test(test_malformed_operations),
+        cmocka_unit_test(test_array_indices_as_go_reads_them),
+        cmocka_unit_test(test_copy_from_missing_key),
         cmocka_unit_test(test_doubling_copies_are_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
