@@ -37,7 +37,8 @@ typedef enum {
  * itself have no recorded style. */
 typedef enum {
     PR_STYLE_UNKNOWN,
-    PR_STYLE_PLAIN, /* plain, or with an explicit tag */
+    PR_STYLE_PLAIN,  /* plain */
+    PR_STYLE_TAGGED, /* plain or quoted, with an explicit tag */
     PR_STYLE_QUOTED, /* single or double quoted, literal or folded */
 } pr_style;
 

@@ -64,6 +64,11 @@ bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err);
  * reader does. */
 pr_tag pr_resolve_plain(const char *s, size_t len);
 
+/* Resolves a plain scalar as go-yaml v2 does when it decodes into Go
+ * values, the way kustomize reads JSON 6902 operations written as YAML:
+ * YAML 1.1 booleans (`yes`, `on`, `n`, ...), and timestamps stay strings. */
+pr_tag pr_resolve_plain_v2(const char *s, size_t len);
+
 /* True when go-yaml v2 would read the plain scalar `s` as anything other
  * than a string (so the emitter must quote it). */
 bool pr_plain_is_nonstring_v2(const char *s, size_t len);

@@ -7,10 +7,14 @@
  * merge patches, each applied to the object it names, or (one patch only)
  * to every object `target` selects.
  */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kust/pipeline.h"
+#include "yaml/scalar.h"
 #include "pleo/json6902.h"
+#include "pleo/json_syntax.h"
 #include "pleo/selector.h"
 #include "pleo/smp.h"
 #include "pleo/yaml.h"
@@ -41,20 +45,67 @@ static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
     return pr_kustomization_read_file(ctx, k, path->scalar.text, text, name, err);
 }
 
+/* 2^53: integers from there on may not survive a trip through a float64. */
+#define FLOAT64_EXACT_INTS 9007199254740992.0
+
 /* kustomize applies a JSON patch to a JSON rendering of the object and
- * reads the result back, so every scalar forgets how it was written (which
- * matters to later strategic merges; see pr_style). */
-static void forget_styles(pr_arena *a, pr_node *root)
+ * decodes the result into Go values, where every number is a float64. So
+ * every scalar forgets how it was written (which matters to later
+ * strategic merges; see pr_style), and integers too large for a float64
+ * come back rounded. */
+static void reread_as_json(pr_arena *a, pr_node *root)
 {
     pr_node **stack = NULL;
     size_t len = 0, cap = 0;
+    pr_strbuf number;
+    pr_sb_init(&number);
     stack = pr_grow(a, stack, sizeof *stack, &cap, 1);
     stack[len++] = root;
     while (len) {
         pr_node *n = stack[--len];
         size_t kids = n->kind == PR_MAP ? n->map.len : n->kind == PR_SEQ ? n->seq.len : 0;
-        if (n->kind == PR_SCALAR)
+        if (n->kind == PR_SCALAR) {
             n->style = PR_STYLE_UNKNOWN;
+            pr_sb_reset(&number);
+            if (n->tag == PR_TAG_INT && pr_scalar_json(n, &number) &&
+                fabs(strtod(number.buf, NULL)) >= FLOAT64_EXACT_INTS) {
+                n->tag = PR_TAG_FLOAT; /* the emitter rounds and prints it as Go does */
+                n->scalar.text = pr_strdup(a, number.buf);
+                n->scalar.len = number.len;
+            }
+        }
+        stack = pr_grow(a, stack, sizeof *stack, &cap, len + kids);
+        for (size_t i = 0; i < kids; i++)
+            stack[len++] = n->kind == PR_MAP ? n->map.items[i].value : n->seq.items[i];
+    }
+    pr_sb_release(&number);
+}
+
+/* kustomize reads operations written as YAML (not starting with '[') with
+ * go-yaml v2, whose YAML 1.1 rules make `yes`, `on`, `n`... booleans and
+ * leave timestamps as strings. */
+static void read_ops_as_yaml11(pr_arena *a, pr_node *ops)
+{
+    pr_node **stack = NULL;
+    size_t len = 0, cap = 0;
+    stack = pr_grow(a, stack, sizeof *stack, &cap, 1);
+    stack[len++] = ops;
+    while (len) {
+        pr_node *n = stack[--len];
+        size_t kids = n->kind == PR_MAP ? n->map.len : n->kind == PR_SEQ ? n->seq.len : 0;
+        if (n->kind == PR_SCALAR && n->tag == PR_TAG_TIMESTAMP) {
+            n->tag = PR_TAG_STR; /* even with an explicit !!timestamp */
+        } else if (n->kind == PR_SCALAR && n->style == PR_STYLE_PLAIN) {
+            const char *t = n->scalar.text;
+            pr_tag v2 = pr_resolve_plain_v2(t, n->scalar.len);
+            if (n->tag == PR_TAG_STR && v2 == PR_TAG_BOOL) {
+                bool yes = t[0] == 'y' || t[0] == 'Y' ||
+                           (n->scalar.len == 2 && (t[1] == 'n' || t[1] == 'N'));
+                n->tag = PR_TAG_BOOL;
+                n->scalar.text = yes ? "true" : "false";
+                n->scalar.len = strlen(n->scalar.text);
+            }
+        }
         stack = pr_grow(a, stack, sizeof *stack, &cap, len + kids);
         for (size_t i = 0; i < kids; i++)
             stack[len++] = n->kind == PR_MAP ? n->map.items[i].value : n->seq.items[i];
@@ -89,7 +140,7 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
         if (ok) {
             pr_resource_hide_bookkeeping(r);
             pr_obj_normalize_annotations(r->obj);
-            forget_styles(ctx->a, r->obj);
+            reread_as_json(ctx->a, r->obj);
         } else {
             pr_error_prefix(err, "applying to %s", pr_resid_string(ctx->a, &before));
         }
@@ -127,9 +178,14 @@ static bool patch_list(const pr_kustomization *k, const char *field,
     return true;
 }
 
+/* How kustomize reads a patch's text as JSON 6902 operations: text that
+ * starts with '[' (after white space) as strict JSON, anything else as
+ * YAML with go-yaml v2's rules. */
+typedef enum { OPS_AS_YAML, OPS_AS_JSON, OPS_NOT_JSON } ops_syntax;
+
 /* Checks entry `index` and parses its patch documents. */
 static bool read_patch(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
-                       size_t index, pr_doclist *docs, pr_error *err)
+                       size_t index, pr_doclist *docs, ops_syntax *syntax, pr_error *err)
 {
     if (!check_entry_fields(k, entry, index, err))
         return false;
@@ -138,8 +194,35 @@ static bool read_patch(pr_build_ctx *ctx, const pr_kustomization *k, const pr_no
     const char *name;
     bool ok = load_patch_text(ctx, k, entry, index, &name, &text, err) &&
               pr_yaml_parse(ctx->a, name, text.buf, text.len, docs, err);
+    size_t lead = strspn(text.buf, " \t\n\v\f\r");
+    *syntax = text.buf[lead] != '['                         ? OPS_AS_YAML
+              : pr_json_syntax_valid(text.buf, text.len) ? OPS_AS_JSON
+                                                          : OPS_NOT_JSON;
     pr_sb_release(&text);
     return ok;
+}
+
+/* A list of operations: the first document is a sequence of mappings. */
+static bool is_json6902(const pr_doclist *docs)
+{
+    const pr_node *ops = docs->len ? docs->docs[0] : NULL;
+    if (!ops || ops->kind != PR_SEQ)
+        return false;
+    for (size_t i = 0; i < ops->seq.len; i++)
+        if (ops->seq.items[i]->kind != PR_MAP && !pr_node_is_null(ops->seq.items[i]))
+            return false;
+    return true;
+}
+
+/* The operations of a JSON 6902 patch as kustomize reads them, or NULL
+ * when the documents are no such patch. */
+static pr_node *json6902_ops(pr_arena *a, const pr_doclist *docs, ops_syntax syntax)
+{
+    if (!is_json6902(docs) || syntax == OPS_NOT_JSON)
+        return NULL;
+    if (syntax == OPS_AS_YAML)
+        read_ops_as_yaml11(a, docs->docs[0]);
+    return docs->docs[0];
 }
 
 /* Reads `options`: booleans by name. Like kustomize, names it does not
@@ -329,7 +412,8 @@ static void restore_null_annotations(pr_node *obj)
         return;
     for (size_t i = 0; i < annotations->map.len; i++) {
         pr_node *v = annotations->map.items[i].value;
-        if (v->kind == PR_SCALAR && v->tag == PR_TAG_STR && v->style == PR_STYLE_PLAIN &&
+        if (v->kind == PR_SCALAR && v->tag == PR_TAG_STR &&
+            (v->style == PR_STYLE_PLAIN || v->style == PR_STYLE_TAGGED) &&
             pr_resolve_plain(v->scalar.text, v->scalar.len) == PR_TAG_NULL)
             v->tag = PR_TAG_NULL;
     }
@@ -461,18 +545,6 @@ static bool apply_smp_entry(pr_build_ctx *ctx, const pr_node *target,
     return true;
 }
 
-/* A list of operations: the first document is a sequence of mappings. */
-static bool is_json6902(const pr_doclist *docs)
-{
-    const pr_node *ops = docs->len ? docs->docs[0] : NULL;
-    if (!ops || ops->kind != PR_SEQ)
-        return false;
-    for (size_t i = 0; i < ops->seq.len; i++)
-        if (ops->seq.items[i]->kind != PR_MAP && !pr_node_is_null(ops->seq.items[i]))
-            return false;
-    return true;
-}
-
 static const char *patch_source(pr_build_ctx *ctx, const pr_node *entry)
 {
     const char *path = pr_map_get_str(entry, "path");
@@ -491,20 +563,23 @@ bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
         const pr_node *entry = patches->seq.items[i];
         pr_doclist docs = {0}, smps = {0};
         smp_options opt;
-        if (!read_patch(ctx, k, entry, i, &docs, err) ||
+        ops_syntax syntax;
+        if (!read_patch(ctx, k, entry, i, &docs, &syntax, err) ||
             !read_options(k, entry, i, &opt, err))
             return false;
         const char *source = patch_source(ctx, entry), *why = NULL;
-        bool json = is_json6902(&docs);
+        pr_node *ops = json6902_ops(ctx->a, &docs, syntax);
+        bool json = ops != NULL;
         bool smp = collect_smp(ctx->a, &docs, &smps, &why);
         if (json && smp)
             return pr_error_set(err, "%s: patches[%zu]: illegally qualifies as both an SM and "
                                 "JSON patch: %s", k->path, i, source);
         if (!json && !smp)
             return pr_error_set(err, "%s: patches[%zu]: unable to parse SM or JSON patch from "
-                                "%s: %s", k->path, i, source, why);
+                                "%s: %s", k->path, i, source,
+                                syntax == OPS_NOT_JSON ? "it starts with '[' but is not JSON" : why);
         const pr_node *target = pr_map_get(entry, "target");
-        bool ok = json ? apply_json6902(ctx, target, docs.docs[0], true, m, err)
+        bool ok = json ? apply_json6902(ctx, target, ops, true, m, err)
                        : apply_smp_entry(ctx, target, &smps, &opt, source, m, err);
         if (!ok)
             return pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
@@ -593,12 +668,17 @@ bool pr_tf_patches_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
             return pr_error_set(err, "%s: patchesJson6902[%zu]: must specify the target name",
                                 k->path, i);
         pr_doclist docs = {0};
-        if (!read_patch(ctx, k, entry, i, &docs, err))
+        ops_syntax syntax;
+        if (!read_patch(ctx, k, entry, i, &docs, &syntax, err))
             return false;
-        if (!is_json6902(&docs) || docs.docs[0]->seq.len == 0)
+        pr_node *ops = json6902_ops(ctx->a, &docs, syntax);
+        if (syntax == OPS_NOT_JSON)
+            return pr_error_set(err, "%s: patchesJson6902[%zu]: the patch starts with '[' but "
+                                "is not valid JSON", k->path, i);
+        if (!ops || ops->seq.len == 0)
             return pr_error_set(err, "%s: patchesJson6902[%zu]: expected a non-empty list of "
                                 "operations", k->path, i);
-        if (!apply_json6902(ctx, target, docs.docs[0], false, m, err))
+        if (!apply_json6902(ctx, target, ops, false, m, err))
             return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
     }
     return true;

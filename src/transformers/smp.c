@@ -238,7 +238,7 @@ static void set_field(smp *s, pr_node *map, const char *key, pr_node *key_node,
     long i = pr_map_index(map, key);
     if (i < 0) {
         if (value->kind == PR_SCALAR && value->tag == PR_TAG_STR &&
-            value->style == PR_STYLE_PLAIN &&
+            (value->style == PR_STYLE_PLAIN || value->style == PR_STYLE_TAGGED) &&
             pr_plain_is_nonstring_v2(value->scalar.text, value->scalar.len))
             value->style = PR_STYLE_QUOTED;
         pr_map_append(s->a, map, key_node ? key_node : pr_node_str(s->a, key), value);

@@ -410,6 +410,14 @@ static bool is_base60_float(const char *s, size_t n)
     return i == n;
 }
 
+pr_tag pr_resolve_plain_v2(const char *s, size_t len)
+{
+    if (len == 2 && s[0] == '<' && s[1] == '<')
+        return PR_TAG_STR;
+    pr_tag tag = resolve_common(s, len, true);
+    return tag == PR_TAG_TIMESTAMP ? PR_TAG_STR : tag;
+}
+
 bool pr_plain_is_nonstring_v2(const char *s, size_t len)
 {
     /* "<<" would resolve to the merge tag, yet kustomize's writer leaves it
