@@ -12,4 +12,10 @@
  * space (space, tab, line feed, carriage return) around it. */
 bool pr_json_syntax_valid(const char *s, size_t len);
 
+/* Rewrites the escape `\/` (JSON's optional escape for '/') inside the
+ * strings of valid JSON text as a plain '/', which YAML readers reject as
+ * an escape; returns the new length. The text must pass
+ * pr_json_syntax_valid. */
+size_t pr_json_drop_solidus_escapes(char *s, size_t len);
+
 #endif

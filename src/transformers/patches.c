@@ -192,12 +192,17 @@ static bool read_patch(pr_build_ctx *ctx, const pr_kustomization *k, const pr_no
     pr_strbuf text;
     pr_sb_init(&text);
     const char *name;
-    bool ok = load_patch_text(ctx, k, entry, index, &name, &text, err) &&
-              pr_yaml_parse(ctx->a, name, text.buf, text.len, docs, err);
+    if (!load_patch_text(ctx, k, entry, index, &name, &text, err)) {
+        pr_sb_release(&text);
+        return false;
+    }
     size_t lead = strspn(text.buf, " \t\n\v\f\r");
     *syntax = text.buf[lead] != '['                         ? OPS_AS_YAML
               : pr_json_syntax_valid(text.buf, text.len) ? OPS_AS_JSON
                                                           : OPS_NOT_JSON;
+    if (*syntax == OPS_AS_JSON)
+        text.len = pr_json_drop_solidus_escapes(text.buf, text.len);
+    bool ok = pr_yaml_parse(ctx->a, name, text.buf, text.len, docs, err);
     pr_sb_release(&text);
     return ok;
 }

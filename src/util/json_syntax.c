@@ -164,3 +164,23 @@ done:
     free(open);
     return ok;
 }
+
+size_t pr_json_drop_solidus_escapes(char *s, size_t len)
+{
+    size_t out = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        if (in_string && s[i] == '\\' && i + 1 < len) {
+            if (s[i + 1] != '/')
+                s[out++] = s[i];
+            s[out++] = s[++i];
+            continue;
+        }
+        if (s[i] == '"')
+            in_string = !in_string;
+        s[out++] = s[i];
+    }
+    if (out < len)
+        s[out] = '\0';
+    return out;
+}

@@ -70,12 +70,32 @@ static void test_deep_nesting_is_not_recursive(void **state)
     free(text);
 }
 
+static void drops(const char *text, const char *want)
+{
+    char *copy = strdup(text);
+    size_t len = pr_json_drop_solidus_escapes(copy, strlen(copy));
+    assert_int_equal(len, strlen(want));
+    assert_string_equal(copy, want);
+    free(copy);
+}
+
+static void test_solidus_escapes(void **state)
+{
+    (void)state;
+    drops("[\"\\/a\\/b\"]", "[\"/a/b\"]");
+    /* An escaped backslash before '/' stays; so do other escapes. */
+    drops("[\"a\\\\/b\"]", "[\"a\\\\/b\"]");
+    drops("[\"\\\"\\/\\n\"]", "[\"\\\"/\\n\"]");
+    drops("[\"/\", 1]", "[\"/\", 1]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_documents),
         cmocka_unit_test(test_yaml_that_is_not_json),
         cmocka_unit_test(test_deep_nesting_is_not_recursive),
+        cmocka_unit_test(test_solidus_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
