@@ -241,8 +241,11 @@ static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, budget *b, p
     pointer ptr;
     if (!parse_pointer(a, path, &ptr, err))
         return false;
-    /* The library reads a missing value as null. */
+    /* The library reads a missing value as null, except that test without
+     * one fails (or, on a missing path, makes kustomize crash). */
     const pr_node *value = pr_map_get(op, "value");
+    if (!value && !strcmp(name, "test"))
+        return pr_error_set(err, "test operation at \"%s\" has no 'value'", path);
     if (!value)
         value = pr_node_scalar(a, PR_TAG_NULL, "null", 4);
     if (!strcmp(name, "add"))

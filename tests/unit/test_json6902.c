@@ -118,10 +118,10 @@ static void test_malformed_operations(void **state)
     /* The library kustomize uses reads a missing value as null... */
     check("a: 1\n", "- {op: add, path: /b}\n", true, "a: 1\nb: null\n");
     check("a: 1\n", "- {op: replace, path: /a}\n", true, "a: null\n");
-    check("a: 1\n", "- {op: test, path: /b}\n", true, "a: 1\n");
+    check("a: 1\n", "- {op: test, path: /b}\n", false, "has no 'value'");
     /* ...and a null value as a missing one. */
     check("a: null\n", "- {op: test, path: /a, value: null}\n", true, "a: null\n");
-    check("a: 1\n", "- {op: test, path: /a}\n", false, "test failed");
+    check("a: 1\n", "- {op: test, path: /a}\n", false, "has no 'value'");
     check("a: 1\n", "- {op: test, path: /b, value: 1}\n", false, "test failed");
     check("a: 1\n", "- {op: frobnicate, path: /a}\n", false, "unexpected kind of operation");
     check("a: 1\n", "- {op: add, path: b, value: 1}\n", false, "must start with '/'");
