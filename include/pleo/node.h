@@ -142,4 +142,9 @@ void pr_seq_remove(pr_node *seq, size_t index);
 /* True for a null scalar (explicit `null`, `~` or an empty value). */
 bool pr_node_is_null(const pr_node *n);
 
+/* Calls `visit` on every scalar in `root` that is a mapping value or a
+ * sequence item (keys are not visited), and on `root` if it is a scalar.
+ * Iterative, so documents may nest as deeply as the reader allows. */
+void pr_node_each_scalar(pr_node *root, void (*visit)(pr_node *scalar, void *ctx), void *ctx);
+
 #endif

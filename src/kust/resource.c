@@ -208,11 +208,13 @@ void pr_resource_expose_bookkeeping(pr_arena *a, pr_resource *r)
     values[5] = r->generator_behavior;
     if (r->generator_behavior && r->needs_hash)
         values[6] = "enabled";
+    pr_node *annotations = NULL; /* made only when there is something to keep */
     for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
         if (!values[i])
             continue;
-        pr_node *annotations =
-            pr_map_ensure_map(a, pr_map_ensure_map(a, r->obj, "metadata"), "annotations");
+        if (!annotations)
+            annotations =
+                pr_map_ensure_map(a, pr_map_ensure_map(a, r->obj, "metadata"), "annotations");
         pr_map_set_str(a, annotations, bookkeeping_keys[i], values[i]);
     }
 }

@@ -48,6 +48,26 @@ static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
 /* 2^53: integers from there on may not survive a trip through a float64. */
 #define FLOAT64_EXACT_INTS 9007199254740992.0
 
+typedef struct {
+    pr_arena *a;
+    pr_strbuf number; /* reused for each integer's JSON text */
+} json_reread;
+
+static void reread_scalar_as_json(pr_node *n, void *ctx)
+{
+    json_reread *rr = ctx;
+    n->style = PR_STYLE_UNKNOWN;
+    if (n->tag != PR_TAG_INT)
+        return;
+    pr_sb_reset(&rr->number);
+    if (pr_scalar_json(n, &rr->number) &&
+        fabs(strtod(rr->number.buf, NULL)) >= FLOAT64_EXACT_INTS) {
+        n->tag = PR_TAG_FLOAT; /* the emitter rounds and prints it as Go does */
+        n->scalar.text = pr_strdup(rr->a, rr->number.buf);
+        n->scalar.len = rr->number.len;
+    }
+}
+
 /* kustomize applies a JSON patch to a JSON rendering of the object and
  * decodes the result into Go values, where every number is a float64. So
  * every scalar forgets how it was written (which matters to later
@@ -55,61 +75,35 @@ static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
  * come back rounded. */
 static void reread_as_json(pr_arena *a, pr_node *root)
 {
-    pr_node **stack = NULL;
-    size_t len = 0, cap = 0;
-    pr_strbuf number;
-    pr_sb_init(&number);
-    stack = pr_grow(a, stack, sizeof *stack, &cap, 1);
-    stack[len++] = root;
-    while (len) {
-        pr_node *n = stack[--len];
-        size_t kids = n->kind == PR_MAP ? n->map.len : n->kind == PR_SEQ ? n->seq.len : 0;
-        if (n->kind == PR_SCALAR) {
-            n->style = PR_STYLE_UNKNOWN;
-            pr_sb_reset(&number);
-            if (n->tag == PR_TAG_INT && pr_scalar_json(n, &number) &&
-                fabs(strtod(number.buf, NULL)) >= FLOAT64_EXACT_INTS) {
-                n->tag = PR_TAG_FLOAT; /* the emitter rounds and prints it as Go does */
-                n->scalar.text = pr_strdup(a, number.buf);
-                n->scalar.len = number.len;
-            }
-        }
-        stack = pr_grow(a, stack, sizeof *stack, &cap, len + kids);
-        for (size_t i = 0; i < kids; i++)
-            stack[len++] = n->kind == PR_MAP ? n->map.items[i].value : n->seq.items[i];
+    json_reread rr = {.a = a};
+    pr_sb_init(&rr.number);
+    pr_node_each_scalar(root, reread_scalar_as_json, &rr);
+    pr_sb_release(&rr.number);
+}
+
+static void read_scalar_as_yaml11(pr_node *n, void *unused)
+{
+    (void)unused;
+    if (n->tag == PR_TAG_TIMESTAMP) {
+        n->tag = PR_TAG_STR; /* even with an explicit !!timestamp */
+        return;
     }
-    pr_sb_release(&number);
+    const char *t = n->scalar.text;
+    if (n->style != PR_STYLE_PLAIN || n->tag != PR_TAG_STR ||
+        pr_resolve_plain_v2(t, n->scalar.len) != PR_TAG_BOOL)
+        return;
+    bool yes = t[0] == 'y' || t[0] == 'Y' || (n->scalar.len == 2 && (t[1] == 'n' || t[1] == 'N'));
+    n->tag = PR_TAG_BOOL;
+    n->scalar.text = yes ? "true" : "false";
+    n->scalar.len = strlen(n->scalar.text);
 }
 
 /* kustomize reads operations written as YAML (not starting with '[') with
  * go-yaml v2, whose YAML 1.1 rules make `yes`, `on`, `n`... booleans and
  * leave timestamps as strings. */
-static void read_ops_as_yaml11(pr_arena *a, pr_node *ops)
+static void read_ops_as_yaml11(pr_node *ops)
 {
-    pr_node **stack = NULL;
-    size_t len = 0, cap = 0;
-    stack = pr_grow(a, stack, sizeof *stack, &cap, 1);
-    stack[len++] = ops;
-    while (len) {
-        pr_node *n = stack[--len];
-        size_t kids = n->kind == PR_MAP ? n->map.len : n->kind == PR_SEQ ? n->seq.len : 0;
-        if (n->kind == PR_SCALAR && n->tag == PR_TAG_TIMESTAMP) {
-            n->tag = PR_TAG_STR; /* even with an explicit !!timestamp */
-        } else if (n->kind == PR_SCALAR && n->style == PR_STYLE_PLAIN) {
-            const char *t = n->scalar.text;
-            pr_tag v2 = pr_resolve_plain_v2(t, n->scalar.len);
-            if (n->tag == PR_TAG_STR && v2 == PR_TAG_BOOL) {
-                bool yes = t[0] == 'y' || t[0] == 'Y' ||
-                           (n->scalar.len == 2 && (t[1] == 'n' || t[1] == 'N'));
-                n->tag = PR_TAG_BOOL;
-                n->scalar.text = yes ? "true" : "false";
-                n->scalar.len = strlen(n->scalar.text);
-            }
-        }
-        stack = pr_grow(a, stack, sizeof *stack, &cap, len + kids);
-        for (size_t i = 0; i < kids; i++)
-            stack[len++] = n->kind == PR_MAP ? n->map.items[i].value : n->seq.items[i];
-    }
+    pr_node_each_scalar(ops, read_scalar_as_yaml11, NULL);
 }
 
 /* Applies `ops` to every object `target` selects. `patches` records the
@@ -221,12 +215,12 @@ static bool is_json6902(const pr_doclist *docs)
 
 /* The operations of a JSON 6902 patch as kustomize reads them, or NULL
  * when the documents are no such patch. */
-static pr_node *json6902_ops(pr_arena *a, const pr_doclist *docs, ops_syntax syntax)
+static pr_node *json6902_ops(const pr_doclist *docs, ops_syntax syntax)
 {
     if (!is_json6902(docs) || syntax == OPS_NOT_JSON)
         return NULL;
     if (syntax == OPS_AS_YAML)
-        read_ops_as_yaml11(a, docs->docs[0]);
+        read_ops_as_yaml11(docs->docs[0]);
     return docs->docs[0];
 }
 
@@ -573,7 +567,7 @@ bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
             !read_options(k, entry, i, &opt, err))
             return false;
         const char *source = patch_source(ctx, entry), *why = NULL;
-        pr_node *ops = json6902_ops(ctx->a, &docs, syntax);
+        pr_node *ops = json6902_ops(&docs, syntax);
         bool json = ops != NULL;
         bool smp = collect_smp(ctx->a, &docs, &smps, &why);
         if (json && smp)
@@ -676,7 +670,7 @@ bool pr_tf_patches_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
         ops_syntax syntax;
         if (!read_patch(ctx, k, entry, i, &docs, &syntax, err))
             return false;
-        pr_node *ops = json6902_ops(ctx->a, &docs, syntax);
+        pr_node *ops = json6902_ops(&docs, syntax);
         if (syntax == OPS_NOT_JSON)
             return pr_error_set(err, "%s: patchesJson6902[%zu]: the patch starts with '[' but "
                                 "is not valid JSON", k->path, i);

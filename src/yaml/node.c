@@ -3,6 +3,7 @@
  * keeping input order matters more than asymptotics here. */
 #include "pleo/node.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static pr_node *new_node(pr_arena *a, pr_kind kind)
@@ -214,4 +215,28 @@ void pr_seq_remove(pr_node *seq, size_t index)
 bool pr_node_is_null(const pr_node *n)
 {
     return n && n->kind == PR_SCALAR && n->tag == PR_TAG_NULL;
+}
+
+void pr_node_each_scalar(pr_node *root, void (*visit)(pr_node *scalar, void *ctx), void *ctx)
+{
+    pr_node **stack = NULL;
+    size_t len = 0, cap = 0;
+    pr_node *n = root;
+    for (;;) {
+        size_t kids = n->kind == PR_MAP ? n->map.len : n->kind == PR_SEQ ? n->seq.len : 0;
+        if (n->kind == PR_SCALAR)
+            visit(n, ctx);
+        if (len + kids > cap) {
+            cap = (len + kids) * 2 + 16;
+            stack = realloc(stack, cap * sizeof *stack);
+            if (!stack)
+                abort();
+        }
+        for (size_t i = 0; i < kids; i++)
+            stack[len++] = n->kind == PR_MAP ? n->map.items[i].value : n->seq.items[i];
+        if (len == 0)
+            break;
+        n = stack[--len];
+    }
+    free(stack);
 }
