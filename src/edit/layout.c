@@ -299,7 +299,7 @@ static bool flow_close(const pe_doc *d, const pe_node *c, size_t *close, pr_erro
 static bool flow_add(pr_arena *a, const pe_doc *d, const pe_node *c, const char *text,
                      pe_splices *s, pr_error *err)
 {
-    size_t close, n = flow_count(c);
+    size_t close = 0, n = flow_count(c);
     if (!flow_close(d, c, &close, err))
         return false;
     if (n == 0) {
@@ -341,7 +341,7 @@ static bool flow_add(pr_arena *a, const pe_doc *d, const pe_node *c, const char 
 static bool flow_del(pr_arena *a, const pe_doc *d, const pe_node *c, size_t i, pe_splices *s,
                      pr_error *err)
 {
-    size_t close, n = flow_count(c);
+    size_t close = 0, n = flow_count(c);
     if (!flow_close(d, c, &close, err))
         return false;
     span it = flow_span(c, i);
@@ -385,7 +385,7 @@ bool pe_set_scalar(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node
     pr_sb_init(&o);
     pe_encode(&o, f->text, v->empty ? f->quote : pe_quote_of(v), flow, f->is_int);
     if (v->empty) {
-        size_t colon;
+        size_t colon = 0;
         if (!find_colon(d, k, &colon, err)) {
             pr_sb_release(&o);
             return false;
@@ -525,7 +525,7 @@ bool pe_seq_init(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
                  const pe_item *item, pe_splices *s, pr_error *err)
 {
     const pe_node *k = map->kids[ki], *v = map->kids[ki + 1];
-    size_t colon;
+    size_t colon = 0;
     if (!find_colon(d, k, &colon, err))
         return false;
     if (map->style == PE_FLOW) {
@@ -562,7 +562,7 @@ bool pe_seq_del(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node *s
     if (seq->n == 1) {
         /* An empty list rather than a null: the key keeps saying what it
          * is, and comments under it keep their place. */
-        size_t colon;
+        size_t colon = 0;
         if (!find_colon(d, k, &colon, err))
             return false;
         pe_splice_add(a, s, colon + 1, 0, " []");
