@@ -62,9 +62,75 @@ static bool accumulate_file(pr_build_ctx *ctx, const pr_kustomization *k,
     return ok;
 }
 
+pr_accumulator pr_accumulator_new(pr_build_ctx *ctx)
+{
+    /* An empty configuration, as kustomize starts: builtin specs arrive
+     * with each kustomization's own configuration. */
+    pr_accumulator acc = {pr_resmap_new(ctx->a), pr_alloc(ctx->a, sizeof(pr_tconfig))};
+    return acc;
+}
+
+/* kustomize's MergeAccumulator: what a base built on its own joins its
+ * includer's accumulator. */
+static bool merge_accumulator(pr_build_ctx *ctx, pr_accumulator *into,
+                              const pr_accumulator *from, pr_error *err)
+{
+    if (!pr_resmap_append_all(into->m, from->m, err))
+        return false;
+    if (!pr_tconfig_merge(ctx->a, into->tconfig, from->tconfig, into->tconfig, err))
+        return pr_error_prefix(err, "merging its transformer configuration");
+    return true;
+}
+
+typedef enum { AS_ROOT, AS_RESOURCE, AS_COMPONENT } dir_role;
+
+static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
+                           pr_accumulator *acc, pr_error *err);
+
+/* A `resources` (or `bases`) entry: a file of objects, or a kustomization
+ * directory built with an accumulator of its own, then merged. */
+static bool accumulate_resource(pr_build_ctx *ctx, const pr_kustomization *k,
+                                const char *entry, pr_accumulator *acc, pr_error *err)
+{
+    const char *path = pr_path_join(ctx->a, k->dir, entry);
+    switch (ctx->fs->path_type(ctx->fs, path)) {
+    case PR_PATH_DIR: {
+        pr_accumulator sub = pr_accumulator_new(ctx);
+        return accumulate_dir(ctx, path, AS_RESOURCE, &sub, err) &&
+               merge_accumulator(ctx, acc, &sub, err);
+    }
+    case PR_PATH_FILE:
+        return accumulate_file(ctx, k, entry, acc->m, err);
+    default:
+        return pr_error_set(err, "'%s': no such file or directory (or a dangling or "
+                            "looping symlink)", path);
+    }
+}
+
+/* A `components` entry: always a directory, whose kustomization works on
+ * the includer's accumulator directly. */
+static bool accumulate_component(pr_build_ctx *ctx, const pr_kustomization *k,
+                                 const char *entry, pr_accumulator *acc, pr_error *err)
+{
+    const char *path = pr_path_join(ctx->a, k->dir, entry);
+    switch (ctx->fs->path_type(ctx->fs, path)) {
+    case PR_PATH_DIR:
+        return accumulate_dir(ctx, path, AS_COMPONENT, acc, err);
+    case PR_PATH_FILE:
+        return pr_error_set(err, "'%s' is a file; a component is a directory holding a "
+                            "kustomization file of kind Component", path);
+    default:
+        return pr_error_set(err, "'%s': no such directory (or a dangling or looping "
+                            "symlink)", path);
+    }
+}
+
+typedef bool (*entry_accumulator)(pr_build_ctx *ctx, const pr_kustomization *k,
+                                  const char *entry, pr_accumulator *acc, pr_error *err);
+
 static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
-                            const char *field, pr_resmap *m, pr_tconfig *tconfig,
-                            pr_error *err)
+                            const char *field, entry_accumulator add,
+                            pr_accumulator *acc, pr_error *err)
 {
     const pr_node *list = pr_map_get(k->root, field);
     if (!list || pr_node_is_null(list))
@@ -76,40 +142,18 @@ static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
         const char *entry = pr_scalar_text(item);
         if (!entry)
             return pr_error_at(err, k->path, item->mark.line, item->mark.col, "%s[%zu] must be a path", field, i);
-        const char *path = pr_path_join(ctx->a, k->dir, entry);
-        bool ok;
-        switch (ctx->fs->path_type(ctx->fs, path)) {
-        case PR_PATH_DIR: {
-            pr_resmap *sub = pr_resmap_new(ctx->a);
-            const pr_tconfig *sub_config;
-            ok = pr_accumulate(ctx, path, sub, &sub_config, err) &&
-                 pr_resmap_append_all(m, sub, err);
-            if (ok && !pr_tconfig_merge(ctx->a, tconfig, sub_config, tconfig, err))
-                ok = pr_error_prefix(err, "merging its transformer configuration");
-            break;
-        }
-        case PR_PATH_FILE:
-            ok = accumulate_file(ctx, k, entry, m, err);
-            break;
-        default:
-            ok = pr_error_set(err, "'%s': no such file or directory (or a dangling or "
-                              "looping symlink)", path);
-            break;
-        }
-        if (!ok)
+        if (!add(ctx, k, entry, acc, err))
             return pr_error_prefix(err, "%s: %s[%zu] %s", k->path, field, i, entry);
     }
     return true;
 }
 
-/* `bases` is the deprecated spelling of `resources`; kustomize appends it.
- * The configurations of included kustomizations are merged into
- * `tconfig`. */
+/* `bases` is the deprecated spelling of `resources`; kustomize appends it. */
 static bool accumulate_resources(pr_build_ctx *ctx, const pr_kustomization *k,
-                                 pr_resmap *m, pr_tconfig *tconfig, pr_error *err)
+                                 pr_accumulator *acc, pr_error *err)
 {
-    return accumulate_list(ctx, k, "resources", m, tconfig, err) &&
-           accumulate_list(ctx, k, "bases", m, tconfig, err);
+    return accumulate_list(ctx, k, "resources", accumulate_resource, acc, err) &&
+           accumulate_list(ctx, k, "bases", accumulate_resource, acc, err);
 }
 
 /* kustomize merges a kustomization's own configuration (builtin specs and
@@ -145,8 +189,49 @@ static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
     return true;
 }
 
-bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
-                   const pr_tconfig **tconfig, pr_error *err)
+/* kustomize's order for one kustomization: resources, configuration,
+ * generators, then components (after generators, so a component can patch
+ * or merge into what the includer generated), then transformers, which see
+ * the configuration the components merged in. */
+static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
+                              pr_accumulator *acc, pr_error *err)
+{
+    k->tconfig = acc->tconfig;
+    return accumulate_resources(ctx, k, acc, err) &&
+           merge_own_config(ctx, k, acc->tconfig, err) &&
+           pr_gen_configmaps(ctx, k, acc->m, err) &&
+           pr_gen_secrets(ctx, k, acc->m, err) &&
+           accumulate_list(ctx, k, "components", accumulate_component, acc, err) &&
+           pr_tf_patches_strategic_merge(ctx, k, acc->m, err) &&
+           pr_tf_patches(ctx, k, acc->m, err) &&
+           pr_tf_namespace(ctx, k, acc->m, err) &&
+           pr_tf_prefix_suffix(ctx, k, acc->m, err) &&
+           pr_tf_labels(ctx, k, acc->m, err) &&
+           pr_tf_annotations(ctx, k, acc->m, err) &&
+           pr_tf_patches_json6902(ctx, k, acc->m, err) &&
+           pr_tf_replicas(ctx, k, acc->m, err) &&
+           pr_tf_images(ctx, k, acc->m, err);
+}
+
+/* A directory's kind must fit where it is listed: components under
+ * `components`, kustomizations under `resources`; the build root may be
+ * either. */
+static bool check_role(const pr_kustomization *k, dir_role role, pr_error *err)
+{
+    if (role == AS_COMPONENT && !k->is_component)
+        return pr_error_set(err, "%s: expected kind 'Component' for a directory listed under "
+                            "`components`, but it is a Kustomization; list it under "
+                            "`resources`, or give it `kind: Component` and `apiVersion: "
+                            "kustomize.config.k8s.io/v1alpha1`", k->path);
+    if (role == AS_RESOURCE && k->is_component)
+        return pr_error_set(err, "%s: expected kind != 'Component' for a directory listed "
+                            "under `resources`; list a Component under `components`",
+                            k->path);
+    return true;
+}
+
+static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
+                           pr_accumulator *acc, pr_error *err)
 {
     const char *canonical = ctx->fs->canonical(ctx->fs, ctx->a, dir);
     if (!canonical)
@@ -154,26 +239,18 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
     if (!push_dir(ctx, dir, canonical, err))
         return false;
     pr_kustomization k;
-    pr_tconfig *config = pr_alloc(ctx->a, sizeof *config); /* empty, as kustomize starts */
     bool ok = pr_kustomization_load(ctx, dir, &k, err) &&
+              check_role(&k, role, err) &&
               pr_sort_options_read(ctx, &k, ctx->depth == 1 ? &ctx->sort : NULL, err) &&
-              accumulate_resources(ctx, &k, m, config, err) &&
-              merge_own_config(ctx, &k, config, err);
-    k.tconfig = config;
-    *tconfig = config;
-    ok = ok && pr_gen_configmaps(ctx, &k, m, err) &&
-         pr_gen_secrets(ctx, &k, m, err) &&
-         pr_tf_patches_strategic_merge(ctx, &k, m, err) &&
-         pr_tf_patches(ctx, &k, m, err) &&
-         pr_tf_namespace(ctx, &k, m, err) &&
-         pr_tf_prefix_suffix(ctx, &k, m, err) &&
-         pr_tf_labels(ctx, &k, m, err) &&
-         pr_tf_annotations(ctx, &k, m, err) &&
-         pr_tf_patches_json6902(ctx, &k, m, err) &&
-         pr_tf_replicas(ctx, &k, m, err) &&
-         pr_tf_images(ctx, &k, m, err);
+              accumulate_target(ctx, &k, acc, err);
     ctx->depth--;
     return ok;
+}
+
+bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
+                   pr_error *err)
+{
+    return accumulate_dir(ctx, dir, AS_ROOT, acc, err);
 }
 
 /* Resources were checked for JSON when loaded, but a patch can bring in
@@ -203,13 +280,13 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
     ctx.fs = opts && opts->fs ? opts->fs : pr_fs_disk();
     ctx.warnings = warnings;
     ctx.load_restrict_none = opts && opts->load_restrict_none;
-    pr_resmap *m = pr_resmap_new(ctx.a);
+    pr_accumulator acc = pr_accumulator_new(&ctx);
+    pr_resmap *m = acc.m;
     pr_strbuf rendered;
     pr_sb_init(&rendered);
-    const pr_tconfig *tconfig;
-    bool ok = pr_accumulate(&ctx, dir, m, &tconfig, err) &&
+    bool ok = pr_accumulate(&ctx, dir, &acc, err) &&
               pr_tf_hash_suffixes(&ctx, m, err) &&
-              pr_tf_name_references(&ctx, tconfig, m, err) &&
+              pr_tf_name_references(&ctx, acc.tconfig, m, err) &&
               pr_tf_drop_local_configs(&ctx, m, err) &&
               pr_tf_sort_order(&ctx, &ctx.sort, m, err) &&
               emit_all(ctx.a, m, &rendered, err);

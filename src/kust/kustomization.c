@@ -15,6 +15,11 @@
 static const char *const kustomization_names[] = {
     "kustomization.yaml", "kustomization.yml", "Kustomization"};
 
+#define KIND_KUSTOMIZATION "Kustomization"
+#define KIND_COMPONENT "Component"
+#define VERSION_KUSTOMIZATION "kustomize.config.k8s.io/v1beta1"
+#define VERSION_COMPONENT "kustomize.config.k8s.io/v1alpha1"
+
 typedef enum { FIELD_SUPPORTED, FIELD_UNSUPPORTED } field_support;
 
 typedef struct {
@@ -48,7 +53,7 @@ static const field_info known_fields[] = {
     {"replacements", FIELD_UNSUPPORTED},
     {"vars", FIELD_UNSUPPORTED},
     {"sortOptions", FIELD_SUPPORTED},
-    {"components", FIELD_UNSUPPORTED},
+    {"components", FIELD_SUPPORTED},
     {"crds", FIELD_UNSUPPORTED},
     {"helmGlobals", FIELD_UNSUPPORTED},
     {"helmCharts", FIELD_UNSUPPORTED},
@@ -114,11 +119,54 @@ static bool validate(pr_build_ctx *ctx, const char *path, pr_node *root,
         if (strcmp(f->name, key->scalar.text) != 0)
             root->map.items[i].key = pr_node_str(ctx->a, f->name);
     }
-    const char *kind = pr_map_get_str(root, "kind");
-    if (kind && *kind && strcmp(kind, "Kustomization") != 0)
-        return pr_error_set(err, "%s: kind \"%s\" is not supported yet by pleo-render",
-                            path, kind);
     warn_deprecated_fields(ctx, root);
+    return true;
+}
+
+/* kustomize's EnforceFields, after an empty kind has defaulted to
+ * Kustomization: the kind is Kustomization or Component, and a given
+ * apiVersion is the one of that kind. */
+static bool check_kind(const char *path, const pr_node *root, bool *is_component,
+                       pr_error *err)
+{
+    const pr_node *kind_node = pr_map_get(root, "kind");
+    const char *kind = pr_map_get_str(root, "kind");
+    const char *api_version = pr_map_get_str(root, "apiVersion");
+    if (!kind || !*kind)
+        kind = KIND_KUSTOMIZATION;
+    *is_component = !strcmp(kind, KIND_COMPONENT);
+    if (!*is_component && strcmp(kind, KIND_KUSTOMIZATION) != 0)
+        return pr_error_at(err, path, kind_node->mark.line, kind_node->mark.col,
+                           "kind should be %s or %s, not \"%s\"", KIND_KUSTOMIZATION,
+                           KIND_COMPONENT, kind);
+    const char *required = *is_component ? VERSION_COMPONENT : VERSION_KUSTOMIZATION;
+    if (api_version && *api_version && strcmp(api_version, required) != 0) {
+        const pr_node *v = pr_map_get(root, "apiVersion");
+        return pr_error_at(err, path, v->mark.line, v->mark.col,
+                           "apiVersion for %s should be %s, not \"%s\"", kind, required,
+                           api_version);
+    }
+    return true;
+}
+
+/* kustomize's CheckEmpty: a kustomization whose fields, apiVersion and kind
+ * aside, all hold their zero value (absent, null, "", or an empty `bases`
+ * or `imageTags`, which kustomize folds into nil lists) builds nothing,
+ * which is far more likely a mistake than an intent. */
+static bool is_empty(const pr_node *root)
+{
+    for (size_t i = 0; i < root->map.len; i++) {
+        const char *key = root->map.items[i].key->scalar.text;
+        const pr_node *v = root->map.items[i].value;
+        if (!strcmp(key, "apiVersion") || !strcmp(key, "kind") || pr_node_is_null(v))
+            continue;
+        if (v->kind == PR_SCALAR && v->tag == PR_TAG_STR && v->scalar.len == 0)
+            continue;
+        if (v->kind == PR_SEQ && v->seq.len == 0 &&
+            (!strcmp(key, "bases") || !strcmp(key, "imageTags")))
+            continue;
+        return false;
+    }
     return true;
 }
 
@@ -159,7 +207,13 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
     out->canonical = ctx->fs->canonical(ctx->fs, ctx->a, dir);
     if (!out->root)
         out->root = pr_node_map(ctx->a);
-    return validate(ctx, path, out->root, err);
+    if (!validate(ctx, path, out->root, err))
+        return false;
+    if (is_empty(out->root))
+        return pr_error_set(err, "%s: the kustomization is empty (kustomize: \"kustomization.yaml "
+                            "is empty\"); list resources, components, generators or "
+                            "transformers in it, or remove it", path);
+    return check_kind(path, out->root, &out->is_component, err);
 }
 
 bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,

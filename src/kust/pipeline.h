@@ -4,9 +4,10 @@
  * (each in its own file under src/generators or src/transformers).
  *
  *   load kustomization -> accumulate resources (bases first) -> transformer
- *   configuration -> generators -> transformers in kustomize's order ->
- *   (top level only) hash suffixes -> name references -> local configs
- *   dropped -> sort order -> emit
+ *   configuration -> generators -> components (each one runs this same
+ *   sequence over the including kustomization's accumulator) ->
+ *   transformers in kustomize's order -> (top level only) hash suffixes ->
+ *   name references -> local configs dropped -> sort order -> emit
  */
 #ifndef PLEO_KUST_PIPELINE_H
 #define PLEO_KUST_PIPELINE_H
@@ -50,6 +51,7 @@ typedef struct {
     const char *canonical; /* canonical directory, for load restrictions */
     const char *path;      /* the kustomization file */
     pr_node *root;         /* its parsed content */
+    bool is_component;     /* kind: Component */
     /* What its transformers touch: its `configurations` merged into those
      * of the kustomizations it includes. Set once resources are read. */
     const pr_tconfig *tconfig;
@@ -75,11 +77,21 @@ bool pr_load_resources(pr_build_ctx *ctx, const char *filename,
                        const char *data, size_t len, pr_resmap *m,
                        pr_error *err);
 
-/* Builds a kustomization directory into `m` (everything but the final
- * top-level passes); `*tconfig` receives its transformer configuration,
- * which the including kustomization merges into its own. */
-bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
-                   const pr_tconfig **tconfig, pr_error *err);
+/* What a kustomization hands to the one that includes it (kustomize's
+ * ResAccumulator): its resources and its transformer configuration. A
+ * component adds to its includer's accumulator instead of making its own. */
+typedef struct {
+    pr_resmap *m;
+    pr_tconfig *tconfig; /* updated in place as configurations merge in */
+} pr_accumulator;
+
+/* A fresh, empty accumulator. */
+pr_accumulator pr_accumulator_new(pr_build_ctx *ctx);
+
+/* Builds the kustomization (or component) in `dir` into `acc`, which must
+ * be fresh: everything but the passes kustomize runs once at the top. */
+bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
+                   pr_error *err);
 
 /* The builtin transformer configuration merged with the files `k` lists
  * under `configurations` (src/kust/tconfig.c). */
