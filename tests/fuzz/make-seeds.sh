@@ -25,6 +25,24 @@ for c in "$root"/testdata/*/; do
     done
   } > "$out/build/$name"
 done
+# Trees of several directories (bases, overlays, components): every file
+# under its path in the case. A case built from a subdirectory gets a root
+# kustomization that includes it.
+for c in "$root"/testdata/*/; do
+  name=$(basename "$c")
+  [ -n "$(find "$c" -mindepth 1 -type d | head -1)" ] || continue
+  build_dir=.
+  [ -f "$c/build-dir" ] && build_dir=$(cat "$c/build-dir")
+  {
+    if [ "$build_dir" = . ] && [ -f "$c/kustomization.yaml" ]; then cat "$c/kustomization.yaml"
+    else printf 'resources:\n- %s\n' "$build_dir"; fi
+    (cd "$c" && find . -type f ! -name 'expected.*' ! -name build-dir | sed 's|^\./||' | sort) |
+      while IFS= read -r f; do
+        [ "$f" = kustomization.yaml ] && [ "$build_dir" = . ] && continue
+        printf '\n=== %s\n' "$f"; cat "$c/$f"
+      done
+  } > "$out/build/tree-$name"
+done
 printf 'a: {x: [1, 2]}\n---\n- {op: add, path: /a/x/-, value: 3}\n- {op: move, from: /a/x, path: /b}\n' > "$out/json6902/seed-1"
 printf 'spec: {strategy: {type: RollingUpdate}}\n---\n- op: replace\n  path: /spec/strategy\n  value: {type: Recreate}\n- {op: test, path: /spec/strategy/type, value: Recreate}\n' > "$out/json6902/seed-2"
 printf 'm: {a~b: 1, c/d: 2}\n---\n- {op: copy, from: /m/a~0b, path: /m/c~1e}\n- {op: remove, path: /m/c~1d}\n' > "$out/json6902/seed-3"
