@@ -104,6 +104,14 @@ bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
 bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err);
 
+/* Sets each entry of `pairs` (a mapping of scalars) as a string in the
+ * mappings `specs` reach on every object of `m`, creating them, with
+ * kustomize's SetEntry sharing (src/transformers/set_entries.c). `what`
+ * names the field in messages. */
+bool pr_set_entries(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                    const pr_node *pairs, const pr_fieldspec_list *specs,
+                    const char *what, pr_error *err);
+
 /* Transformers, in the order kustomize runs them. */
 bool pr_tf_patches_strategic_merge(pr_build_ctx *ctx, const pr_kustomization *k,
                                    pr_resmap *m, pr_error *err);
