@@ -43,7 +43,8 @@ static bool each_string(const pr_kustomization *k, const pr_node *v, const char 
     if (!v || pr_node_is_null(v))
         return true;
     if (v->kind == PR_SCALAR)
-        return fn(ctx, v->scalar.text, err);
+        return fn(ctx, v->scalar.text, err) ||
+               pr_error_prefix(err, "%s %s", field, v->scalar.text);
     if (v->kind != PR_SEQ)
         return pr_error_at(err, k->path, v->mark.line, v->mark.col, "%s must be a list of strings", field);
     for (size_t i = 0; i < v->seq.len; i++) {
@@ -51,7 +52,7 @@ static bool each_string(const pr_kustomization *k, const pr_node *v, const char 
         if (!s)
             return pr_error_at(err, k->path, v->seq.items[i]->mark.line, v->seq.items[i]->mark.col, "%s must be a list of strings", field);
         if (!fn(ctx, s, err))
-            return false;
+            return pr_error_prefix(err, "%s[%zu] %s", field, i, s);
     }
     return true;
 }

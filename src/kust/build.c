@@ -117,11 +117,11 @@ static bool accumulate_component(pr_build_ctx *ctx, const pr_kustomization *k,
     case PR_PATH_DIR:
         return accumulate_dir(ctx, path, AS_COMPONENT, acc, err);
     case PR_PATH_FILE:
-        return pr_error_set(err, "'%s' is a file; a component is a directory holding a "
-                            "kustomization file of kind Component", path);
+        return pr_error_set(err, "'%s' is not a directory: a component is a directory "
+                            "holding a kustomization of kind Component", path);
     default:
-        return pr_error_set(err, "'%s': no such directory (or a dangling or looping "
-                            "symlink)", path);
+        return pr_error_set(err, "'%s': no such file or directory (or a dangling or "
+                            "looping symlink); a component is a directory", path);
     }
 }
 
