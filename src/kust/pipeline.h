@@ -57,6 +57,14 @@ typedef struct {
     const pr_tconfig *tconfig;
 } pr_kustomization;
 
+/* Decodes a parsed kustomization file as kustomize decodes it into its Go
+ * types (src/kust/kustomization_decode.c): YAML 1.1 scalars, field names
+ * matched ignoring case, wrong types and unknown fields rejected with
+ * line:column, nulls resolved as encoding/json resolves them. `*root` is
+ * replaced by the canonical tree, allocated in `a`. */
+bool pr_kustomization_decode(pr_arena *a, const char *path, pr_node **root,
+                             pr_error *err);
+
 /* Finds, reads and validates the kustomization file in `dir`. */
 bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
                            pr_kustomization *out, pr_error *err);
