@@ -64,7 +64,7 @@ static bool accumulate_file(pr_build_ctx *ctx, const pr_kustomization *k,
 
 static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
                             const char *field, pr_resmap *m, pr_tconfig *tconfig,
-                            pr_error *err)
+                            pr_varset **vars, pr_error *err)
 {
     const pr_node *list = pr_map_get(k->root, field);
     if (!list || pr_node_is_null(list))
@@ -82,10 +82,13 @@ static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
         case PR_PATH_DIR: {
             pr_resmap *sub = pr_resmap_new(ctx->a);
             const pr_tconfig *sub_config;
-            ok = pr_accumulate(ctx, path, sub, &sub_config, err) &&
+            pr_varset *sub_vars;
+            ok = pr_accumulate(ctx, path, sub, &sub_config, &sub_vars, err) &&
                  pr_resmap_append_all(m, sub, err);
             if (ok && !pr_tconfig_merge(ctx->a, tconfig, sub_config, tconfig, err))
                 ok = pr_error_prefix(err, "merging its transformer configuration");
+            if (ok && !pr_varset_merge(ctx, vars, sub_vars, err))
+                ok = pr_error_prefix(err, "merging its vars");
             break;
         }
         case PR_PATH_FILE:
@@ -106,10 +109,11 @@ static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
  * The configurations of included kustomizations are merged into
  * `tconfig`. */
 static bool accumulate_resources(pr_build_ctx *ctx, const pr_kustomization *k,
-                                 pr_resmap *m, pr_tconfig *tconfig, pr_error *err)
+                                 pr_resmap *m, pr_tconfig *tconfig, pr_varset **vars,
+                                 pr_error *err)
 {
-    return accumulate_list(ctx, k, "resources", m, tconfig, err) &&
-           accumulate_list(ctx, k, "bases", m, tconfig, err);
+    return accumulate_list(ctx, k, "resources", m, tconfig, vars, err) &&
+           accumulate_list(ctx, k, "bases", m, tconfig, vars, err);
 }
 
 /* kustomize merges a kustomization's own configuration (builtin specs and
@@ -146,8 +150,9 @@ static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
 }
 
 bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
-                   const pr_tconfig **tconfig, pr_error *err)
+                   const pr_tconfig **tconfig, pr_varset **vars, pr_error *err)
 {
+    *vars = NULL;
     const char *canonical = ctx->fs->canonical(ctx->fs, ctx->a, dir);
     if (!canonical)
         return pr_error_set(err, "'%s': not a directory", dir);
@@ -157,7 +162,7 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
     pr_tconfig *config = pr_alloc(ctx->a, sizeof *config); /* empty, as kustomize starts */
     bool ok = pr_kustomization_load(ctx, dir, &k, err) &&
               pr_sort_options_read(ctx, &k, ctx->depth == 1 ? &ctx->sort : NULL, err) &&
-              accumulate_resources(ctx, &k, m, config, err) &&
+              accumulate_resources(ctx, &k, m, config, vars, err) &&
               merge_own_config(ctx, &k, config, err);
     k.tconfig = config;
     *tconfig = config;
@@ -171,7 +176,8 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
          pr_tf_annotations(ctx, &k, m, err) &&
          pr_tf_patches_json6902(ctx, &k, m, err) &&
          pr_tf_replicas(ctx, &k, m, err) &&
-         pr_tf_images(ctx, &k, m, err);
+         pr_tf_images(ctx, &k, m, err) &&
+         pr_vars_merge_own(ctx, &k, m, vars, err);
     ctx->depth--;
     return ok;
 }
@@ -207,9 +213,11 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
     pr_strbuf rendered;
     pr_sb_init(&rendered);
     const pr_tconfig *tconfig;
-    bool ok = pr_accumulate(&ctx, dir, m, &tconfig, err) &&
+    pr_varset *vars;
+    bool ok = pr_accumulate(&ctx, dir, m, &tconfig, &vars, err) &&
               pr_tf_hash_suffixes(&ctx, m, err) &&
               pr_tf_name_references(&ctx, tconfig, m, err) &&
+              pr_tf_resolve_vars(&ctx, tconfig, vars, m, err) &&
               pr_tf_drop_local_configs(&ctx, m, err) &&
               pr_tf_sort_order(&ctx, &ctx.sort, m, err) &&
               emit_all(ctx.a, m, &rendered, err);

@@ -644,3 +644,8 @@ bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
     *out = own;
     return true;
 }
+
+const char *pr_go_json_type(const pr_node *n)
+{
+    return json_type(n);
+}
