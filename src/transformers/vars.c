@@ -303,7 +303,9 @@ static bool set_add(pr_arena *a, pr_varset **set, var *v, pr_error *err)
     bool found;
     size_t at = set_search(s, v->name, strlen(v->name), &found);
     if (found)
-        return pr_error_set(err, "var '%s' already encountered", v->name);
+        return pr_error_set(err, "var '%s' already encountered (var names must be unique "
+                            "across a kustomization and those it includes)",
+                            v->name);
     s->items = pr_grow(a, s->items, sizeof *s->items, &s->cap, s->len + 1);
     memmove(s->items + at + 1, s->items + at, (s->len - at) * sizeof *s->items);
     s->items[at] = v;
@@ -613,6 +615,7 @@ typedef struct {
     const pr_var_value **values; /* per var; NULL: not a primitive */
     size_t *counts;              /* replacements made, per var */
     const char *where;           /* the object being visited, for errors */
+    const char *path;            /* the field spec being followed */
 } resolver;
 
 static const pr_var_value *resolver_lookup(const char *name, size_t len, void *p)
@@ -660,8 +663,9 @@ static bool visit_field(pr_arena *a, pr_node **slot, void *p, pr_error *err)
         for (size_t i = 0; i < n->map.len; i++) {
             const pr_node *key = n->map.items[i].key;
             if (!is_string(key))
-                return pr_error_set(err, "%s: invalid map key: value='%s', tag='%s'",
-                                    r->where, key->scalar.text, tag_name(key));
+                return pr_error_set(err, "considering field '%s' of object %s: invalid map "
+                                    "key: value='%s', tag='%s'",
+                                    r->path, r->where, key->scalar.text, tag_name(key));
             if (is_string(n->map.items[i].value))
                 pr_vars_expand(a, n->map.items[i].value, resolver_lookup, r);
         }
@@ -669,9 +673,10 @@ static bool visit_field(pr_arena *a, pr_node **slot, void *p, pr_error *err)
     case PR_SEQ:
         for (size_t i = 0; i < n->seq.len; i++) {
             if (!is_string(n->seq.items[i]))
-                return pr_error_set(err, "%s: invalid value type expect a string (item %zu "
-                                    "of a field vars are substituted in)",
-                                    r->where, i);
+                return pr_error_set(err, "considering field '%s' of object %s: invalid "
+                                    "value type expect a string (item %zu; vars are "
+                                    "substituted in lists of strings only)",
+                                    r->path, r->where, i);
             pr_vars_expand(a, n->seq.items[i], resolver_lookup, r);
         }
         return true;
@@ -757,7 +762,7 @@ bool pr_tf_resolve_vars(pr_build_ctx *ctx, const pr_tconfig *tconfig,
     if (!set || !set->len)
         return true;
     resolver r = {set, pr_alloc(ctx->a, set->len * sizeof *r.values),
-                  pr_alloc(ctx->a, set->len * sizeof *r.counts), NULL};
+                  pr_alloc(ctx->a, set->len * sizeof *r.counts), NULL, NULL};
     for (size_t i = 0; i < set->len; i++)
         if (!find_value(ctx, set->items[i], m, &r.values[i], err))
             return false;
@@ -765,9 +770,13 @@ bool pr_tf_resolve_vars(pr_build_ctx *ctx, const pr_tconfig *tconfig,
         pr_resource *res = pr_resmap_at(m, i);
         pr_resid id = pr_resource_id(ctx->a, res);
         r.where = pr_resid_string(ctx->a, &id);
-        if (!pr_fieldspec_walk_list(ctx->a, res->obj, &id.gvk, &tconfig->var_reference,
-                                    PR_CREATE_NONE, visit_field, &r, err))
-            return false;
+        for (size_t j = 0; j < tconfig->var_reference.len; j++) {
+            const pr_fieldspec *spec = &tconfig->var_reference.specs[j];
+            r.path = spec->path;
+            if (!pr_fieldspec_walk(ctx->a, res->obj, &id.gvk, spec, PR_CREATE_NONE,
+                                   visit_field, &r, err))
+                return false;
+        }
     }
     bool any = false;
     for (size_t i = 0; i < set->len; i++) {
