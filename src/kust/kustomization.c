@@ -118,6 +118,8 @@ static bool validate(pr_build_ctx *ctx, const char *path, pr_node *root,
     if (kind && *kind && strcmp(kind, "Kustomization") != 0)
         return pr_error_set(err, "%s: kind \"%s\" is not supported yet by pleo-render",
                             path, kind);
+    if (!pr_vars_check(ctx->a, path, root, err))
+        return false;
     warn_deprecated_fields(ctx, root);
     return true;
 }

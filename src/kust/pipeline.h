@@ -129,6 +129,11 @@ bool pr_tf_drop_local_configs(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
 /* `vars` (src/transformers/vars.c), kustomize's ResAccumulator.MergeVars,
  * VarSet.MergeSet and ResolveVars. */
 
+/* Type-checks the `vars` of the kustomization file `path` (parsed into
+ * `root`) as pr_vars_merge_own does, so that, as in kustomize, a malformed
+ * var fails when the file is loaded. */
+bool pr_vars_check(pr_arena *a, const char *path, const pr_node *root, pr_error *err);
+
 /* MergeVars for k's own `vars`, once its transformers have run: type-checks
  * them as kustomize's strict JSON decoding does (keys ignoring case, wrong
  * types and unknown fields are errors at line:column), records each var's

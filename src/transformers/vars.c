@@ -243,27 +243,35 @@ static bool decode_var(decoder *d, const pr_node *item, var *v)
     return true;
 }
 
-/* k's `vars`, in the order written; `*n` is 0 when there are none. */
-static bool decode_vars(pr_build_ctx *ctx, const pr_kustomization *k, var ***out,
+/* The `vars` of the kustomization file `path` (parsed into `root`), in
+ * the order written; `*n` is 0 when there are none. */
+static bool decode_vars(pr_arena *a, const char *path, const pr_node *root, var ***out,
                         size_t *n, pr_error *err)
 {
     *out = NULL;
     *n = 0;
-    const pr_node *list = pr_map_get(k->root, "vars");
+    const pr_node *list = pr_map_get(root, "vars");
     if (!list || pr_node_is_null(list))
         return true;
-    decoder d = {ctx->a, k->path, err};
+    decoder d = {a, path, err};
     if (list->kind != PR_SEQ)
         return type_error(&d, list, "Kustomization", "vars", "[]types.Var");
-    var **vars = pr_alloc(ctx->a, (list->seq.len + 1) * sizeof *vars);
+    var **vars = pr_alloc(a, (list->seq.len + 1) * sizeof *vars);
     for (size_t i = 0; i < list->seq.len; i++) {
-        vars[i] = pr_alloc(ctx->a, sizeof **vars);
+        vars[i] = pr_alloc(a, sizeof **vars);
         if (!decode_var(&d, list->seq.items[i], vars[i]))
             return false;
     }
     *out = vars;
     *n = list->seq.len;
     return true;
+}
+
+bool pr_vars_check(pr_arena *a, const char *path, const pr_node *root, pr_error *err)
+{
+    var **vars;
+    size_t n;
+    return decode_vars(a, path, root, &vars, &n, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -372,7 +380,7 @@ bool pr_vars_merge_own(pr_build_ctx *ctx, const pr_kustomization *k,
 {
     var **vars;
     size_t n;
-    if (!decode_vars(ctx, k, &vars, &n, err))
+    if (!decode_vars(ctx->a, k->path, k->root, &vars, &n, err))
         return false;
     for (size_t i = 0; i < n; i++) {
         pr_resource *match = NULL;
