@@ -726,8 +726,9 @@ static bool field_value_path(pr_arena *a, const char *text, pr_fieldpath *out,
     return true;
 }
 
-/* findVarValueFromResources for var `v`: 1 with `*out` set, 0 for a
- * value that is no primitive, false with err set when kustomize fails. */
+/* findVarValueFromResources for var `v`: `*out` is its value, or NULL
+ * when that is no primitive (kustomize then leaves $(NAME) alone); false
+ * with err set where kustomize fails. */
 static bool find_value(pr_build_ctx *ctx, const var *v, pr_resmap *m,
                        const pr_var_value **out, pr_error *err)
 {
