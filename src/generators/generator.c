@@ -275,6 +275,7 @@ static void absorb(pr_arena *a, pr_resource *res, const pr_resource *old)
     res->prev_cap = old->prev_cap;
     res->prefixes = old->prefixes;
     res->suffixes = old->suffixes;
+    res->ref_var_names = old->ref_var_names;
 }
 
 bool pr_generator_add(pr_build_ctx *ctx, const pr_kustomization *k,

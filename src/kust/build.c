@@ -66,7 +66,7 @@ pr_accumulator pr_accumulator_new(pr_build_ctx *ctx)
 {
     /* An empty configuration, as kustomize starts: builtin specs arrive
      * with each kustomization's own configuration. */
-    pr_accumulator acc = {pr_resmap_new(ctx->a), pr_alloc(ctx->a, sizeof(pr_tconfig))};
+    pr_accumulator acc = {pr_resmap_new(ctx->a), pr_alloc(ctx->a, sizeof(pr_tconfig)), NULL};
     return acc;
 }
 
@@ -79,6 +79,8 @@ static bool merge_accumulator(pr_build_ctx *ctx, pr_accumulator *into,
         return false;
     if (!pr_tconfig_merge(ctx->a, into->tconfig, from->tconfig, into->tconfig, err))
         return pr_error_prefix(err, "merging its transformer configuration");
+    if (!pr_varset_merge(ctx, &into->vars, from->vars, err))
+        return pr_error_prefix(err, "merging its vars");
     return true;
 }
 
@@ -192,7 +194,8 @@ static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
 /* kustomize's order for one kustomization: resources, configuration,
  * generators, then components (after generators, so a component can patch
  * or merge into what the includer generated), then transformers, which see
- * the configuration the components merged in. */
+ * the configuration the components merged in, and last its vars, recorded
+ * on the objects they name as those objects are named now. */
 static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
                               pr_accumulator *acc, pr_error *err)
 {
@@ -210,7 +213,8 @@ static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
            pr_tf_annotations(ctx, k, acc->m, err) &&
            pr_tf_patches_json6902(ctx, k, acc->m, err) &&
            pr_tf_replicas(ctx, k, acc->m, err) &&
-           pr_tf_images(ctx, k, acc->m, err);
+           pr_tf_images(ctx, k, acc->m, err) &&
+           pr_vars_merge_own(ctx, k, acc->m, &acc->vars, err);
 }
 
 /* A directory's kind must fit where it is listed: components under
@@ -287,6 +291,7 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
     bool ok = pr_accumulate(&ctx, dir, &acc, err) &&
               pr_tf_hash_suffixes(&ctx, m, err) &&
               pr_tf_name_references(&ctx, acc.tconfig, m, err) &&
+              pr_tf_resolve_vars(&ctx, acc.tconfig, acc.vars, m, err) &&
               pr_tf_drop_local_configs(&ctx, m, err) &&
               pr_tf_sort_order(&ctx, &ctx.sort, m, err) &&
               emit_all(ctx.a, m, &rendered, err);

@@ -51,7 +51,7 @@ static const field_info known_fields[] = {
     {"generatorOptions", FIELD_SUPPORTED},
     {"openapi", FIELD_UNSUPPORTED},
     {"replacements", FIELD_UNSUPPORTED},
-    {"vars", FIELD_UNSUPPORTED},
+    {"vars", FIELD_SUPPORTED},
     {"sortOptions", FIELD_SUPPORTED},
     {"components", FIELD_SUPPORTED},
     {"crds", FIELD_UNSUPPORTED},
