@@ -171,7 +171,8 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_resmap *m,
          pr_tf_annotations(ctx, &k, m, err) &&
          pr_tf_patches_json6902(ctx, &k, m, err) &&
          pr_tf_replicas(ctx, &k, m, err) &&
-         pr_tf_images(ctx, &k, m, err);
+         pr_tf_images(ctx, &k, m, err) &&
+         pr_tf_replacements(ctx, &k, m, err);
     ctx->depth--;
     return ok;
 }
