@@ -116,7 +116,8 @@ static bool is_null(const pr_node *n)
 static bool type_error_value(decoder *d, const pr_node *v, const char *value, const char *gostruct,
                              const char *field, const char *gotype)
 {
-    const char *lead = d->strict ? "invalid Kustomization: json" : "json";
+    const char *lead = d->strict ? "invalid Kustomization: json"
+                                 : "error unmarshaling JSON: while decoding JSON: json";
     const char *path = pr_sprintf(d->a, "%s%s", d->prefix, field);
     if (!*path)
         return pr_error_at(d->err, d->file, v->mark.line, v->mark.col,
@@ -132,17 +133,6 @@ static bool type_error(decoder *d, const pr_node *v, const char *gostruct, const
     return type_error_value(d, v, json_type(v), gostruct, field, gotype);
 }
 
-static bool decode_string(decoder *d, const pr_node *v, const char *gostruct, const char *field,
-                          const char **out)
-{
-    if (is_null(v))
-        return true;
-    if (v->kind != PR_SCALAR || strcmp(json_type(v), "string"))
-        return type_error(d, v, gostruct, field, "string");
-    *out = v->scalar.text;
-    return true;
-}
-
 static bool decode_bool(decoder *d, const pr_node *v, const char *gostruct, const char *field,
                         bool *out)
 {
@@ -153,6 +143,26 @@ static bool decode_bool(decoder *d, const pr_node *v, const char *gostruct, cons
     char c = v->scalar.text[0];
     *out = c == 't' || c == 'T' || c == 'y' || c == 'Y' ||
            ((c == 'o' || c == 'O') && (v->scalar.text[1] == 'n' || v->scalar.text[1] == 'N'));
+    return true;
+}
+
+static bool decode_string(decoder *d, const pr_node *v, const char *gostruct, const char *field,
+                          const char **out)
+{
+    if (is_null(v))
+        return true;
+    /* sigs.k8s.io/yaml, which reads `path:` files, turns numbers and
+     * booleans into text for a string field; kustomization files are read
+     * without that help. */
+    if (v->kind == PR_SCALAR && !d->strict && yaml11_tag(v) == PR_TAG_BOOL) {
+        bool b = false;
+        decode_bool(d, v, gostruct, field, &b);
+        *out = b ? "true" : "false";
+        return true;
+    }
+    if (v->kind != PR_SCALAR || (d->strict && strcmp(json_type(v), "string")))
+        return type_error(d, v, gostruct, field, "string");
+    *out = v->scalar.text;
     return true;
 }
 
@@ -790,6 +800,7 @@ static const char *tag_name(pr_tag t)
 typedef struct {
     const pr_node *value;
     const field_options *options;
+    bool failed; /* the error is about the value written, not the path */
 } write_ctx;
 
 /* A scalar target keeps its type and takes only the new text, as kyaml
@@ -809,9 +820,9 @@ static bool set_scalar(pr_arena *a, pr_node **slot, const char *text, bool creat
     else if (tag == PR_TAG_FLOAT && read == PR_TAG_INT)
         ;
     else if (tag != read)
-        return pr_error_set(err, "yaml: cannot decode !!%s `%s` as a !!%s (the target field "
-                            "holds a %s; the value does not read as one)",
-                            tag_name(read), text, tag_name(tag), tag_name(tag));
+        return pr_error_set(err, "yaml: cannot decode !!%s `%s` as a !!%s (a replacement keeps "
+                            "the type of the field it writes; quote the target's value or pick "
+                            "a source of its type)", tag_name(read), text, tag_name(tag));
     pr_node *n = pr_node_scalar(a, tag, text, strlen(text));
     n->style = created ? PR_STYLE_UNKNOWN : old->style;
     n->mark = old->mark;
@@ -819,9 +830,8 @@ static bool set_scalar(pr_arena *a, pr_node **slot, const char *text, bool creat
     return true;
 }
 
-static bool write_target(pr_arena *a, pr_node **slot, bool created, void *ctx_, pr_error *err)
+static bool write_value(pr_arena *a, pr_node **slot, bool created, write_ctx *ctx, pr_error *err)
 {
-    write_ctx *ctx = ctx_;
     const pr_node *value = ctx->value;
     const char *text = value->kind == PR_SCALAR ? value->scalar.text : "";
     const field_options *o = ctx->options;
@@ -858,6 +868,13 @@ static bool write_target(pr_arena *a, pr_node **slot, bool created, void *ctx_, 
     return true;
 }
 
+static bool write_target(pr_arena *a, pr_node **slot, bool created, void *ctx_, pr_error *err)
+{
+    write_ctx *ctx = ctx_;
+    ctx->failed = !write_value(a, slot, created, ctx, err);
+    return !ctx->failed;
+}
+
 static bool write_fields(pr_arena *a, pr_resource *r, const target_selector *t,
                          const pr_node *value, pr_error *err)
 {
@@ -868,7 +885,7 @@ static bool write_fields(pr_arena *a, pr_resource *r, const target_selector *t,
                                  : value->kind == PR_MAP ? PR_FIELDPATH_CREATE_MAP
                                  : value->kind == PR_SEQ ? PR_FIELDPATH_CREATE_SEQ
                                                          : PR_FIELDPATH_CREATE_SCALAR;
-    write_ctx wctx = {value, &t->options};
+    write_ctx wctx = {value, &t->options, false};
     for (size_t i = 0; i < npaths; i++) {
         const char *what = create != PR_FIELDPATH_FIND ? "find or create" : "find";
         pr_fieldpath path;
@@ -876,14 +893,21 @@ static bool write_fields(pr_arena *a, pr_resource *r, const target_selector *t,
         if (!pr_fieldpath_parse(a, paths[i], &path, err))
             return false;
         if (!pr_fieldpath_visit(a, &r->obj, &path, create, write_target, &wctx, &matches, err))
-            return pr_error_prefix(err, "unable to %s field \"%s\" in replacement target", what,
+            return wctx.failed ? pr_error_prefix(err, "field \"%s\"", paths[i]) : pr_error_prefix(err, "unable to %s field \"%s\" in replacement target", what,
                                    paths[i]);
         if (!matches)
             return pr_error_set(err, "unable to %s field \"%s\" in replacement target%s", what,
                                 paths[i],
                                 create == PR_FIELDPATH_FIND ? " (set options.create to add it)" : "");
     }
-    return pr_obj_check(r->obj, "the object a replacement changed", err);
+    if (!pr_obj_check(r->obj, "the object a replacement changed", err))
+        return false;
+    if (!*pr_obj_name(r->obj))
+        return pr_error_set(err, "missing metadata.name in object (a replacement left it empty)");
+    /* kustomize keeps annotations as strings once it has rewritten them,
+     * which it does to every object before output. */
+    pr_obj_normalize_annotations(r->obj);
+    return true;
 }
 
 static bool apply_target(pr_arena *a, pr_resmap *m, const target_selector *t,
