@@ -10,7 +10,7 @@
  *
  * kustomize reads such paths with two engines whose rules differ, and so
  * does this module:
- *  - pr_fieldpath_get / pr_fieldpath_lookup follow kyaml's PathGetter
+ *  - pr_fieldpath_get and pr_fieldpath_lookup follow kyaml's PathGetter
  *    (Lookup): segments are trimmed and empty ones dropped; a number is an
  *    index (negative ones are errors), `-` the last item, `[k=v]` the
  *    first item whose field k is exactly v, `*` an error.
@@ -50,7 +50,14 @@ bool pr_fieldpath_parse(pr_arena *a, const char *text, pr_fieldpath *out, pr_err
  * errors there. */
 pr_node *pr_fieldpath_get(pr_arena *a, pr_node *obj, const pr_fieldpath *path, pr_error *err);
 
-/* pr_fieldpath_parse then pr_fieldpath_get. */
+/* Rewrites `name[N]` segments (N decimal digits) into `name` and `N`, and
+ * `[N]` into `N`, as kyaml's convertSliceIndex does before
+ * RNode.GetFieldValue looks a path up. Replacements do not do this. */
+void pr_fieldpath_convert_slice_index(pr_arena *a, pr_fieldpath *path);
+
+/* The path handling of kyaml's RNode.GetFieldValue, which `vars` use:
+ * pr_fieldpath_parse, pr_fieldpath_convert_slice_index (so
+ * `spec.ports[0].port` works), then pr_fieldpath_get. */
 pr_node *pr_fieldpath_lookup(pr_arena *a, pr_node *obj, const char *path, pr_error *err);
 
 /* What pr_fieldpath_visit creates for a missing final field (kyaml's
