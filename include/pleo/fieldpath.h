@@ -79,13 +79,17 @@ typedef enum {
 typedef bool (*pr_fieldpath_visitor)(pr_arena *a, pr_node **slot, bool created, void *ctx,
                                      pr_error *err);
 
+/* Paths longer than this are refused by pr_fieldpath_visit. */
+#define PR_FIELDPATH_MAX_SEGMENTS 1000
+
 /* Visits every field `path` reaches in `*root` by kyaml's PathMatcher
  * rules, creating what is missing as `create` says: a missing field, an
  * index one past the end of a list, a `[k=v]` item no item matches (added
  * as {k: v}, or v for `[=v]`). `*matches` receives the number of fields
  * visited; 0 is not an error here. Fails, with kyaml's reason, when the
  * path crosses a node of the wrong kind, an index lies beyond the end, a
- * selector lacks '=' or its value is not a valid regular expression. */
+ * selector lacks '=' or its value is not a valid regular expression, or
+ * the path has more than PR_FIELDPATH_MAX_SEGMENTS segments. */
 bool pr_fieldpath_visit(pr_arena *a, pr_node **root, const pr_fieldpath *path,
                         pr_fieldpath_create create, pr_fieldpath_visitor visit, void *ctx,
                         size_t *matches, pr_error *err);

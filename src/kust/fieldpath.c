@@ -490,6 +490,11 @@ bool pr_fieldpath_visit(pr_arena *a, pr_node **root, const pr_fieldpath *path,
                         pr_fieldpath_create create, pr_fieldpath_visitor visit, void *ctx,
                         size_t *matches, pr_error *err)
 {
+    /* The walk recurses once per segment and may create one level per
+     * segment; no real path comes near this. */
+    if (path->len > PR_FIELDPATH_MAX_SEGMENTS)
+        return pr_error_set(err, "field path '%.40s...' has %zu segments, more than the %d "
+                            "pleo-render follows", path->text, path->len, PR_FIELDPATH_MAX_SEGMENTS);
     walk w = {a, path, create, visit, ctx, 0};
     bool ok = walk_from(&w, root, 0, false, err);
     if (matches)

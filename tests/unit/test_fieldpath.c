@@ -248,6 +248,11 @@ static void test_visit_errors(void **state)
                       "index 3 specified but only 1 elements found");
     check_visit_fails("l: [a]\n", "l.[x]", PR_FIELDPATH_FIND, "fieldName=fieldValue");
     check_visit_fails("l: [a]\n", "l.[x=(]", PR_FIELDPATH_FIND, "error parsing regexp");
+    char *deep = calloc(2 * (PR_FIELDPATH_MAX_SEGMENTS + 1), 1);
+    for (int i = 0; i <= PR_FIELDPATH_MAX_SEGMENTS; i++)
+        strcat(deep, i ? ".a" : "a");
+    check_visit_fails("a: b\n", deep, PR_FIELDPATH_CREATE_SCALAR, "more than the 1000");
+    free(deep);
 }
 
 static void test_atoi(void **state)
