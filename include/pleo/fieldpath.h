@@ -10,7 +10,7 @@
  *
  * kustomize reads such paths with two engines whose rules differ, and so
  * does this module:
- *  - pr_fieldpath_get / pr_fieldpath_lookup follow kyaml's PathGetter
+ *  - pr_fieldpath_get and pr_fieldpath_lookup follow kyaml's PathGetter
  *    (Lookup): segments are trimmed and empty ones dropped; a number is an
  *    index (negative ones are errors), `-` the last item, `[k=v]` the
  *    first item whose field k is exactly v, `*` an error.
@@ -50,7 +50,14 @@ bool pr_fieldpath_parse(pr_arena *a, const char *text, pr_fieldpath *out, pr_err
  * errors there. */
 pr_node *pr_fieldpath_get(pr_arena *a, pr_node *obj, const pr_fieldpath *path, pr_error *err);
 
-/* pr_fieldpath_parse then pr_fieldpath_get. */
+/* Rewrites `name[N]` segments (N decimal digits) into `name` and `N`, and
+ * `[N]` into `N`, as kyaml's convertSliceIndex does before
+ * RNode.GetFieldValue looks a path up. Replacements do not do this. */
+void pr_fieldpath_convert_slice_index(pr_arena *a, pr_fieldpath *path);
+
+/* The path handling of kyaml's RNode.GetFieldValue, which `vars` use:
+ * pr_fieldpath_parse, pr_fieldpath_convert_slice_index (so
+ * `spec.ports[0].port` works), then pr_fieldpath_get. */
 pr_node *pr_fieldpath_lookup(pr_arena *a, pr_node *obj, const char *path, pr_error *err);
 
 /* What pr_fieldpath_visit creates for a missing final field (kyaml's
@@ -72,13 +79,17 @@ typedef enum {
 typedef bool (*pr_fieldpath_visitor)(pr_arena *a, pr_node **slot, bool created, void *ctx,
                                      pr_error *err);
 
+/* Paths longer than this are refused by pr_fieldpath_visit. */
+#define PR_FIELDPATH_MAX_SEGMENTS 1000
+
 /* Visits every field `path` reaches in `*root` by kyaml's PathMatcher
  * rules, creating what is missing as `create` says: a missing field, an
  * index one past the end of a list, a `[k=v]` item no item matches (added
  * as {k: v}, or v for `[=v]`). `*matches` receives the number of fields
  * visited; 0 is not an error here. Fails, with kyaml's reason, when the
  * path crosses a node of the wrong kind, an index lies beyond the end, a
- * selector lacks '=' or its value is not a valid regular expression. */
+ * selector lacks '=' or its value is not a valid regular expression, or
+ * the path has more than PR_FIELDPATH_MAX_SEGMENTS segments. */
 bool pr_fieldpath_visit(pr_arena *a, pr_node **root, const pr_fieldpath *path,
                         pr_fieldpath_create create, pr_fieldpath_visitor visit, void *ctx,
                         size_t *matches, pr_error *err);

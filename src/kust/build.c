@@ -214,6 +214,7 @@ static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
            pr_tf_patches_json6902(ctx, k, acc->m, err) &&
            pr_tf_replicas(ctx, k, acc->m, err) &&
            pr_tf_images(ctx, k, acc->m, err) &&
+           pr_tf_replacements(ctx, k, acc->m, err) &&
            pr_vars_merge_own(ctx, k, acc->m, &acc->vars, err);
 }
 
@@ -294,6 +295,7 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
               pr_tf_resolve_vars(&ctx, acc.tconfig, acc.vars, m, err) &&
               pr_tf_drop_local_configs(&ctx, m, err) &&
               pr_tf_sort_order(&ctx, &ctx.sort, m, err) &&
+              pr_tf_remove_build_annotations(&ctx, m, err) &&
               emit_all(ctx.a, m, &rendered, err);
     if (ok)
         pr_sb_add(out, rendered.buf, rendered.len);

@@ -277,11 +277,46 @@ pr_node *pr_fieldpath_get(pr_arena *a, pr_node *obj, const pr_fieldpath *path, p
     return node;
 }
 
+/* Matches `^(.*)\[(\d+)\]$`: true with the split point when `seg` ends
+ * in a bracketed run of digits. */
+static bool slice_index_form(const char *seg, size_t *open)
+{
+    size_t n = strlen(seg);
+    if (n < 3 || seg[n - 1] != ']')
+        return false;
+    size_t i = n - 1;
+    while (i > 0 && seg[i - 1] >= '0' && seg[i - 1] <= '9')
+        i--;
+    if (i == n - 1 || i == 0 || seg[i - 1] != '[')
+        return false;
+    *open = i - 1;
+    return true;
+}
+
+void pr_fieldpath_convert_slice_index(pr_arena *a, pr_fieldpath *path)
+{
+    seg_list out = {0};
+    for (size_t i = 0; i < path->len; i++) {
+        const char *seg = path->segs[i];
+        size_t open;
+        if (!slice_index_form(seg, &open)) {
+            seg_push(a, &out, seg);
+            continue;
+        }
+        if (open > 0)
+            seg_push(a, &out, pr_strndup(a, seg, open));
+        seg_push(a, &out, pr_strndup(a, seg + open + 1, strlen(seg) - open - 2));
+    }
+    path->segs = out.items;
+    path->len = out.len;
+}
+
 pr_node *pr_fieldpath_lookup(pr_arena *a, pr_node *obj, const char *text, pr_error *err)
 {
     pr_fieldpath path;
     if (!pr_fieldpath_parse(a, text, &path, err))
         return NULL;
+    pr_fieldpath_convert_slice_index(a, &path);
     return pr_fieldpath_get(a, obj, &path, err);
 }
 
@@ -455,6 +490,11 @@ bool pr_fieldpath_visit(pr_arena *a, pr_node **root, const pr_fieldpath *path,
                         pr_fieldpath_create create, pr_fieldpath_visitor visit, void *ctx,
                         size_t *matches, pr_error *err)
 {
+    /* The walk recurses once per segment and may create one level per
+     * segment; no real path comes near this. */
+    if (path->len > PR_FIELDPATH_MAX_SEGMENTS)
+        return pr_error_set(err, "field path '%.40s...' has %zu segments, more than the %d "
+                            "pleo-render follows", path->text, path->len, PR_FIELDPATH_MAX_SEGMENTS);
     walk w = {a, path, create, visit, ctx, 0};
     bool ok = walk_from(&w, root, 0, false, err);
     if (matches)

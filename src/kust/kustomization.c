@@ -50,7 +50,7 @@ static const field_info known_fields[] = {
     {"secretGenerator", FIELD_SUPPORTED},
     {"generatorOptions", FIELD_SUPPORTED},
     {"openapi", FIELD_UNSUPPORTED},
-    {"replacements", FIELD_UNSUPPORTED},
+    {"replacements", FIELD_SUPPORTED},
     {"vars", FIELD_SUPPORTED},
     {"sortOptions", FIELD_SUPPORTED},
     {"components", FIELD_SUPPORTED},

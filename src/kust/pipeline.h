@@ -7,7 +7,8 @@
  *   configuration -> generators -> components (each one runs this same
  *   sequence over the including kustomization's accumulator) ->
  *   transformers in kustomize's order -> (top level only) hash suffixes ->
- *   name references -> local configs dropped -> sort order -> emit
+ *   name references -> vars -> local configs dropped -> sort order ->
+ *   build annotations removed -> emit
  */
 #ifndef PLEO_KUST_PIPELINE_H
 #define PLEO_KUST_PIPELINE_H
@@ -143,12 +144,17 @@ bool pr_tf_replicas(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err);
 bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                   pr_error *err);
+bool pr_tf_replacements(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                        pr_error *err);
 
 /* Final passes over the whole tree. */
 bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
 bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
                            pr_resmap *m, pr_error *err);
 bool pr_tf_drop_local_configs(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
+/* kustomize's RemoveBuildAnnotations, last before output
+ * (src/transformers/build_annotations.c). */
+bool pr_tf_remove_build_annotations(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
 
 /* `vars` (src/transformers/vars.c), kustomize's ResAccumulator.MergeVars,
  * VarSet.MergeSet and ResolveVars. */

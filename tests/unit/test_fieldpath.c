@@ -104,6 +104,10 @@ static void test_lookup(void **state)
     check_lookup("spec.containers.+1.image", "two", NULL);
     check_lookup("spec.containers.2.image", NULL, NULL);
     check_lookup("spec.containers.-.name", "app", NULL);
+    /* `vars` paths: kyaml's convertSliceIndex turns x[N] into x.N. */
+    check_lookup("spec.containers[1].image", "two", NULL);
+    check_lookup("spec.args.[2]", "z", NULL);
+    check_lookup("spec.containers[name=app].image", NULL, NULL);
     check_lookup("spec.args.-", "z", NULL);
     /* Lookup selectors compare exactly: `app` does not pick `myapp`. */
     check_lookup("spec.containers.[name=app].image", "two", NULL);
@@ -116,6 +120,32 @@ static void test_lookup(void **state)
     check_lookup("spec.containers.[name].image", NULL, "fieldName=fieldValue");
     check_lookup("metadata.name.deeper", NULL, "expected MappingNode but got ScalarNode");
     check_lookup("metadata.0", NULL, "expected SequenceNode but got MappingNode");
+}
+
+/* The same path with and without kyaml's convertSliceIndex. */
+static void test_slice_index_only_for_lookup(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    pr_fieldpath p;
+    assert_true(pr_fieldpath_parse(a, "a[0].b[12].c[x].[3]", &p, NULL));
+    pr_fieldpath raw = p;
+    pr_fieldpath_convert_slice_index(a, &p);
+    const char *want[] = {"a", "0", "b", "12", "c[x]", "3"};
+    assert_int_equal(p.len, 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(p.segs[i], want[i]);
+    assert_int_equal(raw.len, 4);
+    /* Replacement sources look up the unconverted path: `[1]` there is a
+     * list selector lacking '='. */
+    pr_node *obj = ut_parse(a, doc);
+    pr_error err;
+    pr_error_init(&err);
+    assert_true(pr_fieldpath_parse(a, "spec.args.[1]", &p, NULL));
+    assert_null(pr_fieldpath_get(a, obj, &p, &err));
+    assert_non_null(strstr(pr_error_text(&err), "fieldName=fieldValue"));
+    pr_error_release(&err);
+    pr_arena_free(a);
 }
 
 static bool set_x(pr_arena *a, pr_node **slot, bool created, void *ctx, pr_error *err)
@@ -218,6 +248,11 @@ static void test_visit_errors(void **state)
                       "index 3 specified but only 1 elements found");
     check_visit_fails("l: [a]\n", "l.[x]", PR_FIELDPATH_FIND, "fieldName=fieldValue");
     check_visit_fails("l: [a]\n", "l.[x=(]", PR_FIELDPATH_FIND, "error parsing regexp");
+    char *deep = calloc(2 * (PR_FIELDPATH_MAX_SEGMENTS + 1), 1);
+    for (int i = 0; i <= PR_FIELDPATH_MAX_SEGMENTS; i++)
+        strcat(deep, i ? ".a" : "a");
+    check_visit_fails("a: b\n", deep, PR_FIELDPATH_CREATE_SCALAR, "more than the 1000");
+    free(deep);
 }
 
 static void test_atoi(void **state)
@@ -240,6 +275,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_lookup),
+        cmocka_unit_test(test_slice_index_only_for_lookup),
         cmocka_unit_test(test_visit_wildcards_and_selectors),
         cmocka_unit_test(test_visit_creates),
         cmocka_unit_test(test_visit_errors),
