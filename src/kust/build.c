@@ -277,6 +277,38 @@ static bool emit_all(pr_arena *a, pr_resmap *m, pr_strbuf *out, pr_error *err)
     return true;
 }
 
+/* kustomize's sort step, with the deprecated --reorder flag: a top-level
+ * sortOptions wins over it, and the flag's "none" keeps accumulation order. */
+static bool sort_for_output(pr_build_ctx *ctx, pr_reorder reorder, pr_resmap *m, pr_error *err)
+{
+    if (ctx->sort.given && reorder != PR_REORDER_UNSPECIFIED)
+        pr_sb_adds(ctx->warnings,
+                   "Warning: Sorting order is set both in 'kustomization.yaml' ('sortOptions') "
+                   "and in a CLI flag ('--reorder'). Using the kustomization file over the CLI flag.\n");
+    if (!ctx->sort.given && reorder == PR_REORDER_NONE)
+        return true;
+    return pr_tf_sort_order(ctx, &ctx->sort, m, err);
+}
+
+/* --enable-managedby-label: kustomize runs its label transformer with the
+ * one spec metadata/labels (created when missing) on the sorted objects. */
+static bool add_managed_by_label(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
+{
+    for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        pr_resource *r = pr_resmap_at(m, i);
+        pr_node *meta = pr_map_ensure_map(ctx->a, r->obj, "metadata");
+        pr_node *labels = meta ? pr_map_ensure_map(ctx->a, meta, "labels") : NULL;
+        if (!labels) {
+            pr_resid id = pr_resource_id(ctx->a, r);
+            return pr_error_set(err, "%s: metadata.labels is not a mapping; cannot add "
+                                "app.kubernetes.io/managed-by (--enable-managedby-label)",
+                                pr_resid_string(ctx->a, &id));
+        }
+        pr_map_set_str(ctx->a, labels, "app.kubernetes.io/managed-by", "kustomize-v5.5.0");
+    }
+    return true;
+}
+
 bool pr_build_render(const char *dir, const pr_build_options *opts,
                      pr_strbuf *out, pr_strbuf *warnings, pr_error *err)
 {
@@ -294,7 +326,8 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
               pr_tf_name_references(&ctx, acc.tconfig, m, err) &&
               pr_tf_resolve_vars(&ctx, acc.tconfig, acc.vars, m, err) &&
               pr_tf_drop_local_configs(&ctx, m, err) &&
-              pr_tf_sort_order(&ctx, &ctx.sort, m, err) &&
+              sort_for_output(&ctx, opts ? opts->reorder : PR_REORDER_UNSPECIFIED, m, err) &&
+              (!opts || !opts->managed_by_label || add_managed_by_label(&ctx, m, err)) &&
               pr_tf_remove_build_annotations(&ctx, m, err) &&
               emit_all(ctx.a, m, &rendered, err);
     if (ok)
