@@ -30,7 +30,7 @@ static size_t count(const char *const *args)
 static void check_notes(pr_edit_kind kind, const char *const *args, const char *in, bool ok,
                         const char *want, const char *want_notes)
 {
-    pr_edit_request req = {kind, args, count(args), "kustomization.yaml"};
+    pr_edit_request req = {.kind = kind, .args = args, .nargs = count(args), .file_name = "kustomization.yaml"};
     pr_strbuf out, notes;
     pr_error err;
     pr_sb_init(&out);
@@ -145,7 +145,7 @@ static void test_check_args(void **state)
     (void)state;
     pr_error err;
     pr_error_init(&err);
-    pr_edit_request req = {PR_EDIT_SET_NAMESPACE, ARGS("prod"), 1, NULL};
+    pr_edit_request req = {.kind = PR_EDIT_SET_NAMESPACE, .args = ARGS("prod"), .nargs = 1};
     assert_true(pr_edit_check_args(&req, &err));
     req.args = ARGS("Prod");
     assert_false(pr_edit_check_args(&req, &err));
@@ -155,10 +155,10 @@ static void test_check_args(void **state)
     req.nargs = 2;
     assert_false(pr_edit_check_args(&req, &err));
     assert_non_null(strstr(pr_error_text(&err), "exactly one namespace"));
-    req = (pr_edit_request){PR_EDIT_SET_IMAGE, ARGS("app:\xff"), 1, NULL};
+    req = (pr_edit_request){.kind = PR_EDIT_SET_IMAGE, .args = ARGS("app:\xff"), .nargs = 1};
     assert_false(pr_edit_check_args(&req, &err));
     assert_non_null(strstr(pr_error_text(&err), "UTF-8"));
-    req = (pr_edit_request){PR_EDIT_SET_IMAGE, NULL, 0, NULL};
+    req = (pr_edit_request){.kind = PR_EDIT_SET_IMAGE};
     assert_false(pr_edit_check_args(&req, &err));
     assert_string_equal(pr_error_text(&err), "no image specified");
     pr_error_release(&err);
