@@ -1164,10 +1164,15 @@ static bool op_remove_metadata(ed *e, const pr_edit_request *req)
         if (!del_key(e, field, key))
             return false;
     }
-    /* An empty map is left out when kustomize writes the file. */
+    /* An empty map is left out when kustomize writes the file (the last
+     * key removed from a block mapping leaves a null). */
     m = walk(e, field);
-    if (m && m->kind == PE_MAP && m->n == 0)
+    if (m && ((m->kind == PE_MAP && m->n == 0) || is_null_scalar(m))) {
+        pr_node *x = xwalk(e, field);
+        if (x && x->kind == PR_MAP && !x->map.len)
+            pr_map_set(e->a, xwalk(e, ""), field, pr_node_scalar(e->a, PR_TAG_NULL, "", 0));
         return del_key(e, "", field);
+    }
     return true;
 }
 
