@@ -1398,6 +1398,17 @@ static bool check_literal(ed *e, const char *lit)
     return true;
 }
 
+/* The data key a literal (KEY=VALUE) or file source ([KEY=]PATH, else
+ * the file's base name) gives. */
+static const char *source_key(ed *e, const char *src, bool file)
+{
+    const char *eq = strchr(src, '=');
+    if (eq && (!file || !strchr(eq + 1, '=')))
+        return pr_strndup(e->a, src, (size_t)(eq - src));
+    const char *slash = strrchr(src, '/');
+    return slash ? slash + 1 : src;
+}
+
 static bool op_add_generator(ed *e, const pr_edit_request *req)
 {
     bool secret = req->kind == PR_EDIT_ADD_SECRET;
@@ -1438,8 +1449,26 @@ static bool op_add_generator(ed *e, const pr_edit_request *req)
         return append_in(e, "", list, g);
     }
     /* An existing entry gains the new sources, as kustomize merges the
-     * flags into it. */
+     * flags into it; a key it already has is an error there, as when
+     * kustomize generates the object. */
     const char *at = pr_sprintf(e->a, "%s/%ld", list, gi);
+    pr_node *xg = xwalk(e, at);
+    static const char *const src_lists[] = {"literals", "files"};
+    for (int k = 0; k < 2; k++) {
+        pr_node *l = xg && xg->kind == PR_MAP ? pr_map_get(xg, src_lists[k]) : NULL;
+        for (size_t i = 0; l && l->kind == PR_SEQ && i < l->seq.len; i++) {
+            const char *old = pr_scalar_text(l->seq.items[i]);
+            if (!old)
+                continue;
+            const char *const *news = k ? o->files : o->literals;
+            size_t nn = k ? o->nfiles : o->nliterals;
+            for (size_t j = 0; j < nn; j++)
+                if (!strcmp(source_key(e, old, k == 1), source_key(e, news[j], k == 1)))
+                    return pr_error_set(e->err, "%s: %s %s illegally repeats the key `%s`", e->path,
+                                        secret ? "secret" : "configmap", name,
+                                        source_key(e, news[j], k == 1));
+        }
+    }
     const pe_node *entry = walk(e, at);
     if (!entry || entry->kind != PE_MAP)
         return pe_fail(&e->doc, e->err, entry ? entry->ostart : 0, "this %s entry is not a mapping",
