@@ -1526,18 +1526,18 @@ static bool op_set_generator(ed *e, const pr_edit_request *req)
     pr_node *xl = xwalk(e, lits);
     size_t have = xl && xl->kind == PR_SEQ ? xl->seq.len : 0;
     for (size_t i = 0; i < have; i++) {
-        const char *k, *v;
+        const char *k = NULL, *v = NULL;
         if (!pr_scalar_text(xl->seq.items[i]) ||
             !split_literal(e, pr_scalar_text(xl->seq.items[i]), &k, &v))
             return false;
     }
     for (size_t j = 0; j < o->nliterals; j++) {
-        const char *k, *v;
+        const char *k = NULL, *v = NULL;
         if (!split_literal(e, o->literals[j], &k, &v))
             return false;
         bool found = false;
         for (size_t i = 0; i < have; i++) {
-            const char *ek, *ev;
+            const char *ek = NULL, *ev = NULL;
             split_literal(e, pr_scalar_text(xl->seq.items[i]), &ek, &ev);
             if (strcmp(ek, k) != 0)
                 continue;
