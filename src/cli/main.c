@@ -193,18 +193,6 @@ static int cmd_version(int argc, char **argv)
     return PR_EXIT_OK;
 }
 
-/* -h or --help among a command's arguments, before `--`. */
-static bool asks_for_help(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--"))
-            return false;
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-            return true;
-    }
-    return false;
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 0 && argv[0]) {
@@ -227,8 +215,5 @@ int main(int argc, char **argv)
     const command *c = find_command(argv[1]);
     if (!c) /* No command: everything is build's arguments. */
         return pr_cmd_build(argc, argv);
-    /* edit's subcommands (`edit set image --help`) get edit's help. */
-    if (!c->help && asks_for_help(argc - 1, argv + 1))
-        return print_help(c);
     return c->run(argc - 1, argv + 1);
 }
