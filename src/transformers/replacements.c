@@ -22,6 +22,7 @@
 #include "kust/pipeline.h"
 #include "pleo/fieldpath.h"
 #include "pleo/label_selector.h"
+#include "pleo/replacement.h"
 #include "pleo/yaml.h"
 
 /* ------------------------------------------------------------------ */
@@ -424,6 +425,42 @@ static const char **split_text(pr_arena *a, const char *s, const char *sep, size
     return parts;
 }
 
+const char *pr_delimited_part(pr_arena *a, const char *value, const char *delimiter,
+                              long long index)
+{
+    size_t n;
+    const char **parts = split_text(a, value, delimiter, &n);
+    return index < 0 || (unsigned long long)index >= n ? NULL : parts[index];
+}
+
+const char *pr_delimited_splice(pr_arena *a, const char *target, const char *delimiter,
+                                long long index, const char *part)
+{
+    size_t n;
+    const char **parts = split_text(a, target, delimiter, &n);
+    size_t at = index < 0 ? 0 : (unsigned long long)index >= n ? n : (size_t)index;
+    bool replace = index >= 0 && (unsigned long long)index < n;
+    pr_strbuf joined;
+    pr_sb_init(&joined);
+    for (size_t i = 0, out = 0; i <= n; i++) {
+        if (i == at) {
+            if (out++)
+                pr_sb_adds(&joined, delimiter);
+            pr_sb_adds(&joined, part);
+            if (replace)
+                continue;
+        }
+        if (i == n)
+            break;
+        if (out++)
+            pr_sb_adds(&joined, delimiter);
+        pr_sb_adds(&joined, parts[i]);
+    }
+    const char *text = pr_strndup(a, joined.buf ? joined.buf : "", joined.len);
+    pr_sb_release(&joined);
+    return text;
+}
+
 static bool source_value(pr_arena *a, const pr_resmap *m, source_selector *s, pr_node **out,
                          pr_error *err)
 {
@@ -459,13 +496,13 @@ static bool source_value(pr_arena *a, const pr_resmap *m, source_selector *s, pr
     if (n->kind != PR_SCALAR)
         return pr_error_set(err, "delimiter option can only be used with scalar nodes (source "
                             "fieldPath `%s` holds a %s)", text, n->kind == PR_MAP ? "mapping" : "list");
-    size_t nparts;
-    const char **parts = split_text(a, n->scalar.text, s->options.delimiter, &nparts);
-    if (s->options.index < 0 || (unsigned long long)s->options.index >= nparts)
+    const char *text_part = pr_delimited_part(a, n->scalar.text, s->options.delimiter,
+                                              s->options.index);
+    if (!text_part)
         return pr_error_set(err, "options.index %lld is out of bounds for value %s",
                             s->options.index, n->scalar.text);
     /* The part keeps the source's type, as kustomize edits a copy. */
-    pr_node *part = pr_node_scalar(a, n->tag, parts[s->options.index], strlen(parts[s->options.index]));
+    pr_node *part = pr_node_scalar(a, n->tag, text_part, strlen(text_part));
     part->style = n->style;
     *out = part;
     return true;
@@ -522,28 +559,7 @@ static bool write_value(pr_arena *a, pr_node **slot, bool created, write_ctx *ct
         if ((*slot)->kind != PR_SCALAR)
             return pr_error_set(err, "delimiter option can only be used with scalar nodes (the "
                                 "target field holds a %s)", (*slot)->kind == PR_MAP ? "mapping" : "list");
-        size_t n;
-        const char **parts = split_text(a, (*slot)->scalar.text, o->delimiter, &n);
-        pr_strbuf joined;
-        pr_sb_init(&joined);
-        size_t at = o->index < 0 ? 0 : (unsigned long long)o->index >= n ? n : (size_t)o->index;
-        bool replace = o->index >= 0 && (unsigned long long)o->index < n;
-        for (size_t i = 0, out = 0; i <= n; i++) {
-            if (i == at) {
-                if (out++)
-                    pr_sb_adds(&joined, o->delimiter);
-                pr_sb_adds(&joined, text);
-                if (replace)
-                    continue;
-            }
-            if (i == n)
-                break;
-            if (out++)
-                pr_sb_adds(&joined, o->delimiter);
-            pr_sb_adds(&joined, parts[i]);
-        }
-        text = pr_strndup(a, joined.buf, joined.len);
-        pr_sb_release(&joined);
+        text = pr_delimited_splice(a, (*slot)->scalar.text, o->delimiter, o->index, text);
     }
     if ((*slot)->kind == PR_SCALAR)
         return set_scalar(a, slot, text, created, err);
