@@ -22,6 +22,10 @@ int pr_cmd_build(int argc, char **argv);
 /* `pleo-render edit [-C DIR] set|add|remove ...`. */
 int pr_cmd_edit(int argc, char **argv);
 
+/* `pleo-render diff [options] OLD_DIR NEW_DIR | --git REV [REV2] [ROOT...]`;
+ * exits as diff(1) does: 0 same, 1 different, 2 trouble. */
+int pr_cmd_diff(int argc, char **argv);
+
 /* Writes `len` bytes to `path` atomically (temporary file + rename) or to
  * stdout when `path` is NULL. Returns 0 or prints an error and returns 1. */
 int pr_cli_write_output(const char *path, const char *data, size_t len);

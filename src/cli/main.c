@@ -16,12 +16,14 @@ typedef struct {
 static const command commands[] = {
     {"build", pr_cmd_build, "render a kustomization directory as YAML"},
     {"edit", pr_cmd_edit, "change a kustomization file in place"},
+    {"diff", pr_cmd_diff, "show what a change does to the rendered objects"},
 };
 
 static void usage(FILE *out)
 {
     fputs("usage: pleo-render [build] [-o FILE] [--load-restrictor MODE] DIR\n"
           "       pleo-render edit [-C DIR] set|add|remove ... (see edit --help)\n"
+          "       pleo-render diff [options] OLD_DIR NEW_DIR | --git REV [REV2] (see diff --help)\n"
           "       pleo-render --help | --version\n\n"
           "Renders a kustomization tree exactly as `kustomize build` does.\n\n"
           "commands:\n",
