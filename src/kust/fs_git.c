@@ -152,6 +152,8 @@ pr_fs_git *pr_fs_git_open(pr_arena *a, const char *repo_dir, const char *rev,
     if (git_revparse_single(&obj, g->repo, rev) != 0 ||
         git_object_peel((git_object **)&g->tree, obj, GIT_OBJECT_TREE) != 0) {
         git_fail(err, pr_sprintf(a, "revision '%s'", rev));
+        if (err)
+            pr_sb_adds(&err->msg, " (give a branch, tag or commit of the repository)");
         git_object_free(obj);
         pr_fs_git_close(g);
         return NULL;
