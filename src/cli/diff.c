@@ -384,6 +384,13 @@ static const char *cwd_prefix(pr_arena *a, const char *workdir)
     return prefix;
 }
 
+/* True when `path` is `dir` or lies below it ("." holds everything). */
+static bool within(const char *dir, const char *path)
+{
+    size_t n = strlen(dir);
+    return !strcmp(dir, ".") || (!strncmp(dir, path, n) && (path[n] == '\0' || path[n] == '/'));
+}
+
 static int diff_git(pr_arena *a, diff_args *d, const char *rev2)
 {
     git_repository *repo = NULL;
@@ -438,31 +445,22 @@ static int diff_git(pr_arena *a, diff_args *d, const char *rev2)
         {"new", rev2 ? rev2 : "work tree", new_git ? pr_fs_git_fs(new_git) : pr_fs_disk(),
          new_git != NULL, ".", NULL, 0},
     };
-    if (d->nroots) {
-        qsort(d->roots, d->nroots, sizeof *d->roots, compare_strings);
-        size_t n = 0;
-        for (size_t k = 0; k < d->nroots; k++)
-            if (n == 0 || strcmp(d->roots[n - 1], d->roots[k]))
-                d->roots[n++] = d->roots[k];
-        for (int s = 0; s < 2; s++) {
-            sides[s].roots = pr_alloc(a, n * sizeof *sides[s].roots);
-            for (size_t k = 0; k < n; k++)
-                if (has_kustomization(sides[s].fs, a, d->roots[k]))
-                    sides[s].roots[sides[s].nroots++] = d->roots[k];
-        }
-        for (size_t k = 0; k < n; k++) {
-            bool anywhere = false;
-            for (int s = 0; s < 2; s++)
-                for (size_t m = 0; m < sides[s].nroots; m++)
-                    anywhere |= sides[s].roots[m] == d->roots[k];
-            if (!anywhere) {
-                pr_cli_error("diff: '%s' holds no kustomization file in %s nor in %s",
-                             d->roots[k], sides[0].label, sides[1].label);
-                goto done;
-            }
-        }
-    } else {
-        for (int s = 0; s < 2; s++) {
+    /* Roots as given, sorted and once each. */
+    qsort(d->roots, d->nroots, sizeof *d->roots, compare_strings);
+    size_t n = 0;
+    for (size_t k = 0; k < d->nroots; k++)
+        if (n == 0 || strcmp(d->roots[n - 1], d->roots[k]))
+            d->roots[n++] = d->roots[k];
+    /* A given directory that is no kustomization on either side stands
+     * for the roots discovered below it. */
+    bool discover = n == 0;
+    for (size_t k = 0; k < n; k++)
+        discover |= !has_kustomization(sides[0].fs, a, d->roots[k]) &&
+                    !has_kustomization(sides[1].fs, a, d->roots[k]);
+    for (int s = 0; s < 2; s++) {
+        const char **found = NULL;
+        size_t nfound = 0;
+        if (discover) {
             const char **files;
             size_t nfiles;
             pr_fs_git *g = s == 0 ? old_git : new_git;
@@ -474,8 +472,39 @@ static int diff_git(pr_arena *a, diff_args *d, const char *rev2)
                 pr_cli_report(&err);
                 goto done;
             }
-            pr_diff_find_roots(a, sides[s].fs, ".", files, nfiles, &sides[s].roots,
-                               &sides[s].nroots);
+            pr_diff_find_roots(a, sides[s].fs, ".", files, nfiles, &found, &nfound);
+        }
+        if (n == 0) {
+            sides[s].roots = found;
+            sides[s].nroots = nfound;
+            continue;
+        }
+        sides[s].roots = pr_alloc(a, (n + nfound) * sizeof *sides[s].roots);
+        for (size_t k = 0; k < n; k++) {
+            if (has_kustomization(sides[s].fs, a, d->roots[k])) {
+                sides[s].roots[sides[s].nroots++] = d->roots[k];
+                continue;
+            }
+            for (size_t m = 0; m < nfound; m++)
+                if (within(d->roots[k], found[m]))
+                    sides[s].roots[sides[s].nroots++] = found[m];
+        }
+        qsort(sides[s].roots, sides[s].nroots, sizeof *sides[s].roots, compare_strings);
+        size_t kept = 0;
+        for (size_t m = 0; m < sides[s].nroots; m++)
+            if (kept == 0 || strcmp(sides[s].roots[kept - 1], sides[s].roots[m]))
+                sides[s].roots[kept++] = sides[s].roots[m];
+        sides[s].nroots = kept;
+    }
+    for (size_t k = 0; k < n; k++) {
+        bool anywhere = false;
+        for (int s = 0; s < 2; s++)
+            for (size_t m = 0; m < sides[s].nroots; m++)
+                anywhere |= within(d->roots[k], sides[s].roots[m]);
+        if (!anywhere) {
+            pr_cli_error("diff: '%s' holds no kustomization, and none below it, in %s nor "
+                         "in %s", d->roots[k], sides[0].label, sides[1].label);
+            goto done;
         }
     }
     rc = run(a, &sides[0], &sides[1], d);
