@@ -13,9 +13,22 @@
 #include "pleo/node.h"
 #include "pleo/strbuf.h"
 
+/* kustomize build's deprecated --reorder flag. */
+typedef enum {
+    PR_REORDER_UNSPECIFIED, /* flag not given: legacy order unless sortOptions */
+    PR_REORDER_LEGACY,      /* --reorder legacy */
+    PR_REORDER_NONE,        /* --reorder none: accumulation order */
+} pr_reorder;
+
 typedef struct {
     const pr_fs *fs;          /* NULL: the real file system */
     bool load_restrict_none;  /* --load-restrictor LoadRestrictionsNone */
+    /* --reorder: as in kustomize, a top-level sortOptions wins over it (with
+     * a warning when both are given). */
+    pr_reorder reorder;
+    /* --enable-managedby-label: every object gets the label
+     * app.kubernetes.io/managed-by: kustomize-v5.5.0, after sorting. */
+    bool managed_by_label;
 } pr_build_options;
 
 /* Renders the kustomization in `dir`, appending the YAML stream to `out`

@@ -25,7 +25,48 @@ typedef enum {
     PR_EDIT_SET_REPLICAS,    /* args: NAME=COUNT */
     PR_EDIT_ADD_RESOURCE,    /* args: paths, already glob-expanded */
     PR_EDIT_REMOVE_RESOURCE, /* args: patterns matched against entries */
+    PR_EDIT_SET_NAMEPREFIX,  /* args: exactly one prefix ("" removes it) */
+    PR_EDIT_SET_NAMESUFFIX,  /* args: exactly one suffix ("" removes it) */
+    PR_EDIT_ADD_LABEL,       /* args: KEY[:VALUE], label args also split on ',' */
+    PR_EDIT_ADD_ANNOTATION,  /* args: KEY[:VALUE] */
+    PR_EDIT_SET_LABEL,       /* args: KEY[:VALUE] */
+    PR_EDIT_SET_ANNOTATION,  /* args: KEY[:VALUE] */
+    PR_EDIT_REMOVE_LABEL,    /* args: one comma-separated list of keys */
+    PR_EDIT_REMOVE_ANNOTATION,
+    PR_EDIT_ADD_COMPONENT,   /* args: paths, already glob-expanded */
+    PR_EDIT_REMOVE_COMPONENT, /* args: patterns matched against entries */
+    PR_EDIT_ADD_BASE,        /* args: one comma-separated list of paths */
+    PR_EDIT_ADD_BUILDMETADATA, /* args: one comma-separated list of options */
+    PR_EDIT_ADD_CONFIGMAP,   /* args: NAME; sources in opts */
+    PR_EDIT_ADD_SECRET,
+    PR_EDIT_SET_CONFIGMAP,   /* args: NAME; --from-literal / --new-namespace */
+    PR_EDIT_SET_SECRET,
+    PR_EDIT_ADD_PATCH,       /* no args; the patch in opts */
+    PR_EDIT_REMOVE_PATCH,
+    PR_EDIT_FIX,             /* no args */
 } pr_edit_kind;
+
+/* Flags of the edit commands, kustomize's names in comments. */
+typedef struct {
+    bool force;             /* add label|annotation --force: overwrite keys */
+    bool without_selector;  /* add label --without-selector: a `labels` entry */
+    bool include_templates; /* add label --include-templates */
+    bool ignore_missing;    /* remove label|annotation --ignore-non-existence */
+    /* add|remove patch: --path, --patch and the target selector. */
+    const char *patch_path, *patch_text;
+    const char *group, *version, *kind, *name, *namespace;
+    const char *label_selector, *annotation_selector;
+    /* add|set configmap|secret (`namespace` above is --namespace). */
+    const char *const *literals; /* --from-literal KEY=VALUE */
+    size_t nliterals;
+    const char *const *files;    /* --from-file [KEY=]PATH, glob-expanded */
+    size_t nfiles;
+    const char *env_file;        /* --from-env-file */
+    const char *behavior;        /* --behavior create|merge|replace */
+    const char *secret_type;     /* --type, default Opaque */
+    const char *new_namespace;   /* set configmap|secret --new-namespace */
+    bool disable_hash;           /* --disableNameSuffixHash */
+} pr_edit_options;
 
 typedef struct {
     pr_edit_kind kind;
@@ -34,6 +75,12 @@ typedef struct {
     /* Base name of the kustomization file; `add resource` never adds the
      * file to itself (a glob like `*.yaml` matches it). May be NULL. */
     const char *file_name;
+    pr_edit_options opts;
+    /* `fix`: whether a patchesStrategicMerge entry names a readable file
+     * (it becomes a `path` patch, else an inline `patch`), as kustomize
+     * decides. NULL: every entry is inline. */
+    bool (*is_file)(const char *path, void *ctx);
+    void *is_file_ctx;
 } pr_edit_request;
 
 /* One parsed `set image` argument. A NULL field is absent (removed from an
@@ -59,6 +106,19 @@ bool pr_edit_parse_replica(pr_arena *a, const char *arg, const char **name,
 /* Checks the request's arguments without looking at any file: a false
  * return is a usage error (the caller exits 2). */
 bool pr_edit_check_args(const pr_edit_request *req, pr_error *err);
+
+/* Parses `add|set label|annotation` arguments as kustomize's
+ * ConvertSliceToMap does (KEY:VALUE, VALUE may be double-quoted, no ':'
+ * means an empty value, a leading ':' is an error), into parallel arrays
+ * of keys and values allocated in `a`; a key given twice keeps its last
+ * value. Label arguments are also split on ',' (kustomize's help shows
+ * `k1:v1,k2:v2`; a comma is never valid in a label). */
+bool pr_edit_parse_pairs(pr_arena *a, const pr_edit_request *req, const char ***keys,
+                         const char ***values, size_t *n, pr_error *err);
+
+/* kustomize's builtin plugin names (`edit listbuiltin`), NULL-terminated:
+ * generators, then transformers. */
+extern const char *const pr_edit_builtin_plugins[];
 
 /* Applies `req` to the kustomization bytes `src` (named `path` in
  * messages, which carry path:line:col when the file is at fault) and

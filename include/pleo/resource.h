@@ -48,6 +48,9 @@ typedef struct {
     pr_behavior behavior; /* for generated objects */
     const char *generator_behavior; /* generated objects: the behavior as
                                        written, "unspecified" if not */
+    pr_strlist ref_var_names; /* vars whose objref names this object
+                                 (kustomize's refVarNames); whatever
+                                 replaces the object must keep them */
 } pr_resource;
 
 typedef struct pr_resmap pr_resmap;

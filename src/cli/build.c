@@ -1,56 +1,276 @@
-/* `pleo-render build`: render a kustomization to stdout or a file. */
+/*
+ * `pleo-render build`: render a kustomization to stdout, a file or a
+ * directory, taking every flag `kustomize build` v5.5.0 and `kubectl
+ * kustomize` take, parsed as their flag library (pflag) parses them:
+ * flags before or after DIR, `--flag=value` and `--flag value`, `-o
+ * value`, `-ovalue` and `-o=value`, bare boolean flags or `--flag=false`,
+ * and `--` ending the flags. Flags for features pleo-render does not
+ * implement (Helm, plugins, KRM functions) are accepted; a tree that
+ * needs those features fails on the kustomization field that asks for
+ * them, so scripts that always pass the flags keep working on trees that
+ * do not.
+ */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/commands.h"
 #include "pleo/build.h"
 
-int pr_cmd_build(int argc, char **argv)
+typedef enum { FLAG_BOOL, FLAG_STRING, FLAG_ARRAY } flag_type;
+
+typedef struct {
+    const char *name;
+    char shorthand;  /* '\0': none */
+    flag_type type;
+    const char *deprecated; /* cobra's deprecation note, printed on use */
+} flag_def;
+
+/* kustomize build's flags (kustomize/commands/build), plus --enable-exec,
+ * which `kustomize build` has and `kubectl kustomize` lacks. */
+static const flag_def build_flags[] = {
+    {"output", 'o', FLAG_STRING, NULL},
+    {"load-restrictor", 0, FLAG_STRING, NULL},
+    {"reorder", 0, FLAG_STRING, "use the new 'sortOptions' field in kustomization.yaml instead."},
+    {"enable-managedby-label", 0, FLAG_BOOL,
+     "The flag `enable-managedby-label` has been deprecated. Use the `managedByLabel` option "
+     "in the `buildMetadata` field instead."},
+    {"enable-alpha-plugins", 0, FLAG_BOOL, NULL},
+    {"enable-exec", 0, FLAG_BOOL, NULL},
+    {"enable-helm", 0, FLAG_BOOL, NULL},
+    {"helm-command", 0, FLAG_STRING, NULL},
+    {"helm-api-versions", 0, FLAG_ARRAY, NULL},
+    {"helm-kube-version", 0, FLAG_STRING, NULL},
+    {"helm-debug", 0, FLAG_BOOL, NULL},
+    {"network", 0, FLAG_BOOL, NULL},
+    {"network-name", 0, FLAG_STRING, NULL},
+    {"mount", 0, FLAG_ARRAY, NULL},
+    {"env", 'e', FLAG_ARRAY, NULL},
+    {"as-current-user", 0, FLAG_BOOL, NULL},
+    {"help", 'h', FLAG_BOOL, NULL},
+};
+
+const char pr_build_help[] =
+    "usage: pleo-render [build] [DIR] [flags]\n"
+    "\n"
+    "Renders the kustomization in DIR (default: the current directory) as\n"
+    "`kustomize build DIR` (v5.5.0) does, byte for byte. Flags may come before\n"
+    "or after DIR; `--` ends them.\n"
+    "\n"
+    "flags:\n"
+    "  -o, --output PATH              write to PATH instead of stdout. An existing\n"
+    "                                 directory gets one file per object, named as\n"
+    "                                 kustomize names them ([NAMESPACE_]GROUP_VERSION_\n"
+    "                                 KIND_NAME.yaml, lower case); anything else is\n"
+    "                                 written like the shell's `>`: through symlinks,\n"
+    "                                 into devices and FIFOs, keeping owner and mode,\n"
+    "                                 and a regular file is replaced atomically\n"
+    "      --load-restrictor MODE     LoadRestrictionsRootOnly (default) or\n"
+    "                                 LoadRestrictionsNone (files may come from\n"
+    "                                 outside the kustomization's directory)\n"
+    "      --reorder legacy|none      deprecated: order of the output when the\n"
+    "                                 kustomization has no sortOptions\n"
+    "      --enable-managedby-label   deprecated: label every object\n"
+    "                                 app.kubernetes.io/managed-by: kustomize-v5.5.0\n"
+    "                                 (also KUSTOMIZE_ENABLE_MANAGEDBY_LABEL=on)\n"
+    "  -h, --help                     print this help\n"
+    "\n"
+    "accepted for compatibility; the features behind them are not implemented, so\n"
+    "a tree that uses them (helmCharts, generators/transformers/validators\n"
+    "plugins, KRM functions) fails on that field, and other trees render:\n"
+    "      --enable-helm, --helm-command CMD, --helm-api-versions V (repeatable),\n"
+    "      --helm-kube-version V, --helm-debug, --enable-alpha-plugins,\n"
+    "      --enable-exec, -e, --env KEY=VALUE (repeatable), --mount SPEC\n"
+    "      (repeatable), --network, --network-name NAME, --as-current-user\n"
+    "\n"
+    "exit status: 0 success, 1 the tree could not be rendered or the output\n"
+    "not written (nothing is written then), 2 usage error\n";
+
+/* Go's strconv.ParseBool, which pflag uses for `--flag=value`. */
+static int parse_bool(const char *s)
 {
-    const char *dir = NULL, *output = NULL;
-    pr_build_options opts = {0};
+    static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+    static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
+    for (size_t i = 0; i < 6; i++) {
+        if (!strcmp(s, yes[i]))
+            return 1;
+        if (!strcmp(s, no[i]))
+            return 0;
+    }
+    return -1;
+}
+
+typedef struct {
+    const char *dir, *output, *load_restrictor, *reorder;
+    bool managed_by_label, help;
+} build_args;
+
+static int apply_flag(build_args *b, const flag_def *f, const char *value)
+{
+    bool on = false;
+    if (f->type == FLAG_BOOL) {
+        int v = value ? parse_bool(value) : 1;
+        if (v < 0) {
+            pr_cli_error("invalid argument \"%s\" for \"--%s\" flag: a boolean is true or false",
+                         value, f->name);
+            return PR_EXIT_USAGE;
+        }
+        on = v == 1;
+    }
+    if (f->deprecated)
+        fprintf(stderr, "Flag --%s has been deprecated, %s\n", f->name, f->deprecated);
+    if (!strcmp(f->name, "output"))
+        b->output = value;
+    else if (!strcmp(f->name, "load-restrictor"))
+        b->load_restrictor = value;
+    else if (!strcmp(f->name, "reorder"))
+        b->reorder = value;
+    else if (!strcmp(f->name, "enable-managedby-label"))
+        b->managed_by_label = on;
+    else if (!strcmp(f->name, "help"))
+        b->help = on;
+    /* The rest select features pleo-render lacks; the fields that use
+     * them are refused when a kustomization has them. */
+    return PR_EXIT_OK;
+}
+
+static const flag_def *find_long(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof build_flags / sizeof build_flags[0]; i++)
+        if (strlen(build_flags[i].name) == len && !strncmp(build_flags[i].name, name, len))
+            return &build_flags[i];
+    return NULL;
+}
+
+static const flag_def *find_short(char c)
+{
+    for (size_t i = 0; i < sizeof build_flags / sizeof build_flags[0]; i++)
+        if (build_flags[i].shorthand == c)
+            return &build_flags[i];
+    return NULL;
+}
+
+/* pflag's rules: a long flag takes its value after '=' or as the next
+ * argument (booleans only after '='); shorthands may be grouped (`-hoFILE`)
+ * and a shorthand's value follows it directly, after '=', or as the next
+ * argument. */
+static int parse_args(int argc, char **argv, build_args *b)
+{
+    bool flags = true;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
-        if (!strcmp(arg, "-o") || !strcmp(arg, "--output")) {
-            if (++i >= argc) {
-                pr_cli_error("%s needs a file name", arg);
+        if (!flags || arg[0] != '-' || arg[1] == '\0') {
+            if (b->dir) {
+                pr_cli_error("specify one path to kustomization.yaml (got '%s' and '%s')", b->dir, arg);
                 return PR_EXIT_USAGE;
             }
-            output = argv[i];
-        } else if (!strncmp(arg, "--output=", 9)) {
-            output = arg + 9;
-        } else if (!strcmp(arg, "--load-restrictor") ||
-                   !strncmp(arg, "--load-restrictor=", 18)) {
-            const char *mode = arg[17] == '=' ? arg + 18 : (++i < argc ? argv[i] : NULL);
-            if (mode && !strcmp(mode, "LoadRestrictionsNone")) {
-                opts.load_restrict_none = true;
-            } else if (!mode || strcmp(mode, "LoadRestrictionsRootOnly") != 0) {
-                pr_cli_error("--load-restrictor takes LoadRestrictionsRootOnly or LoadRestrictionsNone");
+            b->dir = arg;
+            continue;
+        }
+        if (!strcmp(arg, "--")) {
+            flags = false;
+            continue;
+        }
+        if (arg[1] == '-') {
+            const char *name = arg + 2, *eq = strchr(name, '=');
+            size_t len = eq ? (size_t)(eq - name) : strlen(name);
+            const flag_def *f = find_long(name, len);
+            if (!f) {
+                pr_cli_error("unknown flag: --%.*s (see pleo-render build --help)", (int)len, name);
                 return PR_EXIT_USAGE;
             }
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            pr_cli_error("unknown option '%s' (see --help)", arg);
-            return PR_EXIT_USAGE;
-        } else if (dir) {
-            pr_cli_error("only one directory may be given (got '%s' and '%s')", dir, arg);
-            return PR_EXIT_USAGE;
-        } else {
-            dir = arg;
+            const char *value = eq ? eq + 1 : NULL;
+            if (!value && f->type != FLAG_BOOL) {
+                if (++i >= argc) {
+                    pr_cli_error("flag needs an argument: --%s", f->name);
+                    return PR_EXIT_USAGE;
+                }
+                value = argv[i];
+            }
+            int rc = apply_flag(b, f, value);
+            if (rc != PR_EXIT_OK)
+                return rc;
+            continue;
+        }
+        for (const char *p = arg + 1; *p; p++) {
+            const flag_def *f = find_short(*p);
+            if (!f) {
+                pr_cli_error("unknown shorthand flag: '%c' in %s (see pleo-render build --help)", *p, arg);
+                return PR_EXIT_USAGE;
+            }
+            const char *value = NULL;
+            if (p[1] == '=') {
+                value = p + 2;
+            } else if (f->type != FLAG_BOOL) {
+                if (p[1]) {
+                    value = p + 1;
+                } else if (++i < argc) {
+                    value = argv[i];
+                } else {
+                    pr_cli_error("flag needs an argument: '%c' in -%c", *p, *p);
+                    return PR_EXIT_USAGE;
+                }
+            }
+            int rc = apply_flag(b, f, value);
+            if (rc != PR_EXIT_OK)
+                return rc;
+            if (value)
+                break;
         }
     }
-    if (!dir)
-        dir = ".";
+    return PR_EXIT_OK;
+}
+
+int pr_cmd_build(int argc, char **argv)
+{
+    build_args b = {0};
+    int rc = parse_args(argc, argv, &b);
+    if (rc != PR_EXIT_OK)
+        return rc;
+    if (b.help) {
+        fputs(pr_build_help, stdout);
+        return PR_EXIT_OK;
+    }
+    pr_build_options opts = {0};
+    if (b.load_restrictor && !strcmp(b.load_restrictor, "LoadRestrictionsNone")) {
+        opts.load_restrict_none = true;
+    } else if (b.load_restrictor && *b.load_restrictor &&
+               strcmp(b.load_restrictor, "LoadRestrictionsRootOnly") != 0) {
+        pr_cli_error("illegal flag value --load-restrictor %s; legal values: "
+                     "[LoadRestrictionsRootOnly LoadRestrictionsNone]", b.load_restrictor);
+        return PR_EXIT_USAGE;
+    }
+    if (b.reorder) {
+        if (!strcmp(b.reorder, "legacy")) {
+            opts.reorder = PR_REORDER_LEGACY;
+        } else if (!strcmp(b.reorder, "none")) {
+            opts.reorder = PR_REORDER_NONE;
+        } else {
+            pr_cli_error("illegal flag value --reorder %s; legal values: [legacy none]", b.reorder);
+            return PR_EXIT_USAGE;
+        }
+    }
+    const char *env = getenv("KUSTOMIZE_ENABLE_MANAGEDBY_LABEL");
+    opts.managed_by_label = b.managed_by_label || (env && !strcmp(env, "on"));
+    /* kustomize reads an empty --output as "not given". */
+    const char *output = b.output && *b.output ? b.output : NULL;
+
     pr_strbuf out, warnings;
     pr_error err;
     pr_sb_init(&out);
     pr_sb_init(&warnings);
     pr_error_init(&err);
-    bool ok = pr_build_render(dir, &opts, &out, &warnings, &err);
+    bool ok = pr_build_render(b.dir ? b.dir : ".", &opts, &out, &warnings, &err);
     fputs(warnings.buf, stderr);
-    int rc = PR_EXIT_OK;
+    rc = PR_EXIT_OK;
+    struct stat st;
     if (!ok) {
         pr_cli_report(&err);
         rc = PR_EXIT_RENDER_ERROR;
+    } else if (output && stat(output, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (pr_cli_write_dir(output, out.buf, out.len) != 0)
+            rc = PR_EXIT_RENDER_ERROR;
     } else if (pr_cli_write_output(output, out.buf, out.len) != 0) {
         rc = PR_EXIT_RENDER_ERROR;
     }

@@ -19,6 +19,9 @@ enum {
 /* `pleo-render build [options] DIR`. */
 int pr_cmd_build(int argc, char **argv);
 
+/* build's --help text. */
+extern const char pr_build_help[];
+
 /* `pleo-render edit [-C DIR] set|add|remove ...`. */
 int pr_cmd_edit(int argc, char **argv);
 
@@ -26,9 +29,17 @@ int pr_cmd_edit(int argc, char **argv);
  * exits as diff(1) does: 0 same, 1 different, 2 trouble. */
 int pr_cmd_diff(int argc, char **argv);
 
-/* Writes `len` bytes to `path` atomically (temporary file + rename) or to
- * stdout when `path` is NULL. Returns 0 or prints an error and returns 1. */
+/* Writes `len` bytes to stdout when `path` is NULL, else to `path` as the
+ * shell's `>` would (through symlinks, into devices and FIFOs, keeping
+ * owner and mode), replacing a regular file atomically where it can.
+ * Returns 0 or prints an error and returns 1. */
 int pr_cli_write_output(const char *path, const char *data, size_t len);
+
+/* `build -o DIR`: writes each object of the rendered stream `data` to its
+ * own file in the existing directory `dir`, named as kustomize names them
+ * ([namespace_]group_version_kind_name.yaml, lower case). Returns 0 or
+ * prints an error and returns 1. */
+int pr_cli_write_dir(const char *dir, const char *data, size_t len);
 
 /* Prints "pleo-render: MESSAGE" on stderr, followed, when the error
  * points into a file, by the offending line and a caret under its column. */

@@ -1,60 +1,221 @@
 /*
- * pleo-render's entry point: global options and the subcommand table.
- * `pleo-render DIR` is shorthand for `pleo-render build DIR`.
+ * pleo-render's entry point: the command table, help and version.
+ *
+ * `pleo-render DIR` is shorthand for `pleo-render build DIR`. Invoked as
+ * `kustomize` (a symlink or a copy under that name), it answers `version`
+ * exactly as kustomize v5.5.0 does, since Argo CD and release scripts
+ * parse that text to decide which features the binary has. Every command
+ * takes -h/--help (exit 0), and `help COMMAND` prints the same text.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
 
+/* kustomize v5.5.0's provenance, as its release binaries print it. The
+ * build date is the release tag's; Argo CD only reads the version. */
+#define KUSTOMIZE_VERSION "v5.5.0"
+#define KUSTOMIZE_BUILD_DATE "2024-10-09T13:09:54Z"
+#define KUSTOMIZE_GIT_COMMIT "afe77936761f8f7ee735a67f167a8382c8406f74"
+
+static const char *program = "pleo-render";
+
+static const char version_help[] =
+    "usage: pleo-render version [--short | -o yaml|json]\n"
+    "\n"
+    "Prints the version of pleo-render and of the kustomize it renders like.\n"
+    "Invoked as `kustomize`, prints what kustomize v5.5.0 prints (`v5.5.0`),\n"
+    "so tools that check kustomize's version accept it.\n"
+    "\n"
+    "  --short          kustomize's deprecated short form, which Argo CD parses:\n"
+    "                   {kustomize/v5.5.0  2024-10-09T13:09:54Z   }\n"
+    "  -o, --output F   kustomize's provenance as yaml or json\n"
+    "  -h, --help       print this help\n";
+
+static const char help_help[] =
+    "usage: pleo-render help [COMMAND]\n"
+    "\n"
+    "Prints the help of COMMAND (the same as `pleo-render COMMAND --help`),\n"
+    "or the overview.\n";
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *summary;
+    const char *help; /* NULL: the command prints its own (edit) */
 } command;
 
 static const command commands[] = {
-    {"build", pr_cmd_build, "render a kustomization directory as YAML"},
-    {"edit", pr_cmd_edit, "change a kustomization file in place"},
-    {"diff", pr_cmd_diff, "show what a change does to the rendered objects"},
+    {"build", pr_cmd_build, "render a kustomization directory as YAML", pr_build_help},
+    {"edit", pr_cmd_edit, "change a kustomization file in place", NULL},
+    {"diff", pr_cmd_diff, "show what a change does to the rendered objects", NULL},
+    {"version", cmd_version, "print pleo-render's and kustomize's versions", version_help},
+    {"help", cmd_help, "print the help of a command", help_help},
 };
 
-static void usage(FILE *out)
+static const char overview_head[] =
+    "Renders kustomization trees exactly as `kustomize build` (v5.5.0) and\n"
+    "`kubectl kustomize` do, and edits kustomization files as `kustomize edit`\n"
+    "does while keeping their comments and layout. Installed or linked as\n"
+    "`kustomize`, it stands in for kustomize (for instance as Argo CD's).\n"
+    "\n"
+    "usage: pleo-render [build] [DIR] [-o PATH] [flags]\n"
+    "       pleo-render edit [-C DIR]... set|add|remove ...\n"
+    "       pleo-render diff [flags] OLD_DIR NEW_DIR | --git REV [REV2] [-- ROOT...]\n"
+    "       pleo-render version [--short]\n"
+    "       pleo-render help [COMMAND] | COMMAND --help\n"
+    "\n"
+    "commands:\n";
+
+static const char overview_tail[] =
+    "\n"
+    "kustomization fields rendered: resources, bases, components (kind:\n"
+    "Component), namespace, namePrefix, nameSuffix, commonLabels, labels,\n"
+    "commonAnnotations, images, imageTags, replicas, patches,\n"
+    "patchesJson6902, patchesStrategicMerge, configMapGenerator,\n"
+    "secretGenerator, generatorOptions, sortOptions, configurations.\n"
+    "Any other field kustomize knows (helmCharts, vars, replacements,\n"
+    "generators, transformers, validators, openapi, crds, buildMetadata, ...)\n"
+    "is an error naming the file, line and column, never silently ignored.\n"
+    "\n"
+    "known differences from kustomize:\n"
+    "  - remote resources (URLs, git repositories) are not fetched\n"
+    "  - Helm, plugins and KRM functions are not run; their flags are accepted\n"
+    "  - `edit` rewrites only the bytes that change and checks its arguments\n"
+    "    more strictly (a namespace must be a valid name)\n"
+    "  - `-o FILE` replaces a regular file atomically; `-o DIR` refuses object\n"
+    "    names containing '/' (kustomize would write outside DIR)\n"
+    "  - exit status 2 for usage errors (kustomize exits 1 for every error)\n"
+    "\n"
+    "exit status: 0 success, 1 the tree could not be rendered or the file\n"
+    "edited (nothing is written then), 2 usage error\n";
+
+static void overview(FILE *out)
 {
-    fputs("usage: pleo-render [build] [-o FILE] [--load-restrictor MODE] DIR\n"
-          "       pleo-render edit [-C DIR] set|add|remove ... (see edit --help)\n"
-          "       pleo-render diff [options] OLD_DIR NEW_DIR | --git REV [REV2] (see diff --help)\n"
-          "       pleo-render --help | --version\n\n"
-          "Renders a kustomization tree exactly as `kustomize build` does.\n\n"
-          "commands:\n",
-          out);
+    fputs(overview_head, out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fputs("\noptions:\n"
-          "  -o, --output FILE        write the result to FILE (atomically)\n"
-          "  --load-restrictor MODE   LoadRestrictionsRootOnly (default) or\n"
-          "                           LoadRestrictionsNone\n"
-          "\nexit status: 0 success, 1 render error, 2 usage error\n",
-          out);
+    fputs(overview_tail, out);
+}
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name))
+            return &commands[i];
+    return NULL;
+}
+
+static int print_help(const command *c)
+{
+    if (!c->help) {
+        char *args[] = {(char *)c->name, (char *)"--help", NULL};
+        return c->run(2, args);
+    }
+    fputs(c->help, stdout);
+    return PR_EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        overview(stdout);
+        return PR_EXIT_OK;
+    }
+    const command *c = find_command(argv[1]);
+    if (!c) {
+        pr_cli_error("unknown command '%s' (see %s --help)", argv[1], program);
+        return PR_EXIT_USAGE;
+    }
+    return print_help(c);
+}
+
+static bool is_kustomize(void)
+{
+    return !strcmp(program, "kustomize");
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    bool is_short = false;
+    const char *format = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            fputs(version_help, stdout);
+            return PR_EXIT_OK;
+        } else if (!strcmp(arg, "--short") || !strcmp(arg, "--short=true")) {
+            is_short = true;
+        } else if (!strcmp(arg, "--short=false")) {
+            is_short = false;
+        } else if (!strcmp(arg, "-o") || !strcmp(arg, "--output")) {
+            if (++i >= argc) {
+                pr_cli_error("flag needs an argument: %s", arg);
+                return PR_EXIT_USAGE;
+            }
+            format = argv[i];
+        } else if (!strncmp(arg, "--output=", 9) || !strncmp(arg, "-o=", 3)) {
+            format = strchr(arg, '=') + 1;
+        } else if (!strncmp(arg, "-o", 2)) {
+            format = arg + 2;
+        } else {
+            pr_cli_error("unknown argument '%s' (see %s version --help)", arg, program);
+            return PR_EXIT_USAGE;
+        }
+    }
+    if (is_short && format && *format) {
+        pr_cli_error("--short and --output are mutually exclusive");
+        return PR_EXIT_USAGE;
+    }
+    if (is_short) {
+        /* Go's %v of kustomize's Provenance with only the version and the
+         * build date set: empty fields leave their separating spaces. */
+        fputs("Flag --short has been deprecated, and will be removed in the future.\n", stderr);
+        printf("{kustomize/%s  %s   }\n", KUSTOMIZE_VERSION, KUSTOMIZE_BUILD_DATE);
+    } else if (format && !strcmp(format, "yaml")) {
+        printf("version: kustomize/%s\ngitCommit: %s\nbuildDate: \"%s\"\n\n", KUSTOMIZE_VERSION,
+               KUSTOMIZE_GIT_COMMIT, KUSTOMIZE_BUILD_DATE);
+    } else if (format && !strcmp(format, "json")) {
+        printf("{\n  \"version\": \"kustomize/%s\",\n  \"gitCommit\": \"%s\",\n"
+               "  \"buildDate\": \"%s\"\n}\n",
+               KUSTOMIZE_VERSION, KUSTOMIZE_GIT_COMMIT, KUSTOMIZE_BUILD_DATE);
+    } else if (format && *format) {
+        /* kustomize prints nothing for other formats; say why instead. */
+        pr_cli_error("--output takes yaml or json, not '%s'", format);
+        return PR_EXIT_USAGE;
+    } else if (is_kustomize()) {
+        printf("%s\n", KUSTOMIZE_VERSION);
+    } else {
+        /* kustomize's version first: scripts take the first version found. */
+        printf("kustomize %s\npleo-render %s\n", KUSTOMIZE_VERSION, PLEO_VERSION);
+    }
+    return PR_EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
+    if (argc > 0 && argv[0]) {
+        const char *slash = strrchr(argv[0], '/');
+        program = slash ? slash + 1 : argv[0];
+        if (strcmp(program, "kustomize") != 0)
+            program = "pleo-render";
+    }
     if (argc < 2) {
-        usage(stderr);
-        return PR_EXIT_USAGE;
+        /* kustomize prints its help when given no command. */
+        overview(is_kustomize() ? stdout : stderr);
+        return is_kustomize() ? PR_EXIT_OK : PR_EXIT_USAGE;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        usage(stdout);
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        overview(stdout);
         return PR_EXIT_OK;
     }
-    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-        printf("pleo-render %s (kustomize v5.5.0 compatible)\n", PLEO_VERSION);
-        return PR_EXIT_OK;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
-    /* No subcommand: everything is build's arguments. */
-    return pr_cmd_build(argc, argv);
+    if (!strcmp(argv[1], "--version"))
+        return cmd_version(1, argv);
+    const command *c = find_command(argv[1]);
+    if (!c) /* No command: everything is build's arguments. */
+        return pr_cmd_build(argc, argv);
+    return c->run(argc - 1, argv + 1);
 }

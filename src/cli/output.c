@@ -1,5 +1,15 @@
-/* Output helpers shared by subcommands: errors and atomic file writes. */
+/*
+ * Output helpers shared by subcommands: error reports, and writing the
+ * result where -o says. A file is written the way the shell's `>` (and
+ * kustomize's os.WriteFile) writes it: through a symlink to its target,
+ * into a device or a FIFO, keeping the owner and mode of what is there;
+ * a regular file is replaced atomically (temporary file, fsync, rename)
+ * so a reader never sees half of it, unless that would lose something
+ * `>` keeps (other hard links, an owner we cannot give back, a directory
+ * we may not create files in), where it is overwritten in place.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +19,9 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "pleo/arena.h"
+#include "pleo/resource.h"
+#include "pleo/yaml.h"
 
 void pr_cli_error(const char *fmt, ...)
 {
@@ -74,28 +87,64 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-int pr_cli_write_output(const char *path, const char *data, size_t len)
+/* What `>` does: open (creating with 0666 less the umask), truncate,
+ * write. Devices and FIFOs ignore the truncation. */
+static int write_in_place(const char *path, const char *data, size_t len)
 {
-    if (!path) {
-        if (write_all(STDOUT_FILENO, data, len) != 0) {
-            pr_cli_error("writing output: %s", strerror(errno));
-            return 1;
-        }
-        return 0;
-    }
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) {
         pr_cli_error("%s: %s", path, strerror(errno));
-        free(tmp);
         return 1;
     }
     struct stat st;
-    mode_t mode = stat(path, &st) == 0 ? st.st_mode & 07777 : 0644;
     int rc = 0;
-    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (write_all(fd, data, len) != 0 ||
+        (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) != 0)) {
+        pr_cli_error("%s: %s", path, strerror(errno));
+        rc = 1;
+    }
+    if (close(fd) != 0 && rc == 0) {
+        pr_cli_error("%s: %s", path, strerror(errno));
+        rc = 1;
+    }
+    return rc;
+}
+
+static mode_t creation_mode(void)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
+/* Replaces the regular file `path` (no symlink) atomically, giving the new
+ * file `old`'s mode and owner (NULL: a new file, 0666 less the umask).
+ * Returns 0, 1 after printing an error, or -1 when an atomic replacement
+ * is impossible here and the file should be overwritten in place. */
+static int replace_atomically(const char *path, const struct stat *old, const char *data, size_t len)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp) {
+        pr_cli_error("%s: %s", path, strerror(ENOMEM));
+        return 1;
+    }
+    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        if (old && (e == EACCES || e == EPERM || e == EROFS))
+            return -1;
+        pr_cli_error("%s: %s", path, strerror(e));
+        return 1;
+    }
+    int rc = 0;
+    if (old && (old->st_uid != geteuid() || old->st_gid != getegid()) &&
+        fchown(fd, old->st_uid, old->st_gid) != 0) {
+        rc = -1; /* we cannot give the file back to its owner */
+    } else if (fchmod(fd, old ? old->st_mode & 07777 : creation_mode()) != 0 ||
+               write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         pr_cli_error("%s: %s", path, strerror(errno));
         rc = 1;
     }
@@ -110,5 +159,153 @@ int pr_cli_write_output(const char *path, const char *data, size_t len)
     if (rc != 0)
         unlink(tmp);
     free(tmp);
+    return rc;
+}
+
+int pr_cli_write_output(const char *path, const char *data, size_t len)
+{
+    if (!path) {
+        if (write_all(STDOUT_FILENO, data, len) != 0) {
+            pr_cli_error("writing output: %s", strerror(errno));
+            return 1;
+        }
+        return 0;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        struct stat lst;
+        if (errno != ENOENT) {
+            pr_cli_error("%s: %s", path, strerror(errno));
+            return 1;
+        }
+        /* A dangling symlink: `>` creates the file it names. */
+        if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+            return write_in_place(path, data, len);
+        return replace_atomically(path, NULL, data, len);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        pr_cli_error("%s is a directory", path);
+        return 1;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_nlink > 1)
+        return write_in_place(path, data, len);
+    /* Replace the file a symlink names, keeping the link. */
+    char *real = realpath(path, NULL);
+    if (!real) {
+        pr_cli_error("%s: %s", path, strerror(errno));
+        return 1;
+    }
+    int rc = replace_atomically(real, &st, data, len);
+    if (rc < 0)
+        rc = write_in_place(real, data, len);
+    free(real);
+    return rc;
+}
+
+/* strings.ToLower for the ASCII letters; other bytes are kept. */
+static void lower_into(pr_strbuf *sb, const char *s)
+{
+    for (; *s; s++)
+        pr_sb_addc(sb, *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s);
+}
+
+/* kustomize's file name for an object: Gvk.StringWoEmptyField ("group_
+ * version_kind", empty parts left out) and the name, lower-cased. */
+static void file_name(pr_strbuf *sb, const pr_gvk *gvk, const char *name)
+{
+    const char *parts[] = {gvk->group, gvk->version, gvk->kind};
+    bool first = true;
+    for (size_t i = 0; i < 3; i++) {
+        if (!parts[i] || !*parts[i])
+            continue;
+        if (!first)
+            pr_sb_addc(sb, '_');
+        lower_into(sb, parts[i]);
+        first = false;
+    }
+    pr_sb_addc(sb, '_');
+    lower_into(sb, name);
+    pr_sb_adds(sb, ".yaml");
+}
+
+int pr_cli_write_dir(const char *dir, const char *data, size_t len)
+{
+    pr_arena *a = pr_arena_new();
+    pr_doclist docs = {0};
+    pr_error err;
+    pr_error_init(&err);
+    int rc = 0;
+    if (!pr_yaml_parse(a, "the rendered output", data, len, &docs, &err)) {
+        pr_cli_report(&err);
+        rc = 1;
+        goto done;
+    }
+    /* Each document's bytes, as rendered: documents are separated by a
+     * "---" line, which the emitter never writes inside one (it quotes a
+     * "---" key or value). */
+    const char **text = pr_alloc(a, (docs.len + 1) * sizeof *text);
+    size_t *tlen = pr_alloc(a, (docs.len + 1) * sizeof *tlen);
+    size_t ndocs = 0;
+    for (const char *p = data, *end = data + len; p < end && ndocs <= docs.len;) {
+        const char *sep = memmem(p, (size_t)(end - p), "\n---\n", 5);
+        const char *stop = sep ? sep + 1 : end;
+        text[ndocs] = p;
+        tlen[ndocs++] = (size_t)(stop - p);
+        p = sep ? sep + 5 : end;
+    }
+    if (ndocs != docs.len) {
+        pr_cli_error("internal error: %zu documents rendered but %zu found; "
+                     "please report this with the kustomization", docs.len, ndocs);
+        rc = 1;
+        goto done;
+    }
+    /* kustomize writes the namespaced objects, grouped by namespace, then
+     * the cluster-scoped ones; a namespace prefix only when objects sit in
+     * more than one namespace. A later file of the same name replaces an
+     * earlier one, as in kustomize. */
+    const char **ns = pr_alloc(a, (docs.len + 1) * sizeof *ns);
+    pr_gvk *gvks = pr_alloc(a, (docs.len + 1) * sizeof *gvks);
+    const char *first_ns = NULL;
+    bool several = false;
+    for (size_t i = 0; i < docs.len; i++) {
+        pr_resid id = {.gvk = pr_obj_gvk(a, docs.docs[i]), .name = pr_obj_name(docs.docs[i]),
+                       .namespace = pr_obj_namespace(docs.docs[i])};
+        gvks[i] = id.gvk;
+        ns[i] = pr_kind_is_cluster_scoped(&id.gvk) ? NULL : pr_resid_effective_namespace(&id);
+        if (ns[i] && first_ns && strcmp(first_ns, ns[i]) != 0)
+            several = true;
+        if (ns[i] && !first_ns)
+            first_ns = ns[i];
+        if (strchr(pr_obj_name(docs.docs[i]), '/')) {
+            /* kustomize would write outside DIR (or fail on a missing
+             * subdirectory); refuse instead. */
+            pr_cli_error("%s: the name '%s' has a '/', so it cannot name a file in %s",
+                         pr_gvk_string(a, &id.gvk), pr_obj_name(docs.docs[i]), dir);
+            rc = 1;
+            goto done;
+        }
+    }
+    pr_strbuf path;
+    pr_sb_init(&path);
+    for (int cluster = 0; cluster < 2 && rc == 0; cluster++) {
+        for (size_t i = 0; i < docs.len && rc == 0; i++) {
+            if ((ns[i] == NULL) != (cluster == 1))
+                continue;
+            pr_sb_reset(&path);
+            pr_sb_adds(&path, dir);
+            if (path.len && path.buf[path.len - 1] != '/')
+                pr_sb_addc(&path, '/');
+            if (ns[i] && several) {
+                lower_into(&path, ns[i]);
+                pr_sb_addc(&path, '_');
+            }
+            file_name(&path, &gvks[i], pr_obj_name(docs.docs[i]));
+            rc = pr_cli_write_output(path.buf, text[i], tlen[i]);
+        }
+    }
+    pr_sb_release(&path);
+done:
+    pr_error_release(&err);
+    pr_arena_free(a);
     return rc;
 }

@@ -12,6 +12,7 @@
 
 #include "pleo/arena.h"
 #include "pleo/error.h"
+#include "pleo/node.h"
 #include "pleo/strbuf.h"
 
 typedef enum { PE_SCALAR, PE_MAP, PE_SEQ, PE_ALIAS } pe_kind;
@@ -139,19 +140,25 @@ typedef struct {
     pe_quote quote;
 } pe_field;
 
-/* A new sequence item: a scalar (`text` set) or a mapping of scalars. */
+/* A new sequence item: a scalar (`text` set), a mapping of scalars, or
+ * any tree (`node` set: string scalars take `quote` where it can carry
+ * them, other scalars are written plain; a multi-line string in block
+ * context becomes a literal block scalar, as kustomize writes patches). */
 typedef struct {
     const char *text;
     bool is_int;
     pe_quote quote;
     const pe_field *fields;
     size_t nfields;
+    const pr_node *node;
 } pe_item;
 
-/* A new value for a mapping key: a scalar, or a sequence of one item. */
+/* A new value for a mapping key: a scalar, a sequence of one item, or any
+ * tree (`node`, written as pe_item's). */
 typedef struct {
     const pe_field *scalar;
     const pe_item *seq_item;
+    const pr_node *node;
 } pe_value;
 
 /* Checks that the value `v` of key `k` is a scalar this engine may
@@ -178,6 +185,20 @@ bool pe_seq_add(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item 
 /* Replaces the null value of key map->kids[ki] by a sequence of `item`. */
 bool pe_seq_init(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
                  const pe_item *item, pe_splices *s, pr_error *err);
+
+/* Replaces the null value of key map->kids[ki] by `value` (a mapping
+ * under `commonLabels:` left empty, say). */
+bool pe_null_init(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
+                  const pe_value *value, pe_splices *s, pr_error *err);
+
+/* Replaces the pair map->kids[ki] by `key: value`, in place: comments
+ * before and after it stay. Inside the pair's value they go. */
+bool pe_map_replace_pair(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
+                         const char *key, const pe_value *value, pe_splices *s, pr_error *err);
+
+/* Renames the key `k`, keeping its quoting and everything around it. */
+bool pe_rename_key(pr_arena *a, const pe_doc *d, const pe_node *k, const char *key, pe_splices *s,
+                   pr_error *err);
 
 /* Removes item `i` of sequence `seq`, the value of key `k`. The last item
  * leaves `[]` behind rather than a null. */

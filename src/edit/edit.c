@@ -121,6 +121,46 @@ static bool valid_namespace(const char *ns)
     return true;
 }
 
+/* kustomize's annotation key rule for `set annotation`: an optional DNS
+ * prefix and '/', then a name of alphanumerics, '-', '_' and '.'. */
+static bool valid_annotation_key(const char *k)
+{
+    const char *slash = strchr(k, '/');
+    if (slash) {
+        size_t n = (size_t)(slash - k);
+        if (n < 1 || n > 253 || !((k[0] >= 'a' && k[0] <= 'z') || (k[0] >= 'A' && k[0] <= 'Z')))
+            return false;
+        char last = k[n - 1];
+        if (!((last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z') || (last >= '0' && last <= '9')))
+            return false;
+        for (size_t i = 0; i < n; i++)
+            if (!(strchr("-.", k[i]) || (k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
+                  (k[i] >= '0' && k[i] <= '9')))
+                return false;
+        k = slash + 1;
+    }
+    size_t n = strlen(k);
+    if (n < 1 || n > 63)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = k[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && ((i == 0 || i == n - 1) || !strchr("-_.", c)))
+            return false;
+    }
+    return true;
+}
+
+const char *const pr_edit_builtin_plugins[] = {
+    "ConfigMapGenerator", "IAMPolicyGenerator", "SecretGenerator", "HelmChartInflationGenerator",
+    "AnnotationsTransformer", "HashTransformer", "ImageTagTransformer", "LabelTransformer",
+    "NamespaceTransformer", "PatchJson6902Transformer", "PatchStrategicMergeTransformer",
+    "PatchTransformer", "PrefixSuffixTransformer", "PrefixTransformer", "SuffixTransformer",
+    "ReplicaCountTransformer", "ValueAddTransformer", "ReplacementTransformer", NULL};
+
+static const char *const build_metadata_options[] = {"originAnnotations", "transformerAnnotations",
+                                                     "managedByLabel", NULL};
+
 bool pr_edit_check_args(const pr_edit_request *req, pr_error *err)
 {
     for (size_t i = 0; i < req->nargs; i++)
@@ -164,6 +204,120 @@ bool pr_edit_check_args(const pr_edit_request *req, pr_error *err)
             if (!*req->args[i])
                 ok = pr_error_set(err, "a resource path cannot be empty");
         break;
+    case PR_EDIT_SET_NAMEPREFIX:
+    case PR_EDIT_SET_NAMESUFFIX:
+        if (req->nargs != 1)
+            ok = pr_error_set(err, "must specify exactly one %s value",
+                              req->kind == PR_EDIT_SET_NAMEPREFIX ? "prefix" : "suffix");
+        break;
+    case PR_EDIT_ADD_LABEL:
+    case PR_EDIT_ADD_ANNOTATION:
+    case PR_EDIT_SET_LABEL:
+    case PR_EDIT_SET_ANNOTATION: {
+        bool label = req->kind == PR_EDIT_ADD_LABEL || req->kind == PR_EDIT_SET_LABEL;
+        const char **keys, **values;
+        size_t n;
+        if (!req->nargs)
+            ok = pr_error_set(err, "must specify %s", label ? "label" : "annotation");
+        else if (req->kind == PR_EDIT_ADD_LABEL && req->opts.include_templates &&
+                 !req->opts.without_selector)
+            ok = pr_error_set(err, "--without-selector flag must be specified for "
+                              "--include-templates to work");
+        else
+            ok = pr_edit_parse_pairs(a, req, &keys, &values, &n, err);
+        for (size_t i = 0; ok && req->kind == PR_EDIT_SET_ANNOTATION && i < n; i++)
+            if (!valid_annotation_key(keys[i]))
+                ok = pr_error_set(err, "invalid annotation key '%s': see the syntax and character "
+                                  "set rules at https://kubernetes.io/docs/concepts/overview/"
+                                  "working-with-objects/annotations/", keys[i]);
+        break;
+    }
+    case PR_EDIT_REMOVE_LABEL:
+    case PR_EDIT_REMOVE_ANNOTATION: {
+        const char *what = req->kind == PR_EDIT_REMOVE_LABEL ? "label" : "annotation";
+        if (!req->nargs)
+            ok = pr_error_set(err, "must specify %s", what);
+        else if (req->nargs > 1)
+            ok = pr_error_set(err, "%ss must be comma-separated, with no spaces", what);
+        else
+            for (const char *p = req->args[0]; ok && p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+                if (*p == ',' || *p == '\0')
+                    ok = pr_error_set(err, "invalid %s: '' (name is empty)", what);
+        break;
+    }
+    case PR_EDIT_ADD_COMPONENT:
+    case PR_EDIT_REMOVE_COMPONENT:
+        if (!req->nargs)
+            ok = pr_error_set(err, "must specify a component file");
+        for (size_t i = 0; ok && i < req->nargs; i++)
+            if (!*req->args[i])
+                ok = pr_error_set(err, "a component path cannot be empty");
+        break;
+    case PR_EDIT_ADD_BASE:
+        if (req->nargs != 1)
+            ok = pr_error_set(err, "must specify a base directory");
+        break;
+    case PR_EDIT_ADD_BUILDMETADATA:
+        if (!req->nargs) {
+            ok = pr_error_set(err, "must specify a buildMetadata option");
+        } else if (req->nargs > 1) {
+            ok = pr_error_set(err, "too many arguments; to provide multiple buildMetadata options, "
+                              "please separate options by comma");
+        } else {
+            for (const char *p = req->args[0]; ok && p;) {
+                const char *comma = strchr(p, ',');
+                size_t len = comma ? (size_t)(comma - p) : strlen(p);
+                bool known = false;
+                for (const char *const *o = build_metadata_options; *o; o++)
+                    known |= strlen(*o) == len && !strncmp(*o, p, len);
+                if (!known)
+                    ok = pr_error_set(err, "invalid buildMetadata option: %.*s (one of "
+                                      "originAnnotations, transformerAnnotations, managedByLabel)",
+                                      (int)len, p);
+                p = comma ? comma + 1 : NULL;
+            }
+        }
+        break;
+    case PR_EDIT_ADD_CONFIGMAP:
+    case PR_EDIT_ADD_SECRET: {
+        const pr_edit_options *o = &req->opts;
+        bool env = o->env_file && *o->env_file;
+        if (req->nargs != 1)
+            ok = pr_error_set(err, "name must be specified once");
+        else if (!env && !o->nfiles && !o->nliterals)
+            ok = pr_error_set(err, "at least from-env-file, or from-file or from-literal must be set");
+        else if (env && (o->nfiles || o->nliterals))
+            ok = pr_error_set(err, "from-env-file cannot be combined with from-file or from-literal");
+        else if (o->behavior && *o->behavior && strcmp(o->behavior, "create") &&
+                 strcmp(o->behavior, "merge") && strcmp(o->behavior, "replace"))
+            ok = pr_error_set(err, "invalid behavior: must be one of \"create\", \"merge\", or "
+                              "\"replace\"");
+        break;
+    }
+    case PR_EDIT_SET_CONFIGMAP:
+    case PR_EDIT_SET_SECRET:
+        if (req->nargs != 1)
+            ok = pr_error_set(err, "name must be specified once");
+        else if (!req->opts.nliterals && !(req->opts.new_namespace && *req->opts.new_namespace))
+            ok = pr_error_set(err, "at least one of [--from-literal, --new-namespace] must be specified");
+        break;
+    case PR_EDIT_ADD_PATCH:
+    case PR_EDIT_REMOVE_PATCH: {
+        bool path = req->opts.patch_path && *req->opts.patch_path;
+        bool text = req->opts.patch_text && *req->opts.patch_text;
+        if (req->nargs)
+            ok = pr_error_set(err, "unexpected argument '%s'; give the patch with --path or --patch",
+                              req->args[0]);
+        else if (path && text)
+            ok = pr_error_set(err, "patch and path can't be set at the same time");
+        else if (req->kind == PR_EDIT_ADD_PATCH && !path && !text)
+            ok = pr_error_set(err, "must provide either patch or path");
+        break;
+    }
+    case PR_EDIT_FIX:
+        if (req->nargs)
+            ok = pr_error_set(err, "fix takes no arguments");
+        break;
     default:
         ok = pr_error_set(err, "unknown edit");
     }
@@ -181,6 +335,8 @@ typedef struct {
     pr_error *err;
     pr_node *exp; /* what the file should mean when done */
     pr_strbuf *notes;
+    bool (*is_file)(const char *path, void *ctx);
+    void *is_file_ctx;
 } ed;
 
 static bool internal(ed *e, const char *what)
@@ -321,7 +477,7 @@ static bool list_append(ed *e, const char *key, const pe_item *item)
     pe_splices s = {0};
     bool ok;
     if (ki < 0) {
-        pe_value val = {NULL, item};
+        pe_value val = {NULL, item, NULL};
         ok = pe_map_add(e->a, &e->doc, e->doc.root, key, &val, &s, e->err);
     } else if (v->kind == PE_SEQ) {
         ok = pe_seq_add(e->a, &e->doc, v, item, &s, e->err);
@@ -372,7 +528,7 @@ static bool set_field(ed *e, const char *list, size_t idx, const char *key, cons
     if (v) {
         ok = pe_set_scalar(e->a, &e->doc, entry->kids[ki], v, &f, &s, e->err);
     } else {
-        pe_value val = {&f, NULL};
+        pe_value val = {&f, NULL, NULL};
         ok = pe_map_add(e->a, &e->doc, entry, key, &val, &s, e->err);
     }
     return ok && commit(e, &s);
@@ -497,7 +653,7 @@ static bool op_set_image(ed *e, const pr_edit_request *req)
             pr_map_set(e->a, xe, keys[k], exp_scalar(e, vals[k], false));
         }
         pr_seq_append(e->a, exp_list(e, "images"), xe);
-        pe_item item = {NULL, false, PE_Q_PLAIN, f, nf};
+        pe_item item = {NULL, false, PE_Q_PLAIN, f, nf, NULL};
         if (!list_append(e, "images", &item))
             return false;
     }
@@ -550,7 +706,7 @@ static bool op_set_replicas(ed *e, const pr_edit_request *req)
         pr_map_set(e->a, xe, "name", exp_scalar(e, names[i], false));
         pr_map_set(e->a, xe, "count", exp_scalar(e, count, true));
         pr_seq_append(e->a, exp_list(e, "replicas"), xe);
-        pe_item item = {NULL, false, PE_Q_PLAIN, f, 2};
+        pe_item item = {NULL, false, PE_Q_PLAIN, f, 2, NULL};
         if (!list_append(e, "replicas", &item))
             return false;
     }
@@ -571,7 +727,7 @@ static bool op_set_namespace(ed *e, const pr_edit_request *req)
     pe_splices s = {0};
     pe_field f = {"namespace", ns, false, PE_Q_PLAIN};
     if (ki < 0) {
-        pe_value val = {&f, NULL};
+        pe_value val = {&f, NULL, NULL};
         return pe_map_add(e->a, &e->doc, e->doc.root, "namespace", &val, &s, e->err) && commit(e, &s);
     }
     const pe_node *v = e->doc.root->kids[ki + 1];
@@ -619,7 +775,7 @@ static bool op_add_resource(ed *e, const pr_edit_request *req)
         const pe_node *l = root_value(e, "resources", &ki);
         pe_quote q = l && l->kind == PE_SEQ && l->n ? pe_quote_of(l->kids[l->n - 1]) : PE_Q_PLAIN;
         pr_seq_append(e->a, exp_list(e, "resources"), exp_scalar(e, path, false));
-        pe_item item = {path, false, q, NULL, 0};
+        pe_item item = {path, false, q, NULL, 0, NULL};
         if (!list_append(e, "resources", &item))
             return false;
     }
@@ -674,6 +830,910 @@ static bool op_remove_resource(ed *e, const pr_edit_request *req)
     if (!removed)
         note(e, "no entry of resources or bases matches %s; nothing removed",
              req->nargs == 1 ? req->args[0] : "the given patterns");
+    return true;
+}
+
+/* ---- paths into the file and into its intended meaning ---- */
+
+/* The node at `path` below the root: keys and, for sequences, indices,
+ * separated by '/' ("labels/2/pairs"). NULL when something is missing. */
+static const pe_node *walk(ed *e, const char *path)
+{
+    const pe_node *n = e->doc.root;
+    while (n && *path) {
+        const char *slash = strchr(path, '/');
+        size_t len = slash ? (size_t)(slash - path) : strlen(path);
+        char *seg = pr_strndup(e->a, path, len);
+        if (n->kind == PE_SEQ) {
+            size_t i = (size_t)strtoul(seg, NULL, 10);
+            n = i < n->n ? n->kids[i] : NULL;
+        } else {
+            long ki;
+            const pe_node *v = entry_get(n, seg, &ki);
+            n = v;
+        }
+        path += len + (slash ? 1 : 0);
+    }
+    return n;
+}
+
+static pr_node *xwalk(ed *e, const char *path)
+{
+    if (!e->exp)
+        e->exp = pr_node_map(e->a);
+    pr_node *n = e->exp;
+    while (n && *path) {
+        const char *slash = strchr(path, '/');
+        size_t len = slash ? (size_t)(slash - path) : strlen(path);
+        char *seg = pr_strndup(e->a, path, len);
+        if (n->kind == PR_SEQ) {
+            size_t i = (size_t)strtoul(seg, NULL, 10);
+            n = i < n->seq.len ? n->seq.items[i] : NULL;
+        } else {
+            n = n->kind == PR_MAP ? pr_map_get(n, seg) : NULL;
+        }
+        path += len + (slash ? 1 : 0);
+    }
+    return n;
+}
+
+static pr_node *str_node(ed *e, const char *s)
+{
+    return pr_node_str(e->a, s);
+}
+
+/* The quoting of the last scalar value of mapping `m`, for a new one. */
+static pe_quote last_value_quote(const pe_node *m)
+{
+    for (size_t i = m ? m->n : 0; m && m->kind == PE_MAP && i >= 2; i -= 2)
+        if (m->kids[i - 1]->kind == PE_SCALAR && !m->kids[i - 1]->empty)
+            return pe_quote_of(m->kids[i - 1]);
+    return PE_Q_PLAIN;
+}
+
+/* Makes key `key` of the mapping at `mpath` hold `val`: a new key, a
+ * null value filled, or a scalar replaced. */
+static bool put_value(ed *e, const char *mpath, const char *key, const pr_node *val)
+{
+    const pe_node *m = walk(e, mpath);
+    if (!m || m->kind != PE_MAP)
+        return internal(e, "a mapping to edit is missing");
+    long ki;
+    if (!pe_map_find(&e->doc, m, key, &ki, e->err))
+        return false;
+    pr_node *xm = xwalk(e, mpath);
+    pr_map_set(e->a, xm, key, pr_node_copy(e->a, val));
+    bool is_scalar = val->kind == PR_SCALAR;
+    pe_field f = {key, is_scalar ? val->scalar.text : NULL, is_scalar && val->tag != PR_TAG_STR,
+                  last_value_quote(m)};
+    pe_value value = {is_scalar ? &f : NULL, NULL, is_scalar ? NULL : val};
+    pe_splices s = {0};
+    if (ki < 0) {
+        if (!pe_map_add(e->a, &e->doc, m, key, &value, &s, e->err))
+            return false;
+        return commit(e, &s);
+    }
+    const pe_node *k = m->kids[ki], *v = m->kids[ki + 1];
+    if (is_null_scalar(v)) {
+        if (!pe_null_init(e->a, &e->doc, m, (size_t)ki, &value, &s, e->err))
+            return false;
+        return commit(e, &s);
+    }
+    if (!is_scalar || v->kind != PE_SCALAR)
+        return pe_fail(&e->doc, e->err, v->ostart, "'%s' is not a scalar here; edit it by hand", key);
+    if (pe_scalar_means(v, f.text, f.is_int))
+        return true;
+    return pe_set_scalar(e->a, &e->doc, k, v, &f, &s, e->err) && commit(e, &s);
+}
+
+/* Removes key `key` of the mapping at `mpath`, if there. */
+static bool del_key(ed *e, const char *mpath, const char *key)
+{
+    const pe_node *m = walk(e, mpath);
+    if (!m || m->kind != PE_MAP)
+        return true;
+    long ki;
+    if (!pe_map_find(&e->doc, m, key, &ki, e->err))
+        return false;
+    if (ki < 0)
+        return true;
+    pr_node *xm = xwalk(e, mpath);
+    if (xm && xm->kind == PR_MAP)
+        pr_map_remove(xm, key);
+    pe_splices s = {0};
+    return pe_map_del(e->a, &e->doc, m, (size_t)ki, &s, e->err) && commit(e, &s);
+}
+
+/* Appends `item` to the list under key `key` of the mapping at `mpath`,
+ * creating the list when absent or null. */
+static bool append_in(ed *e, const char *mpath, const char *key, const pr_node *item)
+{
+    const pe_node *m = walk(e, mpath);
+    if (!m || m->kind != PE_MAP)
+        return internal(e, "a mapping to edit is missing");
+    long ki;
+    if (!pe_map_find(&e->doc, m, key, &ki, e->err))
+        return false;
+    const pe_node *l = ki >= 0 ? m->kids[ki + 1] : NULL;
+    if (l && !is_null_scalar(l) && l->kind != PE_SEQ)
+        return pe_fail(&e->doc, e->err, l->ostart, "'%s' must be a list", key);
+    if (l && (l->kind == PE_ALIAS || l->anchored || l->tagged))
+        return pe_fail(&e->doc, e->err, l->ostart, "'%s' uses an anchor, alias or tag; edit it by hand",
+                       key);
+    pr_node *xm = xwalk(e, mpath);
+    pr_node *xl = pr_map_get(xm, key);
+    if (!xl || xl->kind != PR_SEQ) {
+        xl = pr_node_seq(e->a);
+        pr_map_set(e->a, xm, key, xl);
+    }
+    pr_seq_append(e->a, xl, pr_node_copy(e->a, item));
+    pe_quote q = l && l->kind == PE_SEQ && l->n ? pe_quote_of(l->kids[l->n - 1]) : PE_Q_PLAIN;
+    bool is_str = item->kind == PR_SCALAR && item->tag == PR_TAG_STR;
+    pe_item it = {is_str ? item->scalar.text : NULL, false, q, NULL, 0, is_str ? NULL : item};
+    pe_splices s = {0};
+    bool ok;
+    if (!l) {
+        pr_node *seq = pr_node_seq(e->a);
+        pr_seq_append(e->a, seq, (pr_node *)item);
+        pe_value v = {NULL, NULL, seq};
+        ok = pe_map_add(e->a, &e->doc, m, key, &v, &s, e->err);
+    } else if (l->kind == PE_SEQ) {
+        ok = pe_seq_add(e->a, &e->doc, l, &it, &s, e->err);
+    } else {
+        ok = pe_seq_init(e->a, &e->doc, m, (size_t)ki, &it, &s, e->err);
+    }
+    return ok && commit(e, &s);
+}
+
+/* Removes item `idx` of the root list `key`. */
+static bool remove_item(ed *e, const char *key, size_t idx)
+{
+    long ki;
+    const pe_node *l = root_value(e, key, &ki);
+    if (!l || l->kind != PE_SEQ || idx >= l->n)
+        return internal(e, "a list entry to remove is missing");
+    pr_node *xl = pr_map_get(e->exp, key);
+    if (xl && xl->kind == PR_SEQ && idx < xl->seq.len)
+        pr_seq_remove(xl, idx);
+    pe_splices s = {0};
+    return pe_seq_del(e->a, &e->doc, e->doc.root->kids[ki], l, idx, &s, e->err) && commit(e, &s);
+}
+
+/* A root field that must be a mapping (or absent, or null). */
+static bool check_map(ed *e, const char *key)
+{
+    long ki;
+    if (!pe_map_find(&e->doc, e->doc.root, key, &ki, e->err))
+        return false;
+    if (ki < 0)
+        return true;
+    const pe_node *k = e->doc.root->kids[ki], *v = e->doc.root->kids[ki + 1];
+    if (v->kind == PE_ALIAS || v->anchored || v->tagged)
+        return pe_fail(&e->doc, e->err, v->ostart, "'%s' uses an anchor, alias or tag; edit it by hand",
+                       key);
+    if (is_null_scalar(v) || v->kind == PE_MAP)
+        return true;
+    return pe_fail(&e->doc, e->err, v->empty ? k->ostart : v->ostart, "'%s' must be a mapping", key);
+}
+
+/* ---- set nameprefix / namesuffix ---- */
+
+static bool op_set_root_scalar(ed *e, const char *key, const char *value)
+{
+    if (!*value) /* kustomize drops an empty field when it writes the file */
+        return del_key(e, "", key);
+    return put_value(e, "", key, str_node(e, value));
+}
+
+/* ---- labels and annotations ---- */
+
+bool pr_edit_parse_pairs(pr_arena *a, const pr_edit_request *req, const char ***keys,
+                         const char ***values, size_t *n, pr_error *err)
+{
+    bool label = req->kind == PR_EDIT_ADD_LABEL || req->kind == PR_EDIT_SET_LABEL;
+    const char *what = label ? "label" : "annotation";
+    size_t cap = 0;
+    for (size_t i = 0; i < req->nargs; i++)
+        cap += 1 + strlen(req->args[i]);
+    *keys = pr_alloc(a, (cap + 1) * sizeof **keys);
+    *values = pr_alloc(a, (cap + 1) * sizeof **values);
+    *n = 0;
+    for (size_t i = 0; i < req->nargs; i++) {
+        const char *arg = req->args[i];
+        while (arg) {
+            const char *comma = label ? strchr(arg, ',') : NULL;
+            const char *in = comma ? pr_strndup(a, arg, (size_t)(comma - arg)) : arg;
+            arg = comma ? comma + 1 : NULL;
+            const char *colon = strchr(in, ':');
+            if (colon == in)
+                return pr_error_set(err, "invalid %s: '%s' (need k:v pair where v may be quoted)",
+                                    what, in);
+            const char *key = colon ? pr_strndup(a, in, (size_t)(colon - in)) : in;
+            const char *value = colon ? colon + 1 : "";
+            size_t vl = strlen(value);
+            if (vl >= 2 && value[0] == '"' && value[vl - 1] == '"')
+                value = pr_strndup(a, value + 1, vl - 2);
+            size_t j = 0;
+            while (j < *n && strcmp((*keys)[j], key) != 0)
+                j++;
+            (*keys)[j] = key;
+            (*values)[j] = value;
+            if (j == *n)
+                (*n)++;
+        }
+    }
+    return true;
+}
+
+/* Whether an existing `labels` entry already carries `pairs` with the
+ * flags --without-selector would give it. */
+static bool labels_entry_has(ed *e, size_t idx, bool templates, const char **keys,
+                             const char **values, size_t n)
+{
+    pr_node *en = xwalk(e, pr_sprintf(e->a, "labels/%zu", idx));
+    if (!en || en->kind != PR_MAP || pr_map_get(en, "fields"))
+        return false;
+    pr_node *sel = pr_map_get(en, "includeSelectors"), *tpl = pr_map_get(en, "includeTemplates");
+    if (sel && !pr_scalar_is(sel, "false"))
+        return false;
+    if (templates != (tpl && pr_scalar_is(tpl, "true")))
+        return false;
+    pr_node *pairs = pr_map_get(en, "pairs");
+    for (size_t i = 0; i < n; i++) {
+        pr_node *v = pairs && pairs->kind == PR_MAP ? pr_map_get(pairs, keys[i]) : NULL;
+        if (!v || !pr_scalar_is(v, values[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool op_put_metadata(ed *e, const pr_edit_request *req)
+{
+    bool label = req->kind == PR_EDIT_ADD_LABEL || req->kind == PR_EDIT_SET_LABEL;
+    bool add = req->kind == PR_EDIT_ADD_LABEL || req->kind == PR_EDIT_ADD_ANNOTATION;
+    const char *what = label ? "label" : "annotation";
+    const char **keys, **values;
+    size_t n;
+    if (!pr_edit_parse_pairs(e->a, req, &keys, &values, &n, e->err))
+        return false;
+    pr_node *pairs = pr_node_map(e->a);
+    for (size_t i = 0; i < n; i++)
+        pr_map_set(e->a, pairs, keys[i], str_node(e, values[i]));
+    if (label && req->opts.without_selector) {
+        /* kustomize appends a new `labels` entry every time; one that
+         * already says the same is not repeated, so a second run changes
+         * nothing. */
+        if (!check_list(e, "labels", NULL, NULL, 0))
+            return false;
+        pr_node *xl = xwalk(e, "labels");
+        for (size_t i = 0; xl && xl->kind == PR_SEQ && i < xl->seq.len; i++)
+            if (labels_entry_has(e, i, req->opts.include_templates, keys, values, n))
+                return true;
+        pr_node *entry = pr_node_map(e->a);
+        pr_map_set(e->a, entry, "pairs", pairs);
+        if (req->opts.include_templates)
+            pr_map_set(e->a, entry, "includeTemplates", pr_node_scalar(e->a, PR_TAG_BOOL, "true", 4));
+        return append_in(e, "", "labels", entry);
+    }
+    const char *field = label ? "commonLabels" : "commonAnnotations";
+    if (!check_map(e, field))
+        return false;
+    const pe_node *m = walk(e, field);
+    if (!m || m->kind != PE_MAP)
+        return put_value(e, "", field, pairs);
+    for (size_t i = 0; i < n; i++) {
+        long ki;
+        if (!pe_map_find(&e->doc, walk(e, field), keys[i], &ki, e->err))
+            return false;
+        if (ki >= 0 && add && !req->opts.force)
+            return pr_error_set(e->err, "%s: %s %s already in kustomization file (give --force to "
+                                "overwrite it)", e->path, what, keys[i]);
+        if (!put_value(e, field, keys[i], str_node(e, values[i])))
+            return false;
+    }
+    return true;
+}
+
+static bool op_remove_metadata(ed *e, const pr_edit_request *req)
+{
+    bool label = req->kind == PR_EDIT_REMOVE_LABEL;
+    const char *what = label ? "label" : "annotation";
+    const char *field = label ? "commonLabels" : "commonAnnotations";
+    if (!check_map(e, field))
+        return false;
+    const pe_node *m = walk(e, field);
+    if (!m || m->kind != PE_MAP) {
+        if (req->opts.ignore_missing)
+            return true;
+        return pr_error_set(e->err, "%s: %s is not defined in kustomization file", e->path, field);
+    }
+    const char *list = req->args[0];
+    while (list) {
+        const char *comma = strchr(list, ',');
+        const char *key = comma ? pr_strndup(e->a, list, (size_t)(comma - list)) : list;
+        list = comma ? comma + 1 : NULL;
+        long ki;
+        if (!pe_map_find(&e->doc, walk(e, field), key, &ki, e->err))
+            return false;
+        if (ki < 0) {
+            if (req->opts.ignore_missing)
+                continue;
+            return pr_error_set(e->err, "%s: %s %s is not defined in kustomization file", e->path,
+                                what, key);
+        }
+        if (!del_key(e, field, key))
+            return false;
+    }
+    /* An empty map is left out when kustomize writes the file (the last
+     * key removed from a block mapping leaves a null). */
+    m = walk(e, field);
+    if (m && ((m->kind == PE_MAP && m->n == 0) || is_null_scalar(m))) {
+        pr_node *x = xwalk(e, field);
+        if (x && x->kind == PR_MAP && !x->map.len)
+            pr_map_set(e->a, xwalk(e, ""), field, pr_node_scalar(e->a, PR_TAG_NULL, "", 0));
+        return del_key(e, "", field);
+    }
+    return true;
+}
+
+/* ---- components, bases, build metadata ---- */
+
+static bool in_list(ed *e, const char *key, const char *text)
+{
+    pr_node *l = xwalk(e, key);
+    for (size_t i = 0; l && l->kind == PR_SEQ && i < l->seq.len; i++)
+        if (pr_scalar_is(l->seq.items[i], text))
+            return true;
+    return false;
+}
+
+static bool op_add_component(ed *e, const pr_edit_request *req)
+{
+    if (!check_list(e, "components", NULL, NULL, 0))
+        return false;
+    for (size_t i = 0; i < req->nargs; i++) {
+        const char *path = req->args[i];
+        if (req->file_name && !strcmp(path, req->file_name))
+            continue;
+        if (in_list(e, "components", path)) {
+            note(e, "component %s already in kustomization file", path);
+            continue;
+        }
+        if (!append_in(e, "", "components", str_node(e, path)))
+            return false;
+    }
+    return true;
+}
+
+static bool op_remove_component(ed *e, const pr_edit_request *req)
+{
+    if (!check_list(e, "components", NULL, NULL, 0))
+        return false;
+    size_t removed = 0;
+    for (;;) {
+        long ki;
+        const pe_node *l = root_value(e, "components", &ki);
+        if (!l || l->kind != PE_SEQ)
+            break;
+        size_t idx = 0;
+        while (idx < l->n && !(l->kids[idx]->kind == PE_SCALAR && !l->kids[idx]->empty &&
+                               matches_any(req, l->kids[idx]->text)))
+            idx++;
+        if (idx == l->n)
+            break;
+        if (l->kids[idx]->anchored)
+            return pe_fail(&e->doc, e->err, l->kids[idx]->ostart, "this entry is anchored (&) and "
+                           "may be used elsewhere; remove it by hand");
+        if (!remove_item(e, "components", idx))
+            return false;
+        removed++;
+    }
+    if (!removed)
+        note(e, "no entry of components matches %s; nothing removed",
+             req->nargs == 1 ? req->args[0] : "the given patterns");
+    return true;
+}
+
+static bool op_add_base(ed *e, const pr_edit_request *req)
+{
+    if (!check_list(e, "resources", NULL, NULL, 0))
+        return false;
+    const char *list = req->args[0];
+    while (list) {
+        const char *comma = strchr(list, ',');
+        const char *path = comma ? pr_strndup(e->a, list, (size_t)(comma - list)) : list;
+        list = comma ? comma + 1 : NULL;
+        if (in_list(e, "resources", path))
+            return pr_error_set(e->err, "%s: base %s already in kustomization file", e->path, path);
+        if (!append_in(e, "", "resources", str_node(e, path)))
+            return false;
+    }
+    return true;
+}
+
+static bool op_add_buildmetadata(ed *e, const pr_edit_request *req)
+{
+    if (!check_list(e, "buildMetadata", NULL, NULL, 0))
+        return false;
+    const char *list = req->args[0];
+    while (list) {
+        const char *comma = strchr(list, ',');
+        const char *opt = comma ? pr_strndup(e->a, list, (size_t)(comma - list)) : list;
+        list = comma ? comma + 1 : NULL;
+        if (in_list(e, "buildMetadata", opt))
+            return pr_error_set(e->err, "%s: buildMetadata option %s already in kustomization file",
+                                e->path, opt);
+        if (!append_in(e, "", "buildMetadata", str_node(e, opt)))
+            return false;
+    }
+    return true;
+}
+
+/* ---- patches ---- */
+
+/* The patch the flags describe, as kustomize's types.Patch marshals it
+ * (an empty target is no target). */
+static pr_node *flag_patch(ed *e, const pr_edit_options *o)
+{
+    pr_node *p = pr_node_map(e->a);
+    if (o->patch_path && *o->patch_path)
+        pr_map_set(e->a, p, "path", str_node(e, o->patch_path));
+    if (o->patch_text && *o->patch_text)
+        pr_map_set(e->a, p, "patch", str_node(e, o->patch_text));
+    static const char *const keys[] = {"group", "version", "kind", "name", "namespace",
+                                       "annotationSelector", "labelSelector"};
+    const char *vals[] = {o->group, o->version, o->kind, o->name, o->namespace,
+                          o->annotation_selector, o->label_selector};
+    pr_node *t = pr_node_map(e->a);
+    for (int i = 0; i < 7; i++)
+        if (vals[i] && *vals[i])
+            pr_map_set(e->a, t, keys[i], str_node(e, vals[i]));
+    if (t->map.len)
+        pr_map_set(e->a, p, "target", t);
+    return p;
+}
+
+/* kustomize's Patch.Equals on what the file says: the same path, patch
+ * text, target fields and options (the flags never give options). Empty
+ * strings count as absent, as Go's zero values do. */
+static bool same_string_field(const pr_node *x, const pr_node *y, const char *key)
+{
+    const char *a = pr_scalar_text(pr_map_get(x, key)), *b = pr_scalar_text(pr_map_get(y, key));
+    return !strcmp(a ? a : "", b ? b : "");
+}
+
+static bool patch_equals(const pr_node *file, const pr_node *want)
+{
+    if (!file || file->kind != PR_MAP)
+        return false;
+    if (!same_string_field(file, want, "path") || !same_string_field(file, want, "patch"))
+        return false;
+    pr_node *opt = pr_map_get(file, "options");
+    if (opt && !pr_node_is_null(opt))
+        return false;
+    pr_node *ft = pr_map_get(file, "target"), *wt = pr_map_get(want, "target");
+    if (ft && pr_node_is_null(ft))
+        ft = NULL;
+    if (!ft || !wt)
+        return !ft && !wt;
+    static const char *const keys[] = {"group", "version", "kind", "name", "namespace",
+                                       "annotationSelector", "labelSelector"};
+    for (int i = 0; i < 7; i++)
+        if (!same_string_field(ft, wt, keys[i]))
+            return false;
+    return true;
+}
+
+static const char *patch_label(ed *e, const pr_edit_options *o)
+{
+    if (o->patch_path && *o->patch_path)
+        return pr_sprintf(e->a, "with path %s", o->patch_path);
+    return "with the given text";
+}
+
+static bool op_add_patch(ed *e, const pr_edit_request *req)
+{
+    if (!check_list(e, "patches", NULL, NULL, 0))
+        return false;
+    pr_node *p = flag_patch(e, &req->opts);
+    pr_node *xl = xwalk(e, "patches");
+    for (size_t i = 0; xl && xl->kind == PR_SEQ && i < xl->seq.len; i++)
+        if (patch_equals(xl->seq.items[i], p)) {
+            note(e, "patch %s already in kustomization file", patch_label(e, &req->opts));
+            return true;
+        }
+    return append_in(e, "", "patches", p);
+}
+
+static bool op_remove_patch(ed *e, const pr_edit_request *req)
+{
+    if (!check_list(e, "patches", NULL, NULL, 0))
+        return false;
+    pr_node *p = flag_patch(e, &req->opts);
+    size_t removed = 0;
+    for (;;) {
+        pr_node *xl = xwalk(e, "patches");
+        size_t i = 0;
+        while (xl && xl->kind == PR_SEQ && i < xl->seq.len && !patch_equals(xl->seq.items[i], p))
+            i++;
+        if (!xl || xl->kind != PR_SEQ || i == xl->seq.len)
+            break;
+        if (!remove_item(e, "patches", i))
+            return false;
+        removed++;
+    }
+    if (!removed)
+        note(e, "patch %s doesn't exist in kustomization file", patch_label(e, &req->opts));
+    return true;
+}
+
+/* ---- configMapGenerator and secretGenerator ---- */
+
+static bool namespace_equal(const char *x, const char *y)
+{
+    /* No namespace is the default one, as kustomize's NamespaceEqual. */
+    return !strcmp(x && *x ? x : "default", y && *y ? y : "default");
+}
+
+/* Index of the generator entry named `name` in `namespace`, or -1. */
+static long find_generator(ed *e, const char *list, const char *name, const char *namespace)
+{
+    pr_node *xl = xwalk(e, list);
+    for (size_t i = 0; xl && xl->kind == PR_SEQ && i < xl->seq.len; i++) {
+        pr_node *g = xl->seq.items[i];
+        if (g->kind != PR_MAP)
+            continue;
+        const char *n = pr_scalar_text(pr_map_get(g, "name"));
+        if (n && !strcmp(n, name) && namespace_equal(pr_scalar_text(pr_map_get(g, "namespace")), namespace))
+            return (long)i;
+    }
+    return -1;
+}
+
+static bool check_literal(ed *e, const char *lit)
+{
+    const char *eq = strchr(lit, '=');
+    if (!eq || eq == lit)
+        return pr_error_set(e->err, "invalid literal source %s, expected key=value", lit);
+    return true;
+}
+
+/* The data key a literal (KEY=VALUE) or file source ([KEY=]PATH, else
+ * the file's base name) gives. */
+static const char *source_key(ed *e, const char *src, bool file)
+{
+    const char *eq = strchr(src, '=');
+    if (eq && (!file || !strchr(eq + 1, '=')))
+        return pr_strndup(e->a, src, (size_t)(eq - src));
+    const char *slash = strrchr(src, '/');
+    return slash ? slash + 1 : src;
+}
+
+static bool op_add_generator(ed *e, const pr_edit_request *req)
+{
+    bool secret = req->kind == PR_EDIT_ADD_SECRET;
+    const char *list = secret ? "secretGenerator" : "configMapGenerator";
+    const pr_edit_options *o = &req->opts;
+    for (size_t i = 0; i < o->nliterals; i++)
+        if (!check_literal(e, o->literals[i]))
+            return false;
+    if (!check_list(e, list, NULL, NULL, 0))
+        return false;
+    const char *name = req->args[0];
+    long gi = find_generator(e, list, name, o->namespace);
+    if (gi < 0) {
+        pr_node *g = pr_node_map(e->a);
+        pr_map_set(e->a, g, "name", str_node(e, name));
+        if (o->namespace && *o->namespace)
+            pr_map_set(e->a, g, "namespace", str_node(e, o->namespace));
+        if (o->behavior && *o->behavior)
+            pr_map_set(e->a, g, "behavior", str_node(e, o->behavior));
+        const char *const *srcs[] = {o->literals, o->files, &o->env_file};
+        size_t ns[] = {o->nliterals, o->nfiles, o->env_file && *o->env_file ? 1 : 0};
+        static const char *const keys[] = {"literals", "files", "envs"};
+        for (int k = 0; k < 3; k++) {
+            if (!ns[k])
+                continue;
+            pr_node *l = pr_node_seq(e->a);
+            for (size_t j = 0; j < ns[k]; j++)
+                pr_seq_append(e->a, l, str_node(e, srcs[k][j]));
+            pr_map_set(e->a, g, keys[k], l);
+        }
+        if (o->disable_hash) {
+            pr_node *opts = pr_node_map(e->a);
+            pr_map_set(e->a, opts, "disableNameSuffixHash", pr_node_scalar(e->a, PR_TAG_BOOL, "true", 4));
+            pr_map_set(e->a, g, "options", opts);
+        }
+        if (secret)
+            pr_map_set(e->a, g, "type", str_node(e, o->secret_type ? o->secret_type : "Opaque"));
+        return append_in(e, "", list, g);
+    }
+    /* An existing entry gains the new sources, as kustomize merges the
+     * flags into it; a key it already has is an error there, as when
+     * kustomize generates the object. */
+    const char *at = pr_sprintf(e->a, "%s/%ld", list, gi);
+    pr_node *xg = xwalk(e, at);
+    static const char *const src_lists[] = {"literals", "files"};
+    for (int k = 0; k < 2; k++) {
+        pr_node *l = xg && xg->kind == PR_MAP ? pr_map_get(xg, src_lists[k]) : NULL;
+        for (size_t i = 0; l && l->kind == PR_SEQ && i < l->seq.len; i++) {
+            const char *old = pr_scalar_text(l->seq.items[i]);
+            if (!old)
+                continue;
+            const char *const *news = k ? o->files : o->literals;
+            size_t nn = k ? o->nfiles : o->nliterals;
+            for (size_t j = 0; j < nn; j++)
+                if (!strcmp(source_key(e, old, k == 1), source_key(e, news[j], k == 1)))
+                    return pr_error_set(e->err, "%s: %s %s illegally repeats the key `%s`", e->path,
+                                        secret ? "secret" : "configmap", name,
+                                        source_key(e, news[j], k == 1));
+        }
+    }
+    const pe_node *entry = walk(e, at);
+    if (!entry || entry->kind != PE_MAP)
+        return pe_fail(&e->doc, e->err, entry ? entry->ostart : 0, "this %s entry is not a mapping",
+                       list);
+    for (size_t j = 0; j < o->nliterals; j++)
+        if (!append_in(e, at, "literals", str_node(e, o->literals[j])))
+            return false;
+    for (size_t j = 0; j < o->nfiles; j++)
+        if (!append_in(e, at, "files", str_node(e, o->files[j])))
+            return false;
+    if (o->env_file && *o->env_file && !append_in(e, at, "envs", str_node(e, o->env_file)))
+        return false;
+    if (o->disable_hash) {
+        /* kustomize replaces the entry's options with this one flag. */
+        pr_node *opts = pr_node_map(e->a);
+        pr_map_set(e->a, opts, "disableNameSuffixHash", pr_node_scalar(e->a, PR_TAG_BOOL, "true", 4));
+        pr_node *cur = xwalk(e, pr_sprintf(e->a, "%s/options", at));
+        if (!cur || !pr_node_equal(cur, opts)) {
+            if (!del_key(e, at, "options") || !put_value(e, at, "options", opts))
+                return false;
+        }
+    }
+    if (o->behavior && *o->behavior && !put_value(e, at, "behavior", str_node(e, o->behavior)))
+        return false;
+    return true;
+}
+
+/* KEY=VALUE with exactly one '=', as kustomize's set configmap wants. */
+static bool split_literal(ed *e, const char *lit, const char **key, const char **value)
+{
+    const char *eq = strchr(lit, '=');
+    if (!eq || strchr(eq + 1, '='))
+        return pr_error_set(e->err, "failed to update resource: invalid format: literal values must "
+                            "be specified in the key=value format (%s)", lit);
+    *key = pr_strndup(e->a, lit, (size_t)(eq - lit));
+    *value = eq + 1;
+    return true;
+}
+
+static bool op_set_generator(ed *e, const pr_edit_request *req)
+{
+    bool secret = req->kind == PR_EDIT_SET_SECRET;
+    const char *list = secret ? "secretGenerator" : "configMapGenerator";
+    const char *kind = secret ? "Secret" : "ConfigMap";
+    const pr_edit_options *o = &req->opts;
+    if (!check_list(e, list, NULL, NULL, 0))
+        return false;
+    const char *name = req->args[0];
+    long gi = find_generator(e, list, name, o->namespace);
+    if (gi < 0)
+        return pr_error_set(e->err, "%s: could not set new %s value: unable to find %s with name "
+                            "\"%s\"", e->path, kind, kind, name);
+    const char *at = pr_sprintf(e->a, "%s/%ld", list, gi);
+    const char *lits = pr_sprintf(e->a, "%s/literals", at);
+    pr_node *xl = xwalk(e, lits);
+    size_t have = xl && xl->kind == PR_SEQ ? xl->seq.len : 0;
+    for (size_t i = 0; i < have; i++) {
+        const char *k = NULL, *v = NULL;
+        if (!pr_scalar_text(xl->seq.items[i]) ||
+            !split_literal(e, pr_scalar_text(xl->seq.items[i]), &k, &v))
+            return false;
+    }
+    for (size_t j = 0; j < o->nliterals; j++) {
+        const char *k = NULL, *v = NULL;
+        if (!split_literal(e, o->literals[j], &k, &v))
+            return false;
+        bool found = false;
+        for (size_t i = 0; i < have; i++) {
+            const char *ek = NULL, *ev = NULL;
+            split_literal(e, pr_scalar_text(xl->seq.items[i]), &ek, &ev);
+            if (strcmp(ek, k) != 0)
+                continue;
+            found = true;
+            if (!strcmp(ev, v))
+                continue;
+            const pe_node *item = walk(e, pr_sprintf(e->a, "%s/%zu", lits, i));
+            if (!item || item->kind != PE_SCALAR || item->anchored || item->tagged ||
+                item->style == PE_LITERAL || item->style == PE_FOLDED)
+                return pe_fail(&e->doc, e->err, item ? item->ostart : 0,
+                               "this literal cannot be rewritten; edit it by hand");
+            const char *text = pr_sprintf(e->a, "%s=%s", k, v);
+            xl->seq.items[i] = str_node(e, text);
+            pr_strbuf enc;
+            pr_sb_init(&enc);
+            pe_encode(&enc, text, pe_quote_of(item), item->parent && item->parent->style == PE_FLOW,
+                      false);
+            pe_splices s = {0};
+            pe_splice_add(e->a, &s, item->ostart, item->oend - item->ostart,
+                          pr_strndup(e->a, enc.buf, enc.len));
+            pr_sb_release(&enc);
+            if (!commit(e, &s))
+                return false;
+            xl = xwalk(e, lits);
+        }
+        if (!found)
+            return pr_error_set(e->err, "%s: failed to update literal sources: key '%s' not found "
+                                "in resource", e->path, k);
+    }
+    if (o->new_namespace && *o->new_namespace &&
+        !put_value(e, at, "namespace", str_node(e, o->new_namespace)))
+        return false;
+    return true;
+}
+
+/* ---- fix ---- */
+
+/* Adds `key: value` as the first pair of the root mapping (where
+ * kustomize writes apiVersion and kind), after any comments above it. */
+static bool put_first(ed *e, const char *key, const char *value)
+{
+    const pe_node *r = e->doc.root;
+    pr_map_set(e->a, xwalk(e, ""), key, str_node(e, value));
+    if (!r || r->style != PE_BLOCK || !r->n || pe_ls(&e->doc, r->kids[0]->ostart) != r->kids[0]->ostart) {
+        pe_field f = {key, value, false, PE_Q_PLAIN};
+        pe_value v = {&f, NULL, NULL};
+        pe_splices s = {0};
+        return pe_map_add(e->a, &e->doc, r, key, &v, &s, e->err) && commit(e, &s);
+    }
+    pr_strbuf o;
+    pr_sb_init(&o);
+    pr_sb_adds(&o, key);
+    pr_sb_adds(&o, ": ");
+    pe_encode(&o, value, pe_quote_of(r->kids[1]), false, false);
+    pr_sb_adds(&o, pe_eol(&e->doc, r->kids[0]->ostart));
+    pe_splices s = {0};
+    pe_splice_add(e->a, &s, r->kids[0]->ostart, 0, pr_strndup(e->a, o.buf, o.len));
+    pr_sb_release(&o);
+    return commit(e, &s);
+}
+
+/* Moves the items of deprecated root field `from` to the end of `to`
+ * (kustomize appends them), converted by `conv` when given; `from` goes.
+ * When `to` is absent, `from` takes its place in the file. */
+static bool move_items(ed *e, const char *from, const char *to,
+                       pr_node *(*conv)(ed *e, const pr_node *item))
+{
+    long fi, ti;
+    const pe_node *fv = root_value(e, from, &fi);
+    if (fi < 0)
+        return true;
+    if (!check_list(e, from, NULL, NULL, 0) || !check_list(e, to, NULL, NULL, 0))
+        return false;
+    pr_node *items = xwalk(e, from);
+    note(e, "%s", pr_sprintf(e->a, "fixed: %s -> %s", from, to));
+    if (is_null_scalar(fv) || !items || items->kind != PR_SEQ)
+        return del_key(e, "", from);
+    pr_node *converted = pr_node_seq(e->a);
+    for (size_t i = 0; i < items->seq.len; i++)
+        pr_seq_append(e->a, converted, conv ? conv(e, items->seq.items[i]) : items->seq.items[i]);
+    const pe_node *tv = root_value(e, to, &ti);
+    pe_splices s = {0};
+    if (ti < 0) {
+        pr_node *root = xwalk(e, "");
+        pr_map_remove(root, from);
+        pr_map_set(e->a, root, to, converted);
+        if (!conv)
+            return pe_rename_key(e->a, &e->doc, e->doc.root->kids[fi], to, &s, e->err) && commit(e, &s);
+        pe_value v = {NULL, NULL, converted};
+        return pe_map_replace_pair(e->a, &e->doc, e->doc.root, (size_t)fi, to, &v, &s, e->err) &&
+               commit(e, &s);
+    }
+    (void)tv;
+    for (size_t i = 0; i < converted->seq.len; i++)
+        if (!append_in(e, "", to, converted->seq.items[i]))
+            return false;
+    return del_key(e, "", from);
+}
+
+static pr_node *psm_to_patch(ed *e, const pr_node *item)
+{
+    pr_node *p = pr_node_map(e->a);
+    const char *text = pr_scalar_text(item);
+    if (!text || item->kind != PR_SCALAR)
+        return NULL;
+    bool file = e->is_file && e->is_file(text, e->is_file_ctx);
+    pr_map_set(e->a, p, file ? "path" : "patch", str_node(e, text));
+    return p;
+}
+
+static bool op_fix(ed *e, const pr_edit_request *req)
+{
+    (void)req;
+    pr_node *root = xwalk(e, "");
+    const char *kind = pr_scalar_text(pr_map_get(root, "kind"));
+    if (!kind || !*kind) {
+        kind = "Kustomization";
+        if (!del_key(e, "", "kind") || !put_first(e, "kind", kind))
+            return false;
+    }
+    const char *api = pr_scalar_text(pr_map_get(xwalk(e, ""), "apiVersion"));
+    if (!api || !*api) {
+        const char *v = !strcmp(kind, "Component") ? "kustomize.config.k8s.io/v1alpha1"
+                                                   : "kustomize.config.k8s.io/v1beta1";
+        if (!del_key(e, "", "apiVersion") || !put_first(e, "apiVersion", v))
+            return false;
+    }
+    if (!move_items(e, "bases", "resources", NULL) || !move_items(e, "imageTags", "images", NULL))
+        return false;
+    /* A generator's single `env` joins its `envs`. */
+    static const char *const gens[] = {"configMapGenerator", "secretGenerator"};
+    for (int g = 0; g < 2; g++) {
+        pr_node *xl = xwalk(e, gens[g]);
+        for (size_t i = 0; xl && xl->kind == PR_SEQ && i < xl->seq.len; i++) {
+            const char *at = pr_sprintf(e->a, "%s/%zu", gens[g], i);
+            const char *env = pr_scalar_text(pr_map_get(xl->seq.items[i], "env"));
+            if (!env)
+                continue;
+            if (*env && !append_in(e, at, "envs", str_node(e, env)))
+                return false;
+            if (!del_key(e, at, "env"))
+                return false;
+            xl = xwalk(e, gens[g]);
+        }
+    }
+    if (!move_items(e, "patchesJson6902", "patches", NULL))
+        return false;
+    pr_node *psm = xwalk(e, "patchesStrategicMerge");
+    for (size_t i = 0; psm && psm->kind == PR_SEQ && i < psm->seq.len; i++)
+        if (psm->seq.items[i]->kind != PR_SCALAR)
+            return pr_error_set(e->err, "%s: entry %zu of patchesStrategicMerge is not a string; "
+                                "convert it by hand", e->path, i + 1);
+    if (!move_items(e, "patchesStrategicMerge", "patches", psm_to_patch))
+        return false;
+    /* commonLabels become a `labels` entry that includes selectors. */
+    pr_node *cl = xwalk(e, "commonLabels");
+    if (cl) {
+        if (!check_map(e, "commonLabels"))
+            return false;
+        if (cl->kind == PR_MAP && cl->map.len) {
+            pr_node *labels = xwalk(e, "labels");
+            for (size_t i = 0; labels && labels->kind == PR_SEQ && i < labels->seq.len; i++) {
+                pr_node *pairs = pr_map_get(labels->seq.items[i], "pairs");
+                for (size_t j = 0; pairs && pairs->kind == PR_MAP && j < pairs->map.len; j++)
+                    if (pr_map_get(cl, pairs->map.items[j].key->scalar.text))
+                        return pr_error_set(e->err, "%s: label name '%s' exists in both commonLabels "
+                                            "and labels", e->path, pairs->map.items[j].key->scalar.text);
+            }
+            pr_node *entry = pr_node_map(e->a);
+            pr_map_set(e->a, entry, "pairs", pr_node_copy(e->a, cl));
+            pr_map_set(e->a, entry, "includeSelectors", pr_node_scalar(e->a, PR_TAG_BOOL, "true", 4));
+            long li, ci;
+            root_value(e, "labels", &li);
+            note(e, "%s", "fixed: commonLabels -> labels");
+            if (li < 0) {
+                root_value(e, "commonLabels", &ci);
+                pr_node *seq = pr_node_seq(e->a);
+                pr_seq_append(e->a, seq, entry);
+                pr_map_remove(xwalk(e, ""), "commonLabels");
+                pr_map_set(e->a, xwalk(e, ""), "labels", seq);
+                pe_value v = {NULL, NULL, seq};
+                pe_splices s = {0};
+                if (!pe_map_replace_pair(e->a, &e->doc, e->doc.root, (size_t)ci, "labels", &v, &s,
+                                         e->err) ||
+                    !commit(e, &s))
+                    return false;
+            } else if (!append_in(e, "", "labels", entry) || !del_key(e, "", "commonLabels")) {
+                return false;
+            }
+        } else if (!del_key(e, "", "commonLabels")) {
+            return false;
+        }
+    }
+    if (xwalk(e, "vars"))
+        note(e, "%s", "vars are left as they are (kustomize converts them to replacements only "
+             "with --vars, which pleo-render does not offer)");
     return true;
 }
 
@@ -769,7 +1829,8 @@ bool pr_edit_apply(const pr_edit_request *req, const char *path, const char *src
     if (!pr_edit_check_args(req, err))
         return false;
     pr_arena *a = pr_arena_new();
-    ed e = {.a = a, .path = path, .err = err, .notes = notes};
+    ed e = {.a = a, .path = path, .err = err, .notes = notes, .is_file = req->is_file,
+            .is_file_ctx = req->is_file_ctx};
     pr_sb_init(&e.buf);
     pr_sb_add(&e.buf, src, len);
     bool ok = false;
@@ -808,6 +1869,25 @@ bool pr_edit_apply(const pr_edit_request *req, const char *path, const char *src
     case PR_EDIT_SET_REPLICAS: ok = op_set_replicas(&e, req); break;
     case PR_EDIT_ADD_RESOURCE: ok = op_add_resource(&e, req); break;
     case PR_EDIT_REMOVE_RESOURCE: ok = op_remove_resource(&e, req); break;
+    case PR_EDIT_SET_NAMEPREFIX: ok = op_set_root_scalar(&e, "namePrefix", req->args[0]); break;
+    case PR_EDIT_SET_NAMESUFFIX: ok = op_set_root_scalar(&e, "nameSuffix", req->args[0]); break;
+    case PR_EDIT_ADD_LABEL:
+    case PR_EDIT_ADD_ANNOTATION:
+    case PR_EDIT_SET_LABEL:
+    case PR_EDIT_SET_ANNOTATION: ok = op_put_metadata(&e, req); break;
+    case PR_EDIT_REMOVE_LABEL:
+    case PR_EDIT_REMOVE_ANNOTATION: ok = op_remove_metadata(&e, req); break;
+    case PR_EDIT_ADD_COMPONENT: ok = op_add_component(&e, req); break;
+    case PR_EDIT_REMOVE_COMPONENT: ok = op_remove_component(&e, req); break;
+    case PR_EDIT_ADD_BASE: ok = op_add_base(&e, req); break;
+    case PR_EDIT_ADD_BUILDMETADATA: ok = op_add_buildmetadata(&e, req); break;
+    case PR_EDIT_ADD_CONFIGMAP:
+    case PR_EDIT_ADD_SECRET: ok = op_add_generator(&e, req); break;
+    case PR_EDIT_SET_CONFIGMAP:
+    case PR_EDIT_SET_SECRET: ok = op_set_generator(&e, req); break;
+    case PR_EDIT_ADD_PATCH: ok = op_add_patch(&e, req); break;
+    case PR_EDIT_REMOVE_PATCH: ok = op_remove_patch(&e, req); break;
+    case PR_EDIT_FIX: ok = op_fix(&e, req); break;
     }
     ok = ok && verify(&e);
     if (ok)

@@ -216,6 +216,152 @@ static void new_layout(pr_arena *a, const pe_doc *d, size_t kc, seq_layout *L)
     }
 }
 
+/* ---- trees ---- */
+
+/* Whether a string reads back the same from a literal block scalar (`|`
+ * for one final line break, `|-` for none), which is how kustomize writes
+ * an inline patch: several lines, no leading blank that would need an
+ * indentation indicator, no control characters. */
+static bool literal_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || !memchr(s, '\n', n) || s[0] == ' ' || s[0] == '\t' || s[0] == '\n')
+        return false;
+    if (s[n - 1] == '\n' && s[n - 2] == '\n')
+        return false; /* would need `|+` */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+            return false;
+    }
+    /* A last line of blanks would be read as trailing space. */
+    const char *last = s[n - 1] == '\n' ? s + n - 1 : s + n;
+    const char *p = last;
+    while (p > s && (p[-1] == ' ' || p[-1] == '\t'))
+        p--;
+    return !(p > s && p[-1] == '\n' && p < last);
+}
+
+/* A scalar of a tree; block scalar lines are indented past `col`. */
+static void put_scalar(pr_arena *a, pr_strbuf *o, const pr_node *n, pe_quote q, bool flow,
+                       size_t col, const char *eol)
+{
+    const char *s = n->scalar.text;
+    if (n->tag != PR_TAG_STR) {
+        pr_sb_adds(o, s);
+        return;
+    }
+    if (!flow && literal_ok(s)) {
+        size_t len = strlen(s);
+        pr_sb_adds(o, s[len - 1] == '\n' ? "|" : "|-");
+        const char *end = s[len - 1] == '\n' ? s + len - 1 : s + len;
+        for (const char *line = s; line <= end;) {
+            const char *nl = memchr(line, '\n', (size_t)(end - line));
+            size_t l = nl ? (size_t)(nl - line) : (size_t)(end - line);
+            pr_sb_adds(o, eol);
+            if (l) {
+                pr_sb_adds(o, spaces(a, col + 2));
+                pr_sb_add(o, line, l);
+            }
+            if (!nl)
+                break;
+            line = nl + 1;
+        }
+        return;
+    }
+    pe_encode(o, s, q, flow, false);
+}
+
+static void put_flow_node(pr_strbuf *o, const pr_node *n, pe_quote q)
+{
+    switch (n->kind) {
+    case PR_SCALAR:
+        if (n->tag != PR_TAG_STR)
+            pr_sb_adds(o, n->scalar.text);
+        else
+            pe_encode(o, n->scalar.text, q, true, false);
+        break;
+    case PR_MAP:
+        pr_sb_addc(o, '{');
+        for (size_t i = 0; i < n->map.len; i++) {
+            if (i)
+                pr_sb_adds(o, ", ");
+            pe_encode(o, n->map.items[i].key->scalar.text, PE_Q_PLAIN, true, false);
+            pr_sb_adds(o, ": ");
+            put_flow_node(o, n->map.items[i].value, q);
+        }
+        pr_sb_addc(o, '}');
+        break;
+    case PR_SEQ:
+        pr_sb_addc(o, '[');
+        for (size_t i = 0; i < n->seq.len; i++) {
+            if (i)
+                pr_sb_adds(o, ", ");
+            put_flow_node(o, n->seq.items[i], q);
+        }
+        pr_sb_addc(o, ']');
+        break;
+    }
+}
+
+static void new_layout(pr_arena *a, const pe_doc *d, size_t kc, seq_layout *L);
+static void put_block_node_item(pr_arena *a, const pe_doc *d, pr_strbuf *o, const seq_layout *L,
+                                const pr_node *n, pe_quote q, const char *eol);
+
+/* What follows `key:` when a key at column `col` gets the value `n`: a
+ * blank and a scalar, or line breaks and the lines of a collection. */
+static void put_block_value(pr_arena *a, const pe_doc *d, pr_strbuf *o, size_t col,
+                            const pr_node *n, pe_quote q, const char *eol)
+{
+    if (n->kind == PR_SCALAR) {
+        pr_sb_addc(o, ' ');
+        put_scalar(a, o, n, q, false, col, eol);
+    } else if (n->kind == PR_MAP) {
+        if (!n->map.len)
+            pr_sb_adds(o, " {}");
+        for (size_t i = 0; i < n->map.len; i++) {
+            pr_sb_adds(o, eol);
+            pr_sb_adds(o, spaces(a, col + 2));
+            pe_encode(o, n->map.items[i].key->scalar.text, PE_Q_PLAIN, false, false);
+            pr_sb_addc(o, ':');
+            put_block_value(a, d, o, col + 2, n->map.items[i].value, q, eol);
+        }
+    } else {
+        if (!n->seq.len)
+            pr_sb_adds(o, " []");
+        seq_layout L;
+        new_layout(a, d, col, &L);
+        for (size_t i = 0; i < n->seq.len; i++) {
+            pr_sb_adds(o, eol);
+            put_block_node_item(a, d, o, &L, n->seq.items[i], q, eol);
+        }
+    }
+}
+
+/* An item of a block sequence laid out as `L`, without a final break. */
+static void put_block_node_item(pr_arena *a, const pe_doc *d, pr_strbuf *o, const seq_layout *L,
+                                const pr_node *n, pe_quote q, const char *eol)
+{
+    pr_sb_adds(o, spaces(a, L->dash_col));
+    pr_sb_addc(o, '-');
+    pr_sb_adds(o, L->gap);
+    if (n->kind == PR_SCALAR) {
+        put_scalar(a, o, n, q, false, L->dash_col, eol);
+    } else if (n->kind == PR_SEQ || L->flow_map || !n->map.len) {
+        put_flow_node(o, n, q);
+    } else {
+        for (size_t i = 0; i < n->map.len; i++) {
+            if (i) {
+                pr_sb_adds(o, eol);
+                pr_sb_adds(o, spaces(a, L->key_col));
+            }
+            pe_encode(o, n->map.items[i].key->scalar.text, L->key_q, false, false);
+            pr_sb_addc(o, ':');
+            put_block_value(a, d, o, L->key_col, n->map.items[i].value, q, eol);
+        }
+    }
+}
+
 static void put_flow_map(pr_strbuf *o, const pe_item *it, const char *pad, pe_quote key_q)
 {
     pr_sb_addc(o, '{');
@@ -235,16 +381,22 @@ static void put_flow_map(pr_strbuf *o, const pe_item *it, const char *pad, pe_qu
 /* An item as it stands inside a flow sequence. */
 static void put_flow_item(pr_strbuf *o, const pe_item *it, const char *pad, pe_quote key_q)
 {
-    if (it->text)
+    if (it->node)
+        put_flow_node(o, it->node, it->quote);
+    else if (it->text)
         pe_encode(o, it->text, it->quote, true, it->is_int);
     else
         put_flow_map(o, it, pad, key_q);
 }
 
 /* An item of a block sequence: lines joined by `eol`, without a final one. */
-static void put_block_item(pr_arena *a, pr_strbuf *o, const seq_layout *L, const pe_item *it,
-                           const char *eol)
+static void put_block_item(pr_arena *a, const pe_doc *d, pr_strbuf *o, const seq_layout *L,
+                           const pe_item *it, const char *eol)
 {
+    if (it->node) {
+        put_block_node_item(a, d, o, L, it->node, it->quote, eol);
+        return;
+    }
     pr_sb_adds(o, spaces(a, L->dash_col));
     pr_sb_addc(o, '-');
     pr_sb_adds(o, L->gap);
@@ -407,14 +559,16 @@ static char *block_pair(pr_arena *a, const pe_doc *d, size_t col, const char *ke
     pr_sb_adds(&o, spaces(a, col));
     pe_encode(&o, key, key_q, false, false);
     pr_sb_addc(&o, ':');
-    if (value->scalar) {
+    if (value->node) {
+        put_block_value(a, d, &o, col, value->node, PE_Q_PLAIN, eol);
+    } else if (value->scalar) {
         pr_sb_addc(&o, ' ');
         pe_encode(&o, value->scalar->text, value->scalar->quote, false, value->scalar->is_int);
     } else {
         seq_layout L;
         new_layout(a, d, col, &L);
         pr_sb_adds(&o, eol);
-        put_block_item(a, &o, &L, value->seq_item, eol);
+        put_block_item(a, d, &o, &L, value->seq_item, eol);
     }
     return sb_dup(a, &o);
 }
@@ -423,7 +577,9 @@ static char *flow_value(pr_arena *a, const pe_value *value)
 {
     pr_strbuf o;
     pr_sb_init(&o);
-    if (value->scalar) {
+    if (value->node) {
+        put_flow_node(&o, value->node, PE_Q_PLAIN);
+    } else if (value->scalar) {
         pe_encode(&o, value->scalar->text, value->scalar->quote, true, value->scalar->is_int);
     } else {
         pr_sb_addc(&o, '[');
@@ -516,7 +672,7 @@ bool pe_seq_add(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item 
     const char *eol = pe_eol(d, seq->kids[seq->n - 1]->ostart);
     pr_strbuf o;
     pr_sb_init(&o);
-    put_block_item(a, &o, &L, item, eol);
+    put_block_item(a, d, &o, &L, item, eol);
     insert_lines(a, d, pe_tail(d, seq), sb_dup(a, &o), eol, s);
     return true;
 }
@@ -529,7 +685,7 @@ bool pe_seq_init(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
     if (!find_colon(d, k, &colon, err))
         return false;
     if (map->style == PE_FLOW) {
-        pe_value val = {NULL, item};
+        pe_value val = {NULL, item, NULL};
         char *text = flow_value(a, &val);
         if (v->empty)
             pe_splice_add(a, s, colon + 1, 0, pr_sprintf(a, " %s", text));
@@ -544,8 +700,83 @@ bool pe_seq_init(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
     const char *eol = pe_eol(d, k->ostart);
     pr_strbuf o;
     pr_sb_init(&o);
-    put_block_item(a, &o, &L, item, eol);
+    put_block_item(a, d, &o, &L, item, eol);
     insert_lines(a, d, pe_next_line(d, v->empty ? k->oend : v->oend), sb_dup(a, &o), eol, s);
+    return true;
+}
+
+bool pe_null_init(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
+                  const pe_value *value, pe_splices *s, pr_error *err)
+{
+    const pe_node *k = map->kids[ki], *v = map->kids[ki + 1];
+    size_t colon = 0;
+    if (!find_colon(d, k, &colon, err))
+        return false;
+    if (map->style == PE_FLOW) {
+        char *text = flow_value(a, value);
+        if (v->empty)
+            pe_splice_add(a, s, colon + 1, 0, pr_sprintf(a, " %s", text));
+        else
+            pe_splice_add(a, s, v->ostart, v->oend - v->ostart, text);
+        return true;
+    }
+    const char *eol = pe_eol(d, k->ostart);
+    char *text = block_pair(a, d, col_of(d, k->ostart), "", PE_Q_PLAIN, value, eol);
+    /* block_pair wrote `<indent>"":` before the value. */
+    const char *after = strstr(text, ":");
+    const pr_node *n = value->node;
+    bool inline_value = !n || n->kind == PR_SCALAR || (n->kind == PR_MAP && !n->map.len) ||
+                        (n->kind == PR_SEQ && !n->seq.len);
+    if (inline_value) {
+        if (v->empty)
+            pe_splice_add(a, s, colon + 1, 0, after + 1);
+        else
+            pe_splice_add(a, s, v->ostart, v->oend - v->ostart, after + 2);
+        return true;
+    }
+    if (!v->empty)
+        pe_splice_add(a, s, colon + 1, v->oend - colon - 1, "");
+    const char *lines = after + 1 + strlen(eol);
+    insert_lines(a, d, pe_next_line(d, v->empty ? k->oend : v->oend), lines, eol, s);
+    return true;
+}
+
+bool pe_map_replace_pair(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
+                         const char *key, const pe_value *value, pe_splices *s, pr_error *err)
+{
+    const pe_node *k = map->kids[ki], *v = map->kids[ki + 1];
+    if (map->style == PE_FLOW) {
+        pr_strbuf o;
+        pr_sb_init(&o);
+        pe_encode(&o, key, pe_quote_of(k), true, false);
+        pr_sb_adds(&o, ": ");
+        pr_sb_adds(&o, flow_value(a, value));
+        size_t end = v->oend > k->oend ? v->oend : k->oend;
+        pe_splice_add(a, s, k->ostart, end - k->ostart, sb_dup(a, &o));
+        return true;
+    }
+    if (!pe_first_on_line(d, k->ostart))
+        return pe_fail(d, err, k->ostart, "cannot replace '%s': it does not start its line", k->text);
+    const char *eol = pe_eol(d, k->ostart);
+    char *text = block_pair(a, d, col_of(d, k->ostart), key, pe_quote_of(k), value, eol);
+    size_t start = pe_ls(d, k->ostart), end = pe_tail(d, v);
+    /* The pair's own lines go; comments and blank lines after it stay. */
+    bool last_unterminated = end >= d->len && d->len > 0 && !is_break(d->src[d->len - 1]);
+    pe_splice_add(a, s, start, end - start,
+                  last_unterminated ? text : pr_sprintf(a, "%s%s", text, eol));
+    return true;
+}
+
+bool pe_rename_key(pr_arena *a, const pe_doc *d, const pe_node *k, const char *key, pe_splices *s,
+                   pr_error *err)
+{
+    if (k->kind != PE_SCALAR || k->anchored || k->tagged || k->style == PE_LITERAL ||
+        k->style == PE_FOLDED)
+        return pe_fail(d, err, k->ostart, "cannot rename this key; edit it by hand");
+    pr_strbuf o;
+    pr_sb_init(&o);
+    pe_encode(&o, key, pe_quote_of(k), k->parent && k->parent->style == PE_FLOW, false);
+    pe_splice_add(a, s, k->ostart, k->oend - k->ostart, sb_dup(a, &o));
     return true;
 }
 

@@ -43,7 +43,8 @@ static bool each_string(const pr_kustomization *k, const pr_node *v, const char 
     if (!v || pr_node_is_null(v))
         return true;
     if (v->kind == PR_SCALAR)
-        return fn(ctx, v->scalar.text, err);
+        return fn(ctx, v->scalar.text, err) ||
+               pr_error_prefix(err, "%s %s", field, v->scalar.text);
     if (v->kind != PR_SEQ)
         return pr_error_at(err, k->path, v->mark.line, v->mark.col, "%s must be a list of strings", field);
     for (size_t i = 0; i < v->seq.len; i++) {
@@ -51,7 +52,7 @@ static bool each_string(const pr_kustomization *k, const pr_node *v, const char 
         if (!s)
             return pr_error_at(err, k->path, v->seq.items[i]->mark.line, v->seq.items[i]->mark.col, "%s must be a list of strings", field);
         if (!fn(ctx, s, err))
-            return false;
+            return pr_error_prefix(err, "%s[%zu] %s", field, i, s);
     }
     return true;
 }
@@ -148,20 +149,22 @@ static bool option_true(const pr_node *options, const char *key)
     return v && v->tag == PR_TAG_BOOL && (v->scalar.text[0] == 't' || v->scalar.text[0] == 'T');
 }
 
-static bool parse_behavior(const pr_kustomization *k, const pr_node *entry,
-                           pr_behavior *out, pr_error *err)
+/* kustomize's NewGenerationBehavior: the three words, exactly; any other
+ * (`add`, `Merge`) or none is "unspecified", which creates. */
+static void read_behavior(const pr_node *entry, pr_resource *res)
 {
-    const pr_node *b = pr_map_get(entry, "behavior");
-    const char *s = pr_scalar_text(b);
-    if (!s || !*s || !strcmp(s, "create"))
-        *out = PR_BEHAVIOR_CREATE;
-    else if (!strcmp(s, "merge"))
-        *out = PR_BEHAVIOR_MERGE;
-    else if (!strcmp(s, "replace"))
-        *out = PR_BEHAVIOR_REPLACE;
-    else
-        return pr_error_at(err, k->path, b->mark.line, b->mark.col, "unknown generator behavior \"%s\" (create, merge or replace)", s);
-    return true;
+    const char *s = pr_scalar_text(pr_map_get(entry, "behavior"));
+    res->behavior = PR_BEHAVIOR_CREATE;
+    res->generator_behavior = "unspecified";
+    if (s && !strcmp(s, "create")) {
+        res->generator_behavior = "create";
+    } else if (s && !strcmp(s, "merge")) {
+        res->behavior = PR_BEHAVIOR_MERGE;
+        res->generator_behavior = "merge";
+    } else if (s && !strcmp(s, "replace")) {
+        res->behavior = PR_BEHAVIOR_REPLACE;
+        res->generator_behavior = "replace";
+    }
 }
 
 bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
@@ -207,10 +210,7 @@ bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
     pr_resource *res = pr_resource_new(a, obj, pr_sprintf(a, "%s: %s %s", k->path, gk->field, name));
     res->needs_hash = !option_true(options, "disableNameSuffixHash") &&
                       !option_true(global, "disableNameSuffixHash");
-    if (!parse_behavior(k, entry, &res->behavior, err))
-        return false;
-    const char *written = pr_map_get_str(entry, "behavior");
-    res->generator_behavior = written && *written ? written : "unspecified";
+    read_behavior(entry, res);
     out->res = res;
     return true;
 }
@@ -275,6 +275,7 @@ static void absorb(pr_arena *a, pr_resource *res, const pr_resource *old)
     res->prev_cap = old->prev_cap;
     res->prefixes = old->prefixes;
     res->suffixes = old->suffixes;
+    res->ref_var_names = old->ref_var_names;
 }
 
 bool pr_generator_add(pr_build_ctx *ctx, const pr_kustomization *k,

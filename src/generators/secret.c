@@ -15,9 +15,11 @@ static bool fill_secret(pr_build_ctx *ctx, const pr_kustomization *k,
     pr_node *obj = g->res->obj;
     const char *type = pr_map_get_str(g->entry, "type");
     pr_map_set_str(a, obj, "type", type && *type ? type : "Opaque");
+    /* kustomize's Secret always has `data`, empty when nothing feeds it
+     * (a ConfigMap has none then); the hash covers it either way. */
+    pr_node *data = pr_map_ensure_map(a, obj, "data");
     for (size_t i = 0; i < g->kvs.len; i++) {
         const pr_kv *kv = &g->kvs.items[i];
-        pr_node *data = pr_map_ensure_map(a, obj, "data");
         if (pr_map_index(data, kv->key) >= 0)
             return pr_error_set(err, "%s: secret %s illegally repeats the key `%s`", k->path,
                                 g->name, kv->key);

@@ -66,7 +66,7 @@ pr_accumulator pr_accumulator_new(pr_build_ctx *ctx)
 {
     /* An empty configuration, as kustomize starts: builtin specs arrive
      * with each kustomization's own configuration. */
-    pr_accumulator acc = {pr_resmap_new(ctx->a), pr_alloc(ctx->a, sizeof(pr_tconfig))};
+    pr_accumulator acc = {pr_resmap_new(ctx->a), pr_alloc(ctx->a, sizeof(pr_tconfig)), NULL};
     return acc;
 }
 
@@ -79,6 +79,8 @@ static bool merge_accumulator(pr_build_ctx *ctx, pr_accumulator *into,
         return false;
     if (!pr_tconfig_merge(ctx->a, into->tconfig, from->tconfig, into->tconfig, err))
         return pr_error_prefix(err, "merging its transformer configuration");
+    if (!pr_varset_merge(ctx, &into->vars, from->vars, err))
+        return pr_error_prefix(err, "merging its vars");
     return true;
 }
 
@@ -117,11 +119,11 @@ static bool accumulate_component(pr_build_ctx *ctx, const pr_kustomization *k,
     case PR_PATH_DIR:
         return accumulate_dir(ctx, path, AS_COMPONENT, acc, err);
     case PR_PATH_FILE:
-        return pr_error_set(err, "'%s' is a file; a component is a directory holding a "
-                            "kustomization file of kind Component", path);
+        return pr_error_set(err, "'%s' is not a directory: a component is a directory "
+                            "holding a kustomization of kind Component", path);
     default:
-        return pr_error_set(err, "'%s': no such directory (or a dangling or looping "
-                            "symlink)", path);
+        return pr_error_set(err, "'%s': no such file or directory (or a dangling or "
+                            "looping symlink); a component is a directory", path);
     }
 }
 
@@ -192,7 +194,8 @@ static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
 /* kustomize's order for one kustomization: resources, configuration,
  * generators, then components (after generators, so a component can patch
  * or merge into what the includer generated), then transformers, which see
- * the configuration the components merged in. */
+ * the configuration the components merged in, and last its vars, recorded
+ * on the objects they name as those objects are named now. */
 static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
                               pr_accumulator *acc, pr_error *err)
 {
@@ -210,7 +213,9 @@ static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
            pr_tf_annotations(ctx, k, acc->m, err) &&
            pr_tf_patches_json6902(ctx, k, acc->m, err) &&
            pr_tf_replicas(ctx, k, acc->m, err) &&
-           pr_tf_images(ctx, k, acc->m, err);
+           pr_tf_images(ctx, k, acc->m, err) &&
+           pr_tf_replacements(ctx, k, acc->m, err) &&
+           pr_vars_merge_own(ctx, k, acc->m, &acc->vars, err);
 }
 
 /* A directory's kind must fit where it is listed: components under
@@ -272,6 +277,38 @@ static bool emit_all(pr_arena *a, pr_resmap *m, pr_strbuf *out, pr_error *err)
     return true;
 }
 
+/* kustomize's sort step, with the deprecated --reorder flag: a top-level
+ * sortOptions wins over it, and the flag's "none" keeps accumulation order. */
+static bool sort_for_output(pr_build_ctx *ctx, pr_reorder reorder, pr_resmap *m, pr_error *err)
+{
+    if (ctx->sort.given && reorder != PR_REORDER_UNSPECIFIED)
+        pr_sb_adds(ctx->warnings,
+                   "Warning: Sorting order is set both in 'kustomization.yaml' ('sortOptions') "
+                   "and in a CLI flag ('--reorder'). Using the kustomization file over the CLI flag.\n");
+    if (!ctx->sort.given && reorder == PR_REORDER_NONE)
+        return true;
+    return pr_tf_sort_order(ctx, &ctx->sort, m, err);
+}
+
+/* --enable-managedby-label: kustomize runs its label transformer with the
+ * one spec metadata/labels (created when missing) on the sorted objects. */
+static bool add_managed_by_label(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
+{
+    for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        pr_resource *r = pr_resmap_at(m, i);
+        pr_node *meta = pr_map_ensure_map(ctx->a, r->obj, "metadata");
+        pr_node *labels = meta ? pr_map_ensure_map(ctx->a, meta, "labels") : NULL;
+        if (!labels) {
+            pr_resid id = pr_resource_id(ctx->a, r);
+            return pr_error_set(err, "%s: metadata.labels is not a mapping; cannot add "
+                                "app.kubernetes.io/managed-by (--enable-managedby-label)",
+                                pr_resid_string(ctx->a, &id));
+        }
+        pr_map_set_str(ctx->a, labels, "app.kubernetes.io/managed-by", "kustomize-v5.5.0");
+    }
+    return true;
+}
+
 /* Everything pr_build_render and pr_build_resources share: the tree
  * built, the once-per-build passes run and the result in output order,
  * all in ctx->a. */
@@ -286,8 +323,11 @@ static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_option
     return pr_accumulate(ctx, dir, &acc, err) &&
            pr_tf_hash_suffixes(ctx, acc.m, err) &&
            pr_tf_name_references(ctx, acc.tconfig, acc.m, err) &&
+           pr_tf_resolve_vars(ctx, acc.tconfig, acc.vars, acc.m, err) &&
            pr_tf_drop_local_configs(ctx, acc.m, err) &&
-           pr_tf_sort_order(ctx, &ctx->sort, acc.m, err);
+           sort_for_output(ctx, opts ? opts->reorder : PR_REORDER_UNSPECIFIED, acc.m, err) &&
+           (!opts || !opts->managed_by_label || add_managed_by_label(ctx, acc.m, err)) &&
+           pr_tf_remove_build_annotations(ctx, acc.m, err);
 }
 
 bool pr_build_render(const char *dir, const pr_build_options *opts,

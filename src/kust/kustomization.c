@@ -50,8 +50,8 @@ static const field_info known_fields[] = {
     {"secretGenerator", FIELD_SUPPORTED},
     {"generatorOptions", FIELD_SUPPORTED},
     {"openapi", FIELD_UNSUPPORTED},
-    {"replacements", FIELD_UNSUPPORTED},
-    {"vars", FIELD_UNSUPPORTED},
+    {"replacements", FIELD_SUPPORTED},
+    {"vars", FIELD_SUPPORTED},
     {"sortOptions", FIELD_SUPPORTED},
     {"components", FIELD_SUPPORTED},
     {"crds", FIELD_UNSUPPORTED},
@@ -207,7 +207,8 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
     out->canonical = ctx->fs->canonical(ctx->fs, ctx->a, dir);
     if (!out->root)
         out->root = pr_node_map(ctx->a);
-    if (!validate(ctx, path, out->root, err))
+    if (!pr_kustomization_decode(ctx->a, path, &out->root, err) ||
+        !validate(ctx, path, out->root, err))
         return false;
     if (is_empty(out->root))
         return pr_error_set(err, "%s: the kustomization is empty (kustomize: \"kustomization.yaml "

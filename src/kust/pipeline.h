@@ -7,7 +7,8 @@
  *   configuration -> generators -> components (each one runs this same
  *   sequence over the including kustomization's accumulator) ->
  *   transformers in kustomize's order -> (top level only) hash suffixes ->
- *   name references -> local configs dropped -> sort order -> emit
+ *   name references -> vars -> local configs dropped -> sort order ->
+ *   build annotations removed -> emit
  */
 #ifndef PLEO_KUST_PIPELINE_H
 #define PLEO_KUST_PIPELINE_H
@@ -57,6 +58,14 @@ typedef struct {
     const pr_tconfig *tconfig;
 } pr_kustomization;
 
+/* Decodes a parsed kustomization file as kustomize decodes it into its Go
+ * types (src/kust/kustomization_decode.c): YAML 1.1 scalars, field names
+ * matched ignoring case, wrong types and unknown fields rejected with
+ * line:column, nulls resolved as encoding/json resolves them. `*root` is
+ * replaced by the canonical tree, allocated in `a`. */
+bool pr_kustomization_decode(pr_arena *a, const char *path, pr_node **root,
+                             pr_error *err);
+
 /* Finds, reads and validates the kustomization file in `dir`. */
 bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
                            pr_kustomization *out, pr_error *err);
@@ -78,11 +87,15 @@ bool pr_load_resources(pr_build_ctx *ctx, const char *filename,
                        pr_error *err);
 
 /* What a kustomization hands to the one that includes it (kustomize's
- * ResAccumulator): its resources and its transformer configuration. A
+ * ResAccumulator): its resources, its transformer configuration and its
+ * vars. A
  * component adds to its includer's accumulator instead of making its own. */
+typedef struct pr_varset pr_varset; /* kustomize's VarSet; opaque, arena-owned */
+
 typedef struct {
     pr_resmap *m;
     pr_tconfig *tconfig; /* updated in place as configurations merge in */
+    pr_varset *vars;     /* NULL when none */
 } pr_accumulator;
 
 /* A fresh, empty accumulator. */
@@ -104,6 +117,14 @@ bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
 bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err);
 
+/* Sets each entry of `pairs` (a mapping of scalars) as a string in the
+ * mappings `specs` reach on every object of `m`, creating them, with
+ * kustomize's SetEntry sharing (src/transformers/set_entries.c). `what`
+ * names the field in messages. */
+bool pr_set_entries(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                    const pr_node *pairs, const pr_fieldspec_list *specs,
+                    const char *what, pr_error *err);
+
 /* Transformers, in the order kustomize runs them. */
 bool pr_tf_patches_strategic_merge(pr_build_ctx *ctx, const pr_kustomization *k,
                                    pr_resmap *m, pr_error *err);
@@ -123,12 +144,71 @@ bool pr_tf_replicas(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err);
 bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                   pr_error *err);
+bool pr_tf_replacements(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                        pr_error *err);
 
 /* Final passes over the whole tree. */
 bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
 bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
                            pr_resmap *m, pr_error *err);
 bool pr_tf_drop_local_configs(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
+/* kustomize's RemoveBuildAnnotations, last before output
+ * (src/transformers/build_annotations.c). */
+bool pr_tf_remove_build_annotations(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
+
+/* `vars` (src/transformers/vars.c), kustomize's ResAccumulator.MergeVars,
+ * VarSet.MergeSet and ResolveVars. */
+
+/* MergeVars for k's own `vars`, once its transformers have run: records
+ * each var's
+ * name on the one resource of `m` whose current or previous id its objref
+ * names (gvk and name; the namespace too when the objref gives one), and
+ * adds the vars to `*set`. An objref naming several resources is kustomize's
+ * "found N resId matches" error, a name already in `*set` its "already
+ * encountered" one; an objref naming none fails only when resolving. */
+bool pr_vars_merge_own(pr_build_ctx *ctx, const pr_kustomization *k,
+                       pr_resmap *m, pr_varset **set, pr_error *err);
+
+/* VarSet.MergeSet: adds the vars of `from` (an included kustomization's)
+ * to `*into`; a name already present is kustomize's conflict error. */
+bool pr_varset_merge(pr_build_ctx *ctx, pr_varset **into, const pr_varset *from,
+                     pr_error *err);
+
+/* ResolveVars, once at the top after name references: takes each var's
+ * value from its fieldref on the resource that recorded it (an error when
+ * there is none or the field is missing), replaces $(NAME) in the
+ * varReference fields of `tconfig` on every resource, and warns in
+ * ctx->warnings about vars never used, as kustomize logs them. Does
+ * nothing when `set` is empty. */
+bool pr_tf_resolve_vars(pr_build_ctx *ctx, const pr_tconfig *tconfig,
+                        const pr_varset *set, pr_resmap *m, pr_error *err);
+
+/* A var's value as kustomize's GetFieldValue hands it to the replacer:
+ * a string, or a number or boolean whose type a whole-string reference
+ * keeps. */
+typedef struct {
+    pr_tag tag;           /* PR_TAG_STR, _INT, _FLOAT or _BOOL */
+    const char *whole;    /* the text of a field that was just "$(NAME)" */
+    const char *embedded; /* the text inside a longer string (Go's %v) */
+} pr_var_value;
+
+/* Converts the node a fieldref reaches as GetFieldValue does: strings and
+ * unusual tags (null, timestamps) as their text, !!int through Go's Atoi,
+ * !!float through ParseFloat, !!bool through ParseBool. Returns 1 with
+ * `*out` set, 0 for a mapping or sequence (kustomize leaves such vars
+ * unreplaced), -1 when the conversion fails (kustomize's "not found"). */
+int pr_var_value_from_node(pr_arena *a, const pr_node *n, pr_var_value *out);
+
+/* The value of the var `name` (`len` bytes, not NUL-terminated), or NULL
+ * when there is none to substitute. */
+typedef const pr_var_value *(*pr_var_lookup)(const char *name, size_t len,
+                                             void *ctx);
+
+/* kustomize's refvar DoReplacements on the string scalar `s`: $(NAME)
+ * becomes the value `lookup` gives (or stays when it gives none), $$
+ * becomes $, a '$' before anything else stays. A scalar that is exactly
+ * "$(NAME)" takes the value's type; otherwise the result is a string. */
+void pr_vars_expand(pr_arena *a, pr_node *s, pr_var_lookup lookup, void *ctx);
 
 /* Reads and type-checks `k`'s sortOptions into `out` (NULL: only check). */
 bool pr_sort_options_read(pr_build_ctx *ctx, const pr_kustomization *k,

@@ -12,36 +12,6 @@
 
 #include "kust/pipeline.h"
 
-static bool set_labels(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
-{
-    const pr_node *labels = ctx;
-    pr_node *target = *slot;
-    if (target->kind != PR_MAP)
-        return pr_error_set(err, "labels field is not a mapping (line %d)",
-                            target->mark.line);
-    for (size_t i = 0; i < labels->map.len; i++) {
-        const pr_node *v = labels->map.items[i].value;
-        pr_node *value = pr_node_scalar(a, PR_TAG_STR, v->scalar.text, v->scalar.len);
-        pr_map_set(a, target, labels->map.items[i].key->scalar.text, value);
-    }
-    return true;
-}
-
-/* Applies `labels` through every spec of `specs`. */
-static bool label_all(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
-                      const pr_node *labels, const pr_fieldspec_list *specs,
-                      const char *what, pr_error *err)
-{
-    for (size_t i = 0; i < pr_resmap_len(m); i++) {
-        pr_resource *r = pr_resmap_at(m, i);
-        pr_gvk gvk = pr_obj_gvk(ctx->a, r->obj);
-        if (!pr_fieldspec_walk_list(ctx->a, r->obj, &gvk, specs, PR_CREATE_MAP,
-                                    set_labels, (void *)labels, err))
-            return pr_error_prefix(err, "%s: %s on %s", k->path, what, r->origin);
-    }
-    return true;
-}
-
 /* A `fields` list of a labels entry, read into field specs. */
 static bool read_custom_specs(pr_build_ctx *ctx, const pr_kustomization *k,
                               const pr_node *fields, pr_fieldspec_list *out, pr_error *err)
@@ -124,7 +94,7 @@ static bool apply_labels_entry(pr_build_ctx *ctx, const pr_kustomization *k, pr_
         return true;
     if (!pr_check_string_map(k, pairs, "labels pairs", err))
         return false;
-    return label_all(ctx, k, m, pairs, &specs, "labels", err);
+    return pr_set_entries(ctx, k, m, pairs, &specs, "labels", err);
 }
 
 bool pr_tf_labels(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
@@ -144,5 +114,5 @@ bool pr_tf_labels(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                 return false;
     }
     return !has_common ||
-           label_all(ctx, k, m, common, &k->tconfig->common_labels, "commonLabels", err);
+           pr_set_entries(ctx, k, m, common, &k->tconfig->common_labels, "commonLabels", err);
 }

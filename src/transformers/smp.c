@@ -249,6 +249,11 @@ static void set_field(smp *s, pr_node *map, const char *key, pr_node *key_node,
         if (quoted_style(old) && value->tag != PR_TAG_STR && value->tag != PR_TAG_BINARY)
             value->tag = PR_TAG_STR;
         value->style = old->style;
+        /* kyaml overwrites the field's node in place, so a value that
+         * labels or annotations share between fields changes in all of
+         * them (see set_entries.c). */
+        *old = *value;
+        return;
     }
     map->map.items[i].value = value;
 }

@@ -59,5 +59,35 @@ mkdir -p "$work/d/kustomization.yaml"
 check "kustomization.yaml is a directory" 1 "$bin" edit -C "$work/d" set namespace x
 check "missing directory" 1 "$bin" edit -C "$work/nowhere" set namespace x
 
+# --help and -h on every command, in an empty directory (no kustomization
+# needed), on stdout, exit 0.
+mkdir -p "$work/empty"
+for c in "set image" "set namespace" "set replicas" "set nameprefix" "set namesuffix" \
+         "set label" "set annotation" "set configmap" "set secret" "add resource" \
+         "add component" "add base" "add label" "add annotation" "add buildmetadata" \
+         "add configmap" "add secret" "add patch" "remove resource" "remove component" \
+         "remove label" "remove annotation" "remove patch" "fix" "listbuiltin"; do
+  for h in --help -h; do
+    # shellcheck disable=SC2086
+    check "edit $c $h" 0 env -C "$work/empty" "$bin" edit $c $h
+    grep -q "^usage: pleo-render edit" "$work/out" || { echo "FAIL: edit $c $h prints no usage"; fail=1; }
+  done
+done
+check "listbuiltin" 0 "$bin" edit listbuiltin
+grep -q '^ \* PatchTransformer$' "$work/out" || { echo "FAIL: listbuiltin lacks PatchTransformer"; fail=1; }
+check "an option another command has" 2 env -C "$work/empty" "$bin" edit set namespace --force x
+check "fix --vars is refused" 2 env -C "$work/empty" "$bin" edit fix --vars
+
+# set image warns when NAME:TAG drops a newName, and when no container
+# of the rendered tree uses the image; the edit is still made.
+mkdir -p "$work/img"
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: app:1\n' > "$work/img/pod.yaml"
+printf 'resources:\n- pod.yaml\nimages:\n- name: app\n  newName: registry/app\n  newTag: "1"\n' > "$work/img/kustomization.yaml"
+check "set image dropping newName" 0 "$bin" edit -C "$work/img" set image app:2
+grep -q 'drops newName registry/app' "$work/err" || { echo "FAIL: no warning for a dropped newName"; cat "$work/err"; fail=1; }
+grep -q 'no container' "$work/err" && { echo "FAIL: app is used, yet warned unused"; fail=1; }
+check "set image of an unused name" 0 "$bin" edit -C "$work/img" set image nginx:1.27
+grep -q 'no container of the rendered tree uses image nginx' "$work/err" || { echo "FAIL: no warning for an unused image"; cat "$work/err"; fail=1; }
+
 [ $fail -eq 0 ] && echo "edit command-line checks passed"
 exit $fail

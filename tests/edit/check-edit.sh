@@ -14,6 +14,8 @@
 #                   lines the edit may touch, for review
 #   expected.yaml   kubectl kustomize of the edited tree (tests/edit/regen.sh)
 #   expected.stderr optional: lines that must appear on stderr
+#   rerun           optional: "fails" when kustomize fails the same edit
+#                   a second time (add base, add label without --force)
 # or
 #   expected.error  lines that must appear on stderr; the edit must fail
 #   exit            optional: the exit status wanted (default 1)
@@ -93,7 +95,11 @@ fi
 
 # Running the same edit again changes nothing.
 cp "$work/tree/$file" "$work/once"
-if ! (cd "$work/tree" && "$bin" edit "${args[@]}") >/dev/null 2>"$work/err"; then
+if [ "$(cat "$case_dir/rerun" 2>/dev/null)" = fails ]; then
+  if (cd "$work/tree" && "$bin" edit "${args[@]}") >/dev/null 2>"$work/err"; then
+    echo "FAIL: the second run succeeded; kustomize fails it"; exit 1
+  fi
+elif ! (cd "$work/tree" && "$bin" edit "${args[@]}") >/dev/null 2>"$work/err"; then
   echo "FAIL: the second run failed"; cat "$work/err"; exit 1
 fi
 if ! cmp -s "$work/once" "$work/tree/$file"; then

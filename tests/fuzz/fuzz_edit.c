@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t k = 0; n >= 2 && k < sizeof kinds / sizeof kinds[0]; k++) {
         if (strcmp(args[0], kinds[k].verb) || strcmp(args[1], kinds[k].noun))
             continue;
-        pr_edit_request req = {kinds[k].kind, args + 2, n - 2, "kustomization.yaml"};
+        pr_edit_request req = {.kind = kinds[k].kind, .args = args + 2, .nargs = n - 2, .file_name = "kustomization.yaml"};
         const char *src = nl + 1;
         size_t len = size - head - 1;
         pr_strbuf out, again;

@@ -22,7 +22,7 @@ done
 if [ $# -eq 0 ]; then
   mkdir -p "$root/tests/golden/environments"
   rm -f "$root"/tests/golden/environments/*
-  for kfile in $(cd "$root" && find environments -name kustomization.yaml | sort); do
+  for kfile in $(cd "$root" && find environments -name kustomization.yaml | sort | xargs grep -L '^kind: Component'); do
     env="$root/$(dirname "$kfile")"
     name=$(dirname "$kfile" | sed 's|^environments/||; s|/|-|g')
     kubectl kustomize "$env" > "$root/tests/golden/environments/$name.yaml" \

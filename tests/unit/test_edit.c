@@ -30,7 +30,7 @@ static size_t count(const char *const *args)
 static void check_notes(pr_edit_kind kind, const char *const *args, const char *in, bool ok,
                         const char *want, const char *want_notes)
 {
-    pr_edit_request req = {kind, args, count(args), "kustomization.yaml"};
+    pr_edit_request req = {.kind = kind, .args = args, .nargs = count(args), .file_name = "kustomization.yaml"};
     pr_strbuf out, notes;
     pr_error err;
     pr_sb_init(&out);
@@ -145,7 +145,7 @@ static void test_check_args(void **state)
     (void)state;
     pr_error err;
     pr_error_init(&err);
-    pr_edit_request req = {PR_EDIT_SET_NAMESPACE, ARGS("prod"), 1, NULL};
+    pr_edit_request req = {.kind = PR_EDIT_SET_NAMESPACE, .args = ARGS("prod"), .nargs = 1};
     assert_true(pr_edit_check_args(&req, &err));
     req.args = ARGS("Prod");
     assert_false(pr_edit_check_args(&req, &err));
@@ -155,10 +155,10 @@ static void test_check_args(void **state)
     req.nargs = 2;
     assert_false(pr_edit_check_args(&req, &err));
     assert_non_null(strstr(pr_error_text(&err), "exactly one namespace"));
-    req = (pr_edit_request){PR_EDIT_SET_IMAGE, ARGS("app:\xff"), 1, NULL};
+    req = (pr_edit_request){.kind = PR_EDIT_SET_IMAGE, .args = ARGS("app:\xff"), .nargs = 1};
     assert_false(pr_edit_check_args(&req, &err));
     assert_non_null(strstr(pr_error_text(&err), "UTF-8"));
-    req = (pr_edit_request){PR_EDIT_SET_IMAGE, NULL, 0, NULL};
+    req = (pr_edit_request){.kind = PR_EDIT_SET_IMAGE};
     assert_false(pr_edit_check_args(&req, &err));
     assert_string_equal(pr_error_text(&err), "no image specified");
     pr_error_release(&err);
@@ -440,6 +440,128 @@ static void test_single_quoted_as_libfyaml_reads_them(void **state)
     }
 }
 
+
+/* Runs an edit with options; returns the output or NULL, error in `msg`. */
+static char *apply_opts(pr_edit_kind kind, const char *const *args, const pr_edit_options *o,
+                        const char *in, char *msg, size_t msglen)
+{
+    pr_edit_request req = {.kind = kind, .args = args, .nargs = count(args),
+                           .file_name = "kustomization.yaml"};
+    if (o)
+        req.opts = *o;
+    pr_strbuf out;
+    pr_error err;
+    pr_sb_init(&out);
+    pr_error_init(&err);
+    char *res = NULL;
+    if (pr_edit_apply(&req, "kustomization.yaml", in, strlen(in), &out, NULL, &err))
+        res = strdup(out.buf);
+    else
+        snprintf(msg, msglen, "%s", pr_error_text(&err));
+    pr_sb_release(&out);
+    pr_error_release(&err);
+    return res;
+}
+
+static void test_pairs(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    pr_error err;
+    pr_error_init(&err);
+    const char **k, **v;
+    size_t n;
+    pr_edit_request req = {.kind = PR_EDIT_ADD_LABEL, .args = ARGS("a:b,c:\"d\"", "e", "a:z"), .nargs = 3};
+    assert_true(pr_edit_parse_pairs(a, &req, &k, &v, &n, &err));
+    assert_int_equal(n, 3);
+    assert_string_equal(k[0], "a");
+    assert_string_equal(v[0], "z"); /* the last value of a key wins */
+    assert_string_equal(k[1], "c");
+    assert_string_equal(v[1], "d");
+    assert_string_equal(k[2], "e");
+    assert_string_equal(v[2], "");
+    /* Annotation values keep their commas and colons. */
+    req = (pr_edit_request){.kind = PR_EDIT_ADD_ANNOTATION, .args = ARGS("x:1,2:3"), .nargs = 1};
+    assert_true(pr_edit_parse_pairs(a, &req, &k, &v, &n, &err));
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0], "1,2:3");
+    req.args = ARGS(":v");
+    assert_false(pr_edit_parse_pairs(a, &req, &k, &v, &n, &err));
+    assert_non_null(strstr(pr_error_text(&err), "need k:v pair"));
+    pr_error_release(&err);
+    pr_arena_free(a);
+}
+
+static void test_metadata(void **state)
+{
+    (void)state;
+    check(PR_EDIT_SET_LABEL, ARGS("v:1.0"), "commonLabels:\n  a: b\n", true,
+          "commonLabels:\n  a: b\n  v: \"1.0\"\n");
+    check(PR_EDIT_ADD_LABEL, ARGS("a:c"), "commonLabels:\n  a: b\n", false,
+          "label a already in kustomization file");
+    check(PR_EDIT_SET_ANNOTATION, ARGS("a:c"), "commonAnnotations:\n", true,
+          "commonAnnotations:\n  a: c\n");
+    char msg[256];
+    char *gone = apply_opts(PR_EDIT_REMOVE_ANNOTATION, ARGS("a"), NULL,
+                            "x: 1\ncommonAnnotations: {a: b}\n", msg, sizeof msg);
+    assert_non_null(gone);
+    assert_string_equal(gone, "x: 1\n");
+    /* Again: the field is gone, an error unless -i. */
+    assert_null(apply_opts(PR_EDIT_REMOVE_ANNOTATION, ARGS("a"), NULL, gone, msg, sizeof msg));
+    assert_non_null(strstr(msg, "commonAnnotations is not defined"));
+    pr_edit_options ign = {.ignore_missing = true};
+    char *same = apply_opts(PR_EDIT_REMOVE_ANNOTATION, ARGS("a"), &ign, gone, msg, sizeof msg);
+    assert_string_equal(same, gone);
+    free(same);
+    free(gone);
+    check(PR_EDIT_REMOVE_LABEL, ARGS("a,"), "commonLabels: {a: b}\n", false, "name is empty");
+    pr_edit_options o = {.force = true};
+    char *out = apply_opts(PR_EDIT_ADD_LABEL, ARGS("a:c"), &o, "commonLabels:\n  a: b # kept\n",
+                           msg, sizeof msg);
+    assert_non_null(out);
+    assert_string_equal(out, "commonLabels:\n  a: c # kept\n");
+    free(out);
+}
+
+static void test_patches_and_generators(void **state)
+{
+    (void)state;
+    char msg[256];
+    pr_edit_options o = {.patch_text = "- op: remove\n  path: /spec/replicas\n", .kind = "Deployment"};
+    char *out = apply_opts(PR_EDIT_ADD_PATCH, ARGS(NULL), &o, "resources:\n- a.yaml\n", msg, sizeof msg);
+    assert_non_null(out);
+    assert_string_equal(out, "resources:\n- a.yaml\npatches:\n- patch: |\n    - op: remove\n"
+                             "      path: /spec/replicas\n  target:\n    kind: Deployment\n");
+    /* An equal patch is not added twice; remove takes it out. */
+    char *again = apply_opts(PR_EDIT_ADD_PATCH, ARGS(NULL), &o, out, msg, sizeof msg);
+    assert_string_equal(again, out);
+    free(again);
+    again = apply_opts(PR_EDIT_REMOVE_PATCH, ARGS(NULL), &o, out, msg, sizeof msg);
+    assert_string_equal(again, "resources:\n- a.yaml\npatches: []\n");
+    free(again);
+    free(out);
+    pr_edit_options g = {.literals = ARGS("k=2"), .nliterals = 1};
+    out = apply_opts(PR_EDIT_SET_CONFIGMAP, ARGS("c"), &g,
+                     "configMapGenerator:\n- name: c\n  namespace: default\n  literals: [k=1, j=0]\n",
+                     msg, sizeof msg);
+    assert_non_null(out); /* no namespace given matches `default` */
+    assert_string_equal(out, "configMapGenerator:\n- name: c\n  namespace: default\n  literals: [k=2, j=0]\n");
+    free(out);
+    g.literals = ARGS("q=2");
+    assert_null(apply_opts(PR_EDIT_SET_CONFIGMAP, ARGS("c"), &g,
+                           "configMapGenerator:\n- name: c\n  literals: [k=1]\n", msg, sizeof msg));
+    assert_non_null(strstr(msg, "key 'q' not found"));
+}
+
+static void test_fix(void **state)
+{
+    (void)state;
+    check(PR_EDIT_FIX, ARGS(NULL), "kind: Component\nbases: [a]\nresources: [b]\n", true,
+          "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [b, a]\n");
+    check(PR_EDIT_FIX, ARGS(NULL), "commonLabels: {}\nresources: [b]\n", true,
+          "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [b]\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,7 +570,9 @@ int main(void)
         cmocka_unit_test(test_flow),        cmocka_unit_test(test_new_fields),
         cmocka_unit_test(test_line_endings), cmocka_unit_test(test_resources),
         cmocka_unit_test(test_replicas),    cmocka_unit_test(test_empty_items),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors),      cmocka_unit_test(test_pairs),
+        cmocka_unit_test(test_metadata),    cmocka_unit_test(test_patches_and_generators),
+        cmocka_unit_test(test_fix),
         cmocka_unit_test(test_single_quoted_as_libfyaml_reads_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,976 @@
+/*
+ * The `replacements` field: copy a value from one field of one object (the
+ * source) into fields of the objects each target selects, as kustomize
+ * v5.5.0's ReplacementTransformer does. kustomize runs it last among a
+ * kustomization's builtin transformers.
+ *
+ * Entries are read as kustomize decodes them into its Go types: inline
+ * entries strictly (unknown keys are errors, like the rest of the
+ * kustomization), entries in `path:` files leniently (unknown keys
+ * ignored); keys match exactly or else ignoring case, plain scalars are
+ * typed by YAML 1.1 rules (`create: yes` is true), the first problem in
+ * sorted key order is the one reported, in Go's words.
+ *
+ * Matching follows kustomize's ResId.IsSelectedBy, not the regular
+ * expressions of patch targets: each set field must equal the object's,
+ * and the object's previous ids (before prefixes, suffixes, namespaces)
+ * count as well as its current one. A name changed here is not recorded
+ * as a previous id, so the final name-reference pass follows it only if
+ * an earlier rename had already recorded the old name, as in kustomize.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kust/pipeline.h"
+#include "pleo/fieldpath.h"
+#include "pleo/label_selector.h"
+#include "pleo/yaml.h"
+
+/* ------------------------------------------------------------------ */
+/* kustomize's types                                                   */
+
+typedef struct {
+    const char *delimiter;
+    long long index;
+    bool create;
+    bool given; /* the options mapping was present */
+} field_options;
+
+typedef struct {
+    pr_resid id; /* fields not given are "" */
+    const char *annotation_selector, *label_selector;
+} selector;
+
+typedef struct {
+    pr_resid id;
+    const char *field_path;
+    field_options options;
+} source_selector;
+
+typedef struct {
+    selector *select; /* NULL when not given */
+    selector **reject;
+    size_t nreject;
+    const char **field_paths;
+    size_t npaths;
+    field_options options;
+} target_selector;
+
+typedef struct {
+    source_selector *source; /* NULL when not given */
+    target_selector **targets;
+    size_t ntargets;
+    bool targets_given; /* a list, even an empty one, was given */
+    const char *path;   /* `path:` of an entry in the kustomization */
+    const char *where;  /* the entry, for messages */
+    bool from_file;     /* read from a `path:` file */
+} replacement;
+
+/* ------------------------------------------------------------------ */
+/* Decoding                                                            */
+
+typedef struct {
+    pr_arena *a;
+    const char *file;
+    bool strict;        /* unknown keys are errors (kustomization files) */
+    const char *prefix; /* Go's field path of the value decoded */
+    pr_error *err;
+} decoder;
+
+/* go-yaml v2 resolves a plain scalar itself; a quoted or tagged one keeps
+ * the tag it was read with. */
+static pr_tag yaml11_tag(const pr_node *n)
+{
+    if (n->style == PR_STYLE_PLAIN)
+        return pr_resolve_plain_v2(n->scalar.text, n->scalar.len);
+    return n->tag;
+}
+
+/* The JSON type sigs.k8s.io/yaml turns a YAML value into. */
+static const char *json_type(const pr_node *n)
+{
+    if (n->kind == PR_MAP)
+        return "object";
+    if (n->kind == PR_SEQ)
+        return "array";
+    switch (yaml11_tag(n)) {
+    case PR_TAG_INT:
+    case PR_TAG_FLOAT:
+        return "number";
+    case PR_TAG_BOOL:
+        return "bool";
+    case PR_TAG_NULL:
+        return "null";
+    default:
+        return "string";
+    }
+}
+
+static bool is_null(const pr_node *n)
+{
+    return n->kind == PR_SCALAR && !strcmp(json_type(n), "null");
+}
+
+static bool type_error_value(decoder *d, const pr_node *v, const char *value, const char *gostruct,
+                             const char *field, const char *gotype)
+{
+    const char *lead = d->strict ? "invalid Kustomization: json"
+                                 : "error unmarshaling JSON: while decoding JSON: json";
+    const char *path = pr_sprintf(d->a, "%s%s", d->prefix, field);
+    if (!*path)
+        return pr_error_at(d->err, d->file, v->mark.line, v->mark.col,
+                           "%s: cannot unmarshal %s into Go value of type %s", lead, value, gotype);
+    return pr_error_at(d->err, d->file, v->mark.line, v->mark.col,
+                       "%s: cannot unmarshal %s into Go struct field %s.%s of type %s", lead, value,
+                       gostruct, path, gotype);
+}
+
+static bool type_error(decoder *d, const pr_node *v, const char *gostruct, const char *field,
+                       const char *gotype)
+{
+    return type_error_value(d, v, json_type(v), gostruct, field, gotype);
+}
+
+static bool decode_bool(decoder *d, const pr_node *v, const char *gostruct, const char *field,
+                        bool *out)
+{
+    if (is_null(v))
+        return true;
+    if (v->kind != PR_SCALAR || yaml11_tag(v) != PR_TAG_BOOL)
+        return type_error(d, v, gostruct, field, "bool");
+    char c = v->scalar.text[0];
+    *out = c == 't' || c == 'T' || c == 'y' || c == 'Y' ||
+           ((c == 'o' || c == 'O') && (v->scalar.text[1] == 'n' || v->scalar.text[1] == 'N'));
+    return true;
+}
+
+static bool decode_string(decoder *d, const pr_node *v, const char *gostruct, const char *field,
+                          const char **out)
+{
+    if (is_null(v))
+        return true;
+    /* sigs.k8s.io/yaml, which reads `path:` files, turns numbers and
+     * booleans into text for a string field; kustomization files are read
+     * without that help. */
+    if (v->kind == PR_SCALAR && !d->strict && yaml11_tag(v) == PR_TAG_BOOL) {
+        bool b = false;
+        decode_bool(d, v, gostruct, field, &b);
+        *out = b ? "true" : "false";
+        return true;
+    }
+    if (v->kind != PR_SCALAR || (d->strict && strcmp(json_type(v), "string")))
+        return type_error(d, v, gostruct, field, "string");
+    *out = v->scalar.text;
+    return true;
+}
+
+/* A Go int: JSON numbers with an integral value (1.0 passes). */
+static bool decode_int(decoder *d, const pr_node *v, const char *gostruct, const char *field,
+                       long long *out)
+{
+    if (is_null(v))
+        return true;
+    if (v->kind != PR_SCALAR || strcmp(json_type(v), "number"))
+        return type_error(d, v, gostruct, field, "int");
+    if (yaml11_tag(v) == PR_TAG_INT) {
+        errno = 0;
+        long long n = strtoll(v->scalar.text, NULL, 0);
+        if (errno != ERANGE) {
+            *out = n;
+            return true;
+        }
+    } else {
+        double f = strtod(v->scalar.text, NULL);
+        if (f > -9.2e18 && f < 9.2e18 && (double)(long long)f == f) {
+            *out = (long long)f;
+            return true;
+        }
+    }
+    return type_error_value(d, v, pr_sprintf(d->a, "number %s", v->scalar.text), gostruct, field,
+                            "int");
+}
+
+/* The mapping's entries sorted by key, as Go sees them in the JSON that
+ * sigs.k8s.io/yaml makes. */
+static const pr_pair **sorted_pairs(pr_arena *a, const pr_node *map)
+{
+    const pr_pair **pairs = pr_alloc(a, (map->map.len + 1) * sizeof *pairs);
+    for (size_t i = 0; i < map->map.len; i++) {
+        const pr_pair *p = &map->map.items[i];
+        size_t j = i;
+        while (j > 0 && strcmp(pairs[j - 1]->key->scalar.text, p->key->scalar.text) > 0) {
+            pairs[j] = pairs[j - 1];
+            j--;
+        }
+        pairs[j] = p;
+    }
+    return pairs;
+}
+
+/* Index of the Go field `key` names (exact match first, then ignoring
+ * case), -1 for an unknown key, which strict decoding reports. */
+static int field_index(decoder *d, const pr_node *key, const char *const *names, size_t n,
+                       bool *ok)
+{
+    *ok = true;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], key->scalar.text))
+            return (int)i;
+    for (size_t i = 0; i < n; i++)
+        if (!strcasecmp(names[i], key->scalar.text))
+            return (int)i;
+    if (d->strict)
+        *ok = pr_error_at(d->err, d->file, key->mark.line, key->mark.col,
+                          "invalid Kustomization: json: unknown field \"%s\"", key->scalar.text);
+    return -1;
+}
+
+static const char *const options_fields[] = {"delimiter", "index", "encoding", "create"};
+
+static bool decode_options(decoder *d, const pr_node *v, const char *parent, field_options *out)
+{
+    if (is_null(v))
+        return true;
+    if (v->kind != PR_MAP)
+        return type_error(d, v, parent, "options", "types.FieldOptions");
+    out->given = true;
+    const pr_pair **pairs = sorted_pairs(d->a, v);
+    const char *saved = d->prefix;
+    d->prefix = pr_sprintf(d->a, "%soptions.", saved);
+    bool ok = true;
+    const char *encoding = NULL;
+    for (size_t i = 0; ok && i < v->map.len; i++) {
+        const pr_node *val = pairs[i]->value;
+        switch (field_index(d, pairs[i]->key, options_fields, 4, &ok)) {
+        case 0:
+            ok = decode_string(d, val, "FieldOptions", "delimiter", &out->delimiter);
+            break;
+        case 1:
+            ok = decode_int(d, val, "FieldOptions", "index", &out->index);
+            break;
+        case 2:
+            ok = decode_string(d, val, "FieldOptions", "encoding", &encoding);
+            break;
+        case 3:
+            ok = decode_bool(d, val, "FieldOptions", "create", &out->create);
+            break;
+        default:
+            break;
+        }
+    }
+    d->prefix = saved;
+    return ok;
+}
+
+/* group, version, kind, name, namespace: ResId's fields, promoted into
+ * the selector types. Returns false when `idx` is not one of them. */
+static bool resid_field(decoder *d, int idx, const pr_node *v, const char *gostruct,
+                        pr_resid *id, bool *ok)
+{
+    static const char *const names[] = {"group", "version", "kind", "name", "namespace"};
+    const char **slots[] = {&id->gvk.group, &id->gvk.version, &id->gvk.kind, &id->name,
+                            &id->namespace};
+    if (idx < 0 || idx >= 5)
+        return false;
+    *ok = decode_string(d, v, gostruct, names[idx], slots[idx]);
+    return true;
+}
+
+static void empty_resid(pr_resid *id)
+{
+    id->gvk.group = id->gvk.version = id->gvk.kind = "";
+    id->name = id->namespace = "";
+}
+
+static const char *const source_fields[] = {"group", "version", "kind",     "name",
+                                            "namespace", "fieldPath", "options"};
+
+static bool decode_source(decoder *d, const pr_node *v, const char *parent,
+                          source_selector **out)
+{
+    if (is_null(v))
+        return true;
+    if (v->kind != PR_MAP)
+        return type_error(d, v, parent, "source", "types.SourceSelector");
+    source_selector *s = pr_alloc(d->a, sizeof *s);
+    empty_resid(&s->id);
+    s->field_path = "";
+    const pr_pair **pairs = sorted_pairs(d->a, v);
+    const char *saved = d->prefix;
+    d->prefix = pr_sprintf(d->a, "%ssource.", saved);
+    bool ok = true;
+    for (size_t i = 0; ok && i < v->map.len; i++) {
+        const pr_node *val = pairs[i]->value;
+        int idx = field_index(d, pairs[i]->key, source_fields, 7, &ok);
+        if (!ok || resid_field(d, idx, val, "SourceSelector", &s->id, &ok))
+            continue;
+        if (idx == 5)
+            ok = decode_string(d, val, "SourceSelector", "fieldPath", &s->field_path);
+        else if (idx == 6)
+            ok = decode_options(d, val, "SourceSelector", &s->options);
+    }
+    d->prefix = saved;
+    *out = s;
+    return ok;
+}
+
+static const char *const selector_fields[] = {"group",     "version",           "kind",
+                                              "name",      "namespace",         "annotationSelector",
+                                              "labelSelector"};
+
+static bool decode_selector(decoder *d, const pr_node *v, selector **out)
+{
+    selector *s = pr_alloc(d->a, sizeof *s);
+    empty_resid(&s->id);
+    s->annotation_selector = s->label_selector = "";
+    const pr_pair **pairs = sorted_pairs(d->a, v);
+    bool ok = true;
+    for (size_t i = 0; ok && i < v->map.len; i++) {
+        const pr_node *val = pairs[i]->value;
+        int idx = field_index(d, pairs[i]->key, selector_fields, 7, &ok);
+        if (!ok || resid_field(d, idx, val, "Selector", &s->id, &ok))
+            continue;
+        if (idx == 5)
+            ok = decode_string(d, val, "Selector", "annotationSelector", &s->annotation_selector);
+        else if (idx == 6)
+            ok = decode_string(d, val, "Selector", "labelSelector", &s->label_selector);
+    }
+    *out = s;
+    return ok;
+}
+
+/* decode_selector for the value of field `field`, extending Go's path. */
+static bool nested_selector(decoder *d, const char *field, const pr_node *v, selector **out)
+{
+    const char *saved = d->prefix;
+    d->prefix = pr_sprintf(d->a, "%s%s.", saved, field);
+    bool ok = decode_selector(d, v, out);
+    d->prefix = saved;
+    return ok;
+}
+
+static const char *const target_fields[] = {"select", "reject", "fieldPaths", "options"};
+
+static bool decode_target_field(decoder *d, int idx, const pr_node *val, target_selector *t)
+{
+    switch (idx) {
+    case 0:
+        if (is_null(val))
+            return true;
+        if (val->kind != PR_MAP)
+            return type_error(d, val, "TargetSelector", "select", "types.Selector");
+        return nested_selector(d, "select", val, &t->select);
+    case 1:
+        if (is_null(val))
+            return true;
+        if (val->kind != PR_SEQ)
+            return type_error(d, val, "TargetSelector", "reject", "[]*types.Selector");
+        t->reject = pr_alloc(d->a, (val->seq.len + 1) * sizeof *t->reject);
+        for (size_t j = 0; j < val->seq.len; j++) {
+            const pr_node *item = val->seq.items[j];
+            if (is_null(item))
+                continue; /* a nil selector, which kustomize skips */
+            if (item->kind != PR_MAP)
+                return type_error(d, item, "TargetSelector", "reject", "types.Selector");
+            if (!nested_selector(d, "reject", item, &t->reject[t->nreject++]))
+                return false;
+        }
+        return true;
+    case 2:
+        if (is_null(val))
+            return true;
+        if (val->kind != PR_SEQ)
+            return type_error(d, val, "TargetSelector", "fieldPaths", "[]string");
+        t->field_paths = pr_alloc(d->a, (val->seq.len + 1) * sizeof *t->field_paths);
+        for (size_t j = 0; j < val->seq.len; j++) {
+            const char *s = "";
+            if (!decode_string(d, val->seq.items[j], "TargetSelector", "fieldPaths", &s))
+                return false;
+            t->field_paths[t->npaths++] = s;
+        }
+        return true;
+    case 3:
+        return decode_options(d, val, "TargetSelector", &t->options);
+    default:
+        return true;
+    }
+}
+
+static bool decode_targets(decoder *d, const pr_node *v, const char *parent, replacement *r)
+{
+    if (is_null(v))
+        return true;
+    if (v->kind != PR_SEQ)
+        return type_error(d, v, parent, "targets", "[]*types.TargetSelector");
+    r->targets_given = true;
+    r->targets = pr_alloc(d->a, (v->seq.len + 1) * sizeof *r->targets);
+    const char *saved = d->prefix;
+    d->prefix = pr_sprintf(d->a, "%stargets.", saved);
+    bool ok = true;
+    for (size_t j = 0; ok && j < v->seq.len; j++) {
+        const pr_node *item = v->seq.items[j];
+        if (is_null(item)) {
+            /* kustomize crashes on a null target; say what is wrong */
+            ok = pr_error_at(d->err, d->file, item->mark.line, item->mark.col,
+                             "a replacement target is null: give it a `select`");
+            break;
+        }
+        if (item->kind != PR_MAP) {
+            d->prefix = saved;
+            ok = type_error(d, item, parent, "targets", "types.TargetSelector");
+            break;
+        }
+        target_selector *t = pr_alloc(d->a, sizeof *t);
+        const pr_pair **pairs = sorted_pairs(d->a, item);
+        for (size_t i = 0; ok && i < item->map.len; i++) {
+            int idx = field_index(d, pairs[i]->key, target_fields, 4, &ok);
+            if (ok)
+                ok = decode_target_field(d, idx, pairs[i]->value, t);
+        }
+        r->targets[r->ntargets++] = t;
+    }
+    d->prefix = saved;
+    return ok;
+}
+
+/* One replacement mapping: ReplacementField (with `path`) in a
+ * kustomization, Replacement in a `path:` file. */
+static bool decode_replacement(decoder *d, const pr_node *v, bool with_path, replacement *r)
+{
+    static const char *const fields[] = {"source", "targets", "path"};
+    const char *gostruct = with_path ? "ReplacementField" : "Replacement";
+    const pr_pair **pairs = sorted_pairs(d->a, v);
+    bool ok = true;
+    for (size_t i = 0; ok && i < v->map.len; i++) {
+        const pr_node *val = pairs[i]->value;
+        switch (field_index(d, pairs[i]->key, fields, with_path ? 3 : 2, &ok)) {
+        case 0:
+            ok = decode_source(d, val, gostruct, &r->source);
+            break;
+        case 1:
+            ok = decode_targets(d, val, gostruct, r);
+            break;
+        case 2:
+            ok = decode_string(d, val, gostruct, "path", &r->path);
+            break;
+        default:
+            break;
+        }
+    }
+    return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading the entries                                                 */
+
+typedef struct {
+    replacement **items;
+    size_t len, cap;
+} replacement_list;
+
+static void list_push(pr_arena *a, replacement_list *l, replacement *r)
+{
+    l->items = pr_grow(a, l->items, sizeof *l->items, &l->cap, l->len + 1);
+    l->items[l->len++] = r;
+}
+
+/* A `path:` file holds one replacement or a list of them (only its first
+ * YAML document counts, as sigs.k8s.io/yaml reads it). */
+static bool read_path_entry(pr_build_ctx *ctx, const pr_kustomization *k, const replacement *entry,
+                            replacement_list *out, pr_error *err)
+{
+    pr_strbuf text;
+    pr_sb_init(&text);
+    const char *file;
+    pr_doclist docs = {0};
+    bool ok = pr_kustomization_read_file(ctx, k, entry->path, &text, &file, err) &&
+              pr_yaml_parse_with(ctx->a, file, text.buf, text.len, PR_YAML_FIRST_DOCUMENT, &docs, err);
+    pr_sb_release(&text);
+    if (!ok)
+        return false;
+    const pr_node *root = docs.len ? docs.docs[0] : NULL;
+    decoder d = {ctx->a, file, false, "", err};
+    if (root && root->kind == PR_MAP) {
+        replacement *r = pr_alloc(ctx->a, sizeof *r);
+        r->where = pr_sprintf(ctx->a, "%s (from %s)", entry->where, file);
+        r->from_file = true;
+        list_push(ctx->a, out, r);
+        return decode_replacement(&d, root, false, r);
+    }
+    if (!root || root->kind != PR_SEQ) {
+        const char *type = !root || is_null(root)                    ? "invalid"
+                           : !strcmp(json_type(root), "number") ? "float64"
+                                                                    : json_type(root);
+        return pr_error_set(err, "%s: unsupported replacement type encountered within replacement "
+                            "path: %s (a replacement file holds a mapping or a list of them)",
+                            file, type);
+    }
+    for (size_t i = 0; i < root->seq.len; i++) {
+        const pr_node *item = root->seq.items[i];
+        replacement *r = pr_alloc(ctx->a, sizeof *r);
+        r->where = pr_sprintf(ctx->a, "%s (item %zu of %s)", entry->where, i, file);
+        r->from_file = true;
+        list_push(ctx->a, out, r);
+        if (is_null(item))
+            continue;
+        if (item->kind != PR_MAP)
+            return type_error(&d, item, "", "", "types.Replacement");
+        if (!decode_replacement(&d, item, false, r))
+            return false;
+    }
+    return true;
+}
+
+/* Decodes the kustomization's entries, then loads the files they name,
+ * as kustomize does before running anything. */
+static bool read_replacements(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *list,
+                              replacement_list *out, pr_error *err)
+{
+    decoder d = {ctx->a, k->path, true, "replacements.", err};
+    if (list->kind != PR_SEQ) {
+        d.prefix = "";
+        return type_error(&d, list, "Kustomization", "replacements", "[]types.ReplacementField");
+    }
+    replacement **entries = pr_alloc(ctx->a, (list->seq.len + 1) * sizeof *entries);
+    for (size_t i = 0; i < list->seq.len; i++) {
+        const pr_node *item = list->seq.items[i];
+        replacement *r = entries[i] = pr_alloc(ctx->a, sizeof *r);
+        r->path = "";
+        r->where = pr_sprintf(ctx->a, "%s: replacements[%zu]", k->path, i);
+        if (is_null(item))
+            continue;
+        if (item->kind != PR_MAP) {
+            d.prefix = "";
+            return type_error(&d, item, "Kustomization", "replacements", "types.ReplacementField");
+        }
+        if (!decode_replacement(&d, item, true, r))
+            return false;
+    }
+    for (size_t i = 0; i < list->seq.len; i++) {
+        replacement *r = entries[i];
+        if (!*r->path) {
+            list_push(ctx->a, out, r);
+            continue;
+        }
+        const pr_node *at = list->seq.items[i];
+        if (r->source || r->ntargets)
+            return pr_error_at(err, k->path, at->mark.line, at->mark.col,
+                               "replacements[%zu]: cannot specify both path and inline replacement "
+                               "(move the source and targets into %s, or drop `path`)",
+                               i, r->path);
+        if (!read_path_entry(ctx, k, r, out, err))
+            return pr_error_prefix(err, "%s: path %s", r->where, r->path);
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Selecting objects                                                   */
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* kustomize's replacement ids carry no scope, so every empty namespace
+ * counts as "default", cluster-scoped kinds included. */
+static const char *effective_namespace(const char *ns)
+{
+    return !ns || !*ns ? "default" : ns;
+}
+
+/* ResId.IsSelectedBy: every field the selector sets must be equal. */
+static bool id_selected_by(const pr_resid *id, const pr_resid *sel)
+{
+    return (!*sel->name || !strcmp(sel->name, or_empty(id->name))) &&
+           (!*sel->namespace ||
+            !strcmp(effective_namespace(sel->namespace), effective_namespace(id->namespace))) &&
+           (!*sel->gvk.group || !strcmp(sel->gvk.group, or_empty(id->gvk.group))) &&
+           (!*sel->gvk.version || !strcmp(sel->gvk.version, or_empty(id->gvk.version))) &&
+           (!*sel->gvk.kind || !strcmp(sel->gvk.kind, or_empty(id->gvk.kind)));
+}
+
+static bool resid_is_empty(const pr_resid *id)
+{
+    return !*id->name && !*id->namespace && !*id->gvk.group && !*id->gvk.version &&
+           !*id->gvk.kind;
+}
+
+typedef struct {
+    pr_resid *items;
+    size_t len;
+} id_list;
+
+/* Splits a comma-separated history annotation. */
+static const char **split_commas(pr_arena *a, const char *s, size_t *n)
+{
+    size_t count = 1;
+    for (const char *p = s; *p; p++)
+        count += *p == ',';
+    const char **parts = pr_alloc(a, count * sizeof *parts);
+    *n = 0;
+    for (;;) {
+        const char *comma = strchr(s, ',');
+        parts[(*n)++] = pr_strndup(a, s, comma ? (size_t)(comma - s) : strlen(s));
+        if (!comma)
+            break;
+        s = comma + 1;
+    }
+    return parts;
+}
+
+/* The object's current id and its previous ones (kustomize's MakeResIds).
+ * Previous ids written into the object's own history annotations count
+ * too, as kustomize keeps its history there. */
+static bool object_ids(pr_arena *a, const pr_resource *r, id_list *out, pr_error *err)
+{
+    pr_resid cur = pr_resource_id(a, r);
+    const pr_node *ann = pr_map_get(pr_map_get(r->obj, "metadata"), "annotations");
+    const char *names = pr_map_get_str(ann, "internal.config.kubernetes.io/previousNames");
+    size_t nwritten = 0, nns = 0, nkinds = 0;
+    const char **wnames = NULL, **wns = NULL, **wkinds = NULL;
+    if (names && !r->nprev) {
+        wnames = split_commas(a, names, &nwritten);
+        wns = split_commas(a, or_empty(pr_map_get_str(ann, "internal.config.kubernetes.io/previousNamespaces")), &nns);
+        wkinds = split_commas(a, or_empty(pr_map_get_str(ann, "internal.config.kubernetes.io/previousKinds")), &nkinds);
+        if (nns != nwritten || nkinds != nwritten)
+            return pr_error_set(err, "%s: number of previous names, number of previous namespaces, "
+                                "number of previous kinds not equal", pr_resid_string(a, &cur));
+    }
+    out->items = pr_alloc(a, (1 + r->nprev + nwritten) * sizeof *out->items);
+    out->items[0] = cur;
+    out->len = 1;
+    for (size_t i = 0; i < r->nprev; i++) {
+        pr_resid id = r->prev_ids[i];
+        id.gvk.group = cur.gvk.group; /* kustomize keeps only previous kinds */
+        id.gvk.version = cur.gvk.version;
+        out->items[out->len++] = id;
+    }
+    for (size_t i = 0; i < nwritten; i++) {
+        pr_resid id = cur;
+        id.gvk.kind = wkinds[i];
+        id.name = wnames[i];
+        id.namespace = wns[i];
+        out->items[out->len++] = id;
+    }
+    return true;
+}
+
+static bool any_selected(const id_list *ids, const pr_resid *sel)
+{
+    for (size_t i = 0; i < ids->len; i++)
+        if (id_selected_by(&ids->items[i], sel))
+            return true;
+    return false;
+}
+
+/* Resource.MatchesLabelSelector / MatchesAnnotationSelector: an empty
+ * selector matches everything; a malformed one is an error. */
+static bool metadata_matches(pr_arena *a, const char *text, const char *which,
+                             const pr_node *obj, bool *matched, pr_error *err)
+{
+    *matched = true;
+    if (!*text)
+        return true;
+    const pr_label_selector *sel = pr_label_selector_parse(a, text, err);
+    if (!sel)
+        return pr_error_prefix(err, "%sSelector \"%s\"", which, text);
+    const pr_node *meta = pr_map_get(obj, "metadata");
+    *matched = pr_label_selector_matches(sel, pr_map_get(meta, !strcmp(which, "label") ? "labels" : "annotations"));
+    return true;
+}
+
+static bool anno_and_label_match(pr_arena *a, const selector *s, const pr_node *obj,
+                                 bool *matched, pr_error *err)
+{
+    bool anno, label;
+    if (!metadata_matches(a, s->annotation_selector, "annotation", obj, &anno, err) ||
+        !metadata_matches(a, s->label_selector, "label", obj, &label, err))
+        return false;
+    *matched = anno && label;
+    return true;
+}
+
+/* kustomize's FieldOptions.String(). */
+static const char *options_string(pr_arena *a, const field_options *o)
+{
+    if (!o->given || (!o->delimiter && !o->create))
+        return "";
+    return pr_sprintf(a, "%s(%lld), create=%s", or_empty(o->delimiter), o->index,
+                      o->create ? "true" : "false");
+}
+
+/* kustomize's SourceSelector.String(), which its messages show. */
+static const char *source_string(pr_arena *a, const source_selector *s)
+{
+    const char *text = pr_resid_string(a, &s->id);
+    if (*s->field_path)
+        text = pr_sprintf(a, "%s:%s", text, s->field_path);
+    const char *opts = options_string(a, &s->options);
+    if (*opts)
+        text = pr_sprintf(a, "%s:%s", text, opts);
+    return text;
+}
+
+/* ------------------------------------------------------------------ */
+/* The source value                                                    */
+
+static bool empty_value(const pr_node *n)
+{
+    return !n || pr_node_is_null(n) || (n->kind == PR_MAP && !n->map.len) ||
+           (n->kind == PR_SEQ && !n->seq.len);
+}
+
+/* Go's strings.Split with a non-empty separator. */
+static const char **split_text(pr_arena *a, const char *s, const char *sep, size_t *n)
+{
+    size_t seplen = strlen(sep), count = 1;
+    for (const char *p = strstr(s, sep); p; p = strstr(p + seplen, sep))
+        count++;
+    const char **parts = pr_alloc(a, count * sizeof *parts);
+    *n = 0;
+    for (;;) {
+        const char *at = strstr(s, sep);
+        parts[(*n)++] = pr_strndup(a, s, at ? (size_t)(at - s) : strlen(s));
+        if (!at)
+            break;
+        s = at + seplen;
+    }
+    return parts;
+}
+
+static bool source_value(pr_arena *a, const pr_resmap *m, source_selector *s, pr_node **out,
+                         pr_error *err)
+{
+    pr_resource *found = NULL;
+    for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        pr_resource *r = pr_resmap_at(m, i);
+        id_list ids;
+        if (!object_ids(a, r, &ids, err))
+            return false;
+        if (!any_selected(&ids, &s->id))
+            continue;
+        if (found)
+            return pr_error_set(err, "multiple matches for selector %s (narrow the source with "
+                                "kind, name or namespace)", source_string(a, s));
+        found = r;
+    }
+    if (!found)
+        return pr_error_set(err, "nothing selected by %s", source_string(a, s));
+    const char *text = *s->field_path ? s->field_path : "metadata.name";
+    pr_fieldpath path;
+    if (!pr_fieldpath_parse(a, text, &path, err))
+        return false;
+    pr_node *n = pr_fieldpath_get(a, found->obj, &path, err);
+    if (pr_error_isset(err))
+        return pr_error_prefix(err, "error looking up replacement source");
+    if (empty_value(n))
+        return pr_error_set(err, "fieldPath `%s` is missing for replacement source %s", text,
+                            pr_resid_string(a, &s->id));
+    if (!s->options.delimiter || !*s->options.delimiter) {
+        *out = n;
+        return true;
+    }
+    if (n->kind != PR_SCALAR)
+        return pr_error_set(err, "delimiter option can only be used with scalar nodes (source "
+                            "fieldPath `%s` holds a %s)", text, n->kind == PR_MAP ? "mapping" : "list");
+    size_t nparts;
+    const char **parts = split_text(a, n->scalar.text, s->options.delimiter, &nparts);
+    if (s->options.index < 0 || (unsigned long long)s->options.index >= nparts)
+        return pr_error_set(err, "options.index %lld is out of bounds for value %s",
+                            s->options.index, n->scalar.text);
+    /* The part keeps the source's type, as kustomize edits a copy. */
+    pr_node *part = pr_node_scalar(a, n->tag, parts[s->options.index], strlen(parts[s->options.index]));
+    part->style = n->style;
+    *out = part;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing targets                                                     */
+
+static const char *tag_name(pr_tag t)
+{
+    static const char *const names[] = {"str", "null", "bool", "int", "float", "timestamp", "binary"};
+    return names[t];
+}
+
+typedef struct {
+    const pr_node *value;
+    const field_options *options;
+    bool failed; /* the error is about the value written, not the path */
+} write_ctx;
+
+/* A scalar target keeps its type and takes only the new text, as kyaml
+ * sets a node's Value; the YAML reader kustomize later decodes it with
+ * fails when the text cannot be of that type. A field just created has
+ * no type yet and takes the one its text reads as. */
+static bool set_scalar(pr_arena *a, pr_node **slot, const char *text, bool created,
+                       pr_error *err)
+{
+    const pr_node *old = *slot;
+    pr_tag tag = old->tag;
+    pr_tag read = pr_resolve_plain(text, strlen(text));
+    if (created)
+        tag = read;
+    else if (old->style == PR_STYLE_QUOTED || tag == PR_TAG_STR || tag == PR_TAG_BINARY)
+        ; /* text of any kind */
+    else if (tag == PR_TAG_FLOAT && read == PR_TAG_INT)
+        ;
+    else if (tag != read)
+        return pr_error_set(err, "yaml: cannot decode !!%s `%s` as a !!%s (a replacement keeps "
+                            "the type of the field it writes; quote the target's value or pick "
+                            "a source of its type)", tag_name(read), text, tag_name(tag));
+    pr_node *n = pr_node_scalar(a, tag, text, strlen(text));
+    n->style = created ? PR_STYLE_UNKNOWN : old->style;
+    n->mark = old->mark;
+    *slot = n;
+    return true;
+}
+
+static bool write_value(pr_arena *a, pr_node **slot, bool created, write_ctx *ctx, pr_error *err)
+{
+    const pr_node *value = ctx->value;
+    const char *text = value->kind == PR_SCALAR ? value->scalar.text : "";
+    const field_options *o = ctx->options;
+    if (o->delimiter && *o->delimiter) {
+        if ((*slot)->kind != PR_SCALAR)
+            return pr_error_set(err, "delimiter option can only be used with scalar nodes (the "
+                                "target field holds a %s)", (*slot)->kind == PR_MAP ? "mapping" : "list");
+        size_t n;
+        const char **parts = split_text(a, (*slot)->scalar.text, o->delimiter, &n);
+        pr_strbuf joined;
+        pr_sb_init(&joined);
+        size_t at = o->index < 0 ? 0 : (unsigned long long)o->index >= n ? n : (size_t)o->index;
+        bool replace = o->index >= 0 && (unsigned long long)o->index < n;
+        for (size_t i = 0, out = 0; i <= n; i++) {
+            if (i == at) {
+                if (out++)
+                    pr_sb_adds(&joined, o->delimiter);
+                pr_sb_adds(&joined, text);
+                if (replace)
+                    continue;
+            }
+            if (i == n)
+                break;
+            if (out++)
+                pr_sb_adds(&joined, o->delimiter);
+            pr_sb_adds(&joined, parts[i]);
+        }
+        text = pr_strndup(a, joined.buf, joined.len);
+        pr_sb_release(&joined);
+    }
+    if ((*slot)->kind == PR_SCALAR)
+        return set_scalar(a, slot, text, created, err);
+    *slot = pr_node_copy(a, value);
+    return true;
+}
+
+static bool write_target(pr_arena *a, pr_node **slot, bool created, void *ctx_, pr_error *err)
+{
+    write_ctx *ctx = ctx_;
+    ctx->failed = !write_value(a, slot, created, ctx, err);
+    return !ctx->failed;
+}
+
+static bool write_fields(pr_arena *a, pr_resource *r, const target_selector *t,
+                         const pr_node *value, pr_error *err)
+{
+    static const char *const default_paths[] = {"metadata.name"};
+    const char *const *paths = t->npaths ? t->field_paths : default_paths;
+    size_t npaths = t->npaths ? t->npaths : 1;
+    pr_fieldpath_create create = !t->options.create      ? PR_FIELDPATH_FIND
+                                 : value->kind == PR_MAP ? PR_FIELDPATH_CREATE_MAP
+                                 : value->kind == PR_SEQ ? PR_FIELDPATH_CREATE_SEQ
+                                                         : PR_FIELDPATH_CREATE_SCALAR;
+    write_ctx wctx = {value, &t->options, false};
+    for (size_t i = 0; i < npaths; i++) {
+        const char *what = create != PR_FIELDPATH_FIND ? "find or create" : "find";
+        pr_fieldpath path;
+        size_t matches = 0;
+        if (!pr_fieldpath_parse(a, paths[i], &path, err))
+            return false;
+        if (!pr_fieldpath_visit(a, &r->obj, &path, create, write_target, &wctx, &matches, err))
+            return wctx.failed ? pr_error_prefix(err, "field \"%s\"", paths[i]) : pr_error_prefix(err, "unable to %s field \"%s\" in replacement target", what,
+                                   paths[i]);
+        if (!matches)
+            return pr_error_set(err, "unable to %s field \"%s\" in replacement target%s", what,
+                                paths[i],
+                                create == PR_FIELDPATH_FIND ? " (set options.create to add it)" : "");
+    }
+    if (!pr_obj_check(r->obj, "the object a replacement changed", err))
+        return false;
+    if (!*pr_obj_name(r->obj))
+        return pr_error_set(err, "missing metadata.name in object (a replacement left it empty)");
+    /* kustomize keeps annotations as strings once it has rewritten them,
+     * which it does to every object before output. */
+    pr_obj_normalize_annotations(r->obj);
+    return true;
+}
+
+static bool apply_target(pr_arena *a, pr_resmap *m, const target_selector *t,
+                         const pr_node *value, pr_error *err)
+{
+    if (!t->select)
+        return pr_error_set(err, "target must specify resources to select");
+    for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        pr_resource *r = pr_resmap_at(m, i);
+        id_list ids;
+        if (!object_ids(a, r, &ids, err))
+            return false;
+        bool matched;
+        if (!anno_and_label_match(a, t->select, r->obj, &matched, err))
+            return false;
+        for (size_t j = 0; matched && j < t->nreject; j++) {
+            const selector *rej = t->reject[j];
+            if (!*rej->annotation_selector && !*rej->label_selector)
+                continue;
+            bool rejected;
+            if (!anno_and_label_match(a, rej, r->obj, &rejected, err))
+                return false;
+            matched = !rejected;
+        }
+        if (!matched || !any_selected(&ids, &t->select->id))
+            continue;
+        for (size_t j = 0; matched && j < t->nreject; j++)
+            if (!resid_is_empty(&t->reject[j]->id) && any_selected(&ids, &t->reject[j]->id))
+                matched = false;
+        if (!matched)
+            continue;
+        pr_resid id = ids.items[0];
+        if (!write_fields(a, r, t, value, err))
+            return pr_error_prefix(err, "%s", pr_resid_string(a, &id));
+    }
+    return true;
+}
+
+bool pr_tf_replacements(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                        pr_error *err)
+{
+    const pr_node *list = pr_map_get(k->root, "replacements");
+    if (!list || pr_node_is_null(list))
+        return true;
+    replacement_list all = {0};
+    if (!read_replacements(ctx, k, list, &all, err))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < all.len; i++) {
+        replacement *r = all.items[i];
+        pr_node *value = NULL;
+        /* kustomize hands inline entries over re-encoded, which drops an
+         * empty list of targets; a file's empty list stays a list. */
+        if (!r->source || !r->targets_given || (!r->from_file && !r->ntargets)) {
+            ok = pr_error_set(err, "replacements must specify a source and at least one target");
+        } else {
+            ok = source_value(ctx->a, m, r->source, &value, err);
+            for (size_t j = 0; ok && j < r->ntargets; j++)
+                ok = apply_target(ctx->a, m, r->targets[j], value, err);
+        }
+        if (!ok)
+            pr_error_prefix(err, "%s", r->where);
+    }
+    pr_resmap_ids_changed(m);
+    return ok;
+}
