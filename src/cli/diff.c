@@ -13,6 +13,20 @@
  * 1 differences, 2 usage error or a root that failed to render (reported
  * after every other root).
  */
+#include "cli/commands.h"
+
+#ifndef PLEO_DIFF
+/* A static build has no libgit2 (see CMakeLists.txt): say so. */
+int pr_cmd_diff(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    pr_cli_error("diff: this pleo-render was built without libgit2 (PLEO_STATIC); "
+                 "use a build linked dynamically");
+    return PR_EXIT_USAGE;
+}
+#else
+
 #include <git2.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,7 +34,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
 #include "pleo/diff.h"
 
 enum { EXIT_SAME = 0, EXIT_DIFFERENT = 1, EXIT_TROUBLE = 2 };
@@ -533,3 +546,5 @@ int pr_cmd_diff(int argc, char **argv)
     pr_arena_free(a);
     return rc;
 }
+
+#endif /* PLEO_DIFF */
