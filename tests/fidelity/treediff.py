@@ -707,7 +707,8 @@ def fingerprint(v, k, p):
     """A rough mechanism key: the error's words, or the first differing line's key."""
     def norm(err):
         lines = [ln for ln in err.decode(errors="replace").split("\n")
-                 if ln.strip() and not ln.startswith("# Warning")]
+                 if ln.strip() and not ln.startswith("# Warning")
+                 and not re.match(r"[IW]\d{4} ", ln)]  # klog's info and warning lines
         line = lines[0] if lines else ""
         m = re.search(r'err="(.*)"$', line)  # kubectl's klog line: the message is err="..."
         if m:
