@@ -710,6 +710,8 @@ def fingerprint(v, k, p):
                  if ln.strip() and not ln.startswith("# Warning")
                  and not re.match(r"[IW]\d{4} ", ln)]  # klog's info and warning lines
         line = lines[0] if lines else ""
+        if line.endswith("err=<") and len(lines) > 1:  # klog's multi-line form
+            line = lines[1].strip()
         m = re.search(r'err="(.*)"$', line)  # kubectl's klog line: the message is err="..."
         if m:
             line = m.group(1).replace('\\"', '"')
