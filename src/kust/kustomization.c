@@ -62,7 +62,7 @@ static const field_info known_fields[] = {
     {"generators", FIELD_UNSUPPORTED},
     {"transformers", FIELD_UNSUPPORTED},
     {"validators", FIELD_UNSUPPORTED},
-    {"buildMetadata", FIELD_UNSUPPORTED},
+    {"buildMetadata", FIELD_SUPPORTED},
 };
 
 /* Deprecated fields in the order kustomize reports them, with the field

@@ -1,6 +1,7 @@
 /*
- * The last step before output: kustomize's RemoveBuildAnnotations (and its
- * origin and transformer annotation clean-up). It deletes the annotations
+ * The last step before output: kustomize's RemoveBuildAnnotations, then
+ * its origin and transformer annotation clean-up (kept when the top-level
+ * buildMetadata lists originAnnotations or transformerAnnotations). It deletes the annotations
  * kustomize uses for its own bookkeeping, whoever wrote them (a user's
  * `internal.config.kubernetes.io/previousNames` goes too), and writes the
  * rest back as a map of strings: a value that is a mapping or a list
@@ -18,12 +19,9 @@ static const char *const build_annotations[] = {
     BUILD "needsHashSuffix", BUILD "path",           BUILD "index",
     BUILD "seqindent",      BUILD "id",              BUILD "annotations-migration-resource-id",
     "config.kubernetes.io/path", "config.kubernetes.io/index", "config.k8s.io/id",
-    /* buildMetadata's originAnnotations and transformerAnnotations, which
-     * pleo-render does not write, are removed all the same */
-    "config.kubernetes.io/origin", "alpha.config.kubernetes.io/transformations",
 };
 
-static void clean(pr_arena *a, pr_node *obj)
+static void clean(pr_arena *a, pr_node *obj, unsigned keep)
 {
     pr_node *meta = pr_map_get(obj, "metadata");
     pr_node *annotations = pr_map_get(meta, "annotations");
@@ -31,6 +29,12 @@ static void clean(pr_arena *a, pr_node *obj)
         return;
     for (size_t i = 0; i < sizeof build_annotations / sizeof *build_annotations; i++)
         pr_map_remove(annotations, build_annotations[i]);
+    /* what the top-level buildMetadata does not ask for goes, whoever
+     * wrote it */
+    if (!(keep & PR_BUILD_META_ORIGIN))
+        pr_map_remove(annotations, PR_ORIGIN_ANNOTATION);
+    if (!(keep & PR_BUILD_META_TRANSFORMERS))
+        pr_map_remove(annotations, PR_TRANSFORMATIONS_ANNOTATION);
     for (size_t i = 0; i < annotations->map.len; i++) {
         pr_node *v = annotations->map.items[i].value;
         if (v->kind == PR_SCALAR) {
@@ -49,6 +53,6 @@ bool pr_tf_remove_build_annotations(pr_build_ctx *ctx, pr_resmap *m, pr_error *e
 {
     (void)err;
     for (size_t i = 0; i < pr_resmap_len(m); i++)
-        clean(ctx->a, pr_resmap_at(m, i)->obj);
+        clean(ctx->a, pr_resmap_at(m, i)->obj, ctx->build_metadata);
     return true;
 }

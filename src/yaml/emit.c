@@ -44,6 +44,7 @@ typedef struct {
     pr_error *err;
     pr_strbuf scratch;
     bool marked; /* some scalar carries END_MARK (see emit_string) */
+    bool keep_order; /* mapping keys in the node's order, not sorted */
 } writer;
 
 /* U+F8FF, a private-use character, appended to strings that end in U+2028
@@ -252,7 +253,8 @@ static bool open_node(writer *w, const pr_node *n, open_collection **stack,
         c->pairs[i].key = pr_sb_detach(&key, &c->pairs[i].len);
         c->pairs[i].value = n->map.items[i].value;
     }
-    qsort(c->pairs, len, sizeof *c->pairs, compare_pairs);
+    if (!w->keep_order)
+        qsort(c->pairs, len, sizeof *c->pairs, compare_pairs);
     return emit_event(w, &ev);
 }
 
@@ -306,11 +308,12 @@ static bool emit_tree(writer *w, const pr_node *root)
     return ok;
 }
 
-bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
+static bool emit_document(const pr_node *doc, pr_strbuf *out, bool keep_order, pr_error *err)
 {
     size_t start = out->len;
     writer w;
     memset(&w, 0, sizeof w);
+    w.keep_order = keep_order;
     pr_sb_init(&w.scratch);
     w.err = err;
     if (!yaml_emitter_initialize(&w.emitter))
@@ -356,4 +359,14 @@ bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
         }
     }
     return ok;
+}
+
+bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
+{
+    return emit_document(doc, out, false, err);
+}
+
+bool pr_yaml_emit_ordered(const pr_node *doc, pr_strbuf *out, pr_error *err)
+{
+    return emit_document(doc, out, true, err);
 }
