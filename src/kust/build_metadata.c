@@ -131,14 +131,32 @@ static const char *field_text(const pr_node *map, const char *key)
 
 /* Reads an Origin back as kustomize unmarshals it: unknown fields are
  * ignored, a scalar of any type reads as its text. */
+/* The JSON type name encoding/json reports a node as. */
+static const char *json_type(const pr_node *n)
+{
+    if (n->kind == PR_SEQ)
+        return "array";
+    if (n->kind == PR_MAP)
+        return "object";
+    switch (n->tag) {
+    case PR_TAG_INT:
+    case PR_TAG_FLOAT:
+        return "number";
+    case PR_TAG_BOOL:
+        return "bool";
+    default:
+        return "string";
+    }
+}
+
 static bool origin_from_node(const pr_node *n, pr_origin *o, pr_error *err)
 {
     memset(o, 0, sizeof *o);
     if (pr_node_is_null(n))
         return true;
     if (n->kind != PR_MAP)
-        return pr_error_set(err, "cannot unmarshal a %s into an origin",
-                            n->kind == PR_SEQ ? "list" : "string");
+        return pr_error_set(err, "json: cannot unmarshal %s into Go value of type resource.Origin",
+                            json_type(n));
     o->path = field_text(n, "path");
     o->repo = field_text(n, "repo");
     o->ref = field_text(n, "ref");
@@ -150,7 +168,8 @@ static bool origin_from_node(const pr_node *n, pr_origin *o, pr_error *err)
         o->by_name = field_text(by, "name");
         o->by_namespace = field_text(by, "namespace");
     } else if (by && !pr_node_is_null(by)) {
-        return pr_error_set(err, "configuredBy must be a mapping");
+        return pr_error_set(err, "json: cannot unmarshal %s into Go struct field "
+                            "Origin.configuredBy of type yaml.ResourceIdentifier", json_type(by));
     }
     return true;
 }
@@ -175,7 +194,8 @@ static bool parse_annotation(pr_arena *a, const pr_resource *r, const char *key,
 static bool fail_on(pr_arena *a, const pr_resource *r, const char *what, pr_error *err)
 {
     pr_resid id = pr_resource_id(a, r);
-    return pr_error_prefix(err, "%s: reading its %s annotation", pr_resid_string(a, &id), what);
+    return pr_error_prefix(err, "%s: its %s annotation is not what kustomize writes there "
+                           "(remove it from the object)", pr_resid_string(a, &id), what);
 }
 
 int pr_resource_get_origin(pr_arena *a, const pr_resource *r, pr_origin *out, pr_error *err)
@@ -250,7 +270,8 @@ static bool add_transformation(pr_arena *a, pr_resource *r, const pr_origin *o, 
             pr_seq_append(a, seq, origin_node(a, &t));
         }
     } else if (list && !pr_node_is_null(list)) {
-        pr_error_set(err, "expected a list");
+        pr_error_set(err, "json: cannot unmarshal %s into Go value of type "
+                     "resource.Transformations", json_type(list));
         return fail_on(a, r, PR_TRANSFORMATIONS_ANNOTATION, err);
     }
     pr_seq_append(a, seq, origin_node(a, o));
