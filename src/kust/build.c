@@ -177,8 +177,8 @@ static bool accumulate_resources(pr_build_ctx *ctx, const pr_kustomization *k,
 }
 
 /* kustomize merges a kustomization's own configuration (builtin specs and
- * `configurations`) into what its resources brought, after reading them
- * and before running generators. */
+ * `configurations`, then what its `crds` say) into what its resources
+ * brought, after reading them and before running generators. */
 static bool merge_own_config(pr_build_ctx *ctx, const pr_kustomization *k,
                              pr_tconfig *tconfig, pr_error *err)
 {
@@ -188,6 +188,11 @@ static bool merge_own_config(pr_build_ctx *ctx, const pr_kustomization *k,
     if (!pr_tconfig_merge(ctx->a, tconfig, own, tconfig, err))
         return pr_error_prefix(err, "%s: merging its transformer configuration into that "
                                "of its resources", k->path);
+    pr_tconfig crds;
+    if (!pr_crds_config(ctx, k, &crds, err))
+        return false;
+    if (!pr_tconfig_merge(ctx->a, tconfig, &crds, tconfig, err))
+        return pr_error_prefix(err, "%s: merging the field specs of its crds", k->path);
     return true;
 }
 

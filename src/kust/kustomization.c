@@ -54,7 +54,7 @@ static const field_info known_fields[] = {
     {"vars", FIELD_SUPPORTED},
     {"sortOptions", FIELD_SUPPORTED},
     {"components", FIELD_SUPPORTED},
-    {"crds", FIELD_UNSUPPORTED},
+    {"crds", FIELD_SUPPORTED},
     {"helmGlobals", FIELD_UNSUPPORTED},
     {"helmCharts", FIELD_UNSUPPORTED},
     {"helmChartInflationGenerator", FIELD_UNSUPPORTED},

@@ -138,6 +138,12 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
 bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
                      const pr_tconfig **out, pr_error *err);
 
+/* The field specs the `crds` files of `k` declare (src/kust/crds.c),
+ * kustomize's LoadConfigFromCRDs, into `out` (arena-owned). Errors name
+ * the kustomization, the entry and, for YAML problems, line:column. */
+bool pr_crds_config(pr_build_ctx *ctx, const pr_kustomization *k, pr_tconfig *out,
+                    pr_error *err);
+
 /* Generators. */
 bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
                        pr_resmap *m, pr_error *err);
