@@ -316,6 +316,7 @@ static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
     pr_kustomization k;
     bool ok = pr_kustomization_load(ctx, dir, &k, err) &&
               (role != AS_ROOT || pr_build_metadata_read(ctx, &k, err)) &&
+              pr_openapi_read(ctx, &k, err) &&
               check_role(&k, role, err) &&
               pr_sort_options_read(ctx, &k, ctx->depth == 1 ? &ctx->sort : NULL, err) &&
               accumulate_target(ctx, &k, acc, err);

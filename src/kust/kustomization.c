@@ -49,7 +49,7 @@ static const field_info known_fields[] = {
     {"configMapGenerator", FIELD_SUPPORTED},
     {"secretGenerator", FIELD_SUPPORTED},
     {"generatorOptions", FIELD_SUPPORTED},
-    {"openapi", FIELD_UNSUPPORTED},
+    {"openapi", FIELD_SUPPORTED},
     {"replacements", FIELD_SUPPORTED},
     {"vars", FIELD_SUPPORTED},
     {"sortOptions", FIELD_SUPPORTED},

@@ -138,6 +138,12 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
 bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
                      const pr_tconfig **out, pr_error *err);
 
+/* kustomize's openapi.SetSchema for `k` (src/kust/openapi.c): reads
+ * openapi.path (an error when missing, even once a schema is set), and
+ * unless an earlier kustomization set the schema, takes the custom
+ * document into ctx->openapi or checks that openapi.version is builtin. */
+bool pr_openapi_read(pr_build_ctx *ctx, const pr_kustomization *k, pr_error *err);
+
 /* The field specs the `crds` files of `k` declare (src/kust/crds.c),
  * kustomize's LoadConfigFromCRDs, into `out` (arena-owned). Errors name
  * the kustomization, the entry and, for YAML problems, line:column. */
