@@ -27,7 +27,8 @@ typedef struct {
      * a warning when both are given). */
     pr_reorder reorder;
     /* --enable-managedby-label: every object gets the label
-     * app.kubernetes.io/managed-by: kustomize-v5.5.0, after sorting. */
+     * app.kubernetes.io/managed-by: kustomize-(devel) (kubectl kustomize's
+     * value), after sorting, as with buildMetadata: [managedByLabel]. */
     bool managed_by_label;
 } pr_build_options;
 

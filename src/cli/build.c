@@ -72,7 +72,7 @@ const char pr_build_help[] =
     "      --reorder legacy|none      deprecated: order of the output when the\n"
     "                                 kustomization has no sortOptions\n"
     "      --enable-managedby-label   deprecated: label every object\n"
-    "                                 app.kubernetes.io/managed-by: kustomize-v5.5.0\n"
+    "                                 app.kubernetes.io/managed-by: kustomize-(devel)\n"
     "                                 (also KUSTOMIZE_ENABLE_MANAGEDBY_LABEL=on)\n"
     "  -h, --help                     print this help\n"
     "\n"

@@ -47,7 +47,7 @@ static bool fill_configmap(pr_build_ctx *ctx, const pr_kustomization *k,
     return true;
 }
 
-static const pr_generator_kind configmap_generator = {"configMapGenerator", "ConfigMap", NULL};
+static const pr_generator_kind configmap_generator = {"configMapGenerator", "ConfigMap", NULL, "ConfigMapGenerator"};
 
 bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
                        pr_resmap *m, pr_error *err)

@@ -320,7 +320,16 @@ bool pr_generator_add(pr_build_ctx *ctx, const pr_kustomization *k,
     if (res->behavior == PR_BEHAVIOR_CREATE)
         return pr_error_set(err, "%s: id %s exists; behavior must be merge or replace",
                             k->path, pr_resid_string(ctx->a, &id));
-    absorb(ctx->a, res, pr_resmap_at(m, (size_t)match));
+    const pr_resource *old = pr_resmap_at(m, (size_t)match);
+    /* a merge keeps the origin of what it merges into */
+    pr_origin old_origin;
+    int has_origin = 0;
+    if (res->behavior == PR_BEHAVIOR_MERGE &&
+        (has_origin = pr_resource_get_origin(ctx->a, old, &old_origin, err)) < 0)
+        return false;
+    absorb(ctx->a, res, old);
+    if (has_origin && !pr_resource_set_origin(ctx->a, res, &old_origin, err))
+        return false;
     pr_resmap_replace(m, (size_t)match, res);
     return true;
 }
@@ -339,7 +348,9 @@ bool pr_generator_run(pr_build_ctx *ctx, const pr_kustomization *k,
     for (size_t i = 0; i < list->seq.len; i++) {
         pr_generated g;
         if (!pr_generator_start(ctx, k, gk, list->seq.items[i], &g, err) ||
-            !fill(ctx, k, &g, err) || !pr_generator_add(ctx, k, m, g.res, err))
+            !fill(ctx, k, &g, err) ||
+            !pr_resource_add_origin(ctx->a, g.res, pr_origin_for_builtin(ctx, k, gk->generator), err) ||
+            !pr_generator_add(ctx, k, m, g.res, err))
             return false;
     }
     return true;

@@ -14,6 +14,7 @@ typedef struct {
     const char *field;     /* "configMapGenerator" or "secretGenerator" */
     const char *kind;      /* "ConfigMap" or "Secret" */
     const char *const *extra_fields; /* entry fields beyond the common ones */
+    const char *generator; /* the builtin plugin's kind, for origins */
 } pr_generator_kind;
 
 /* One entry of a generator list, read and validated. */

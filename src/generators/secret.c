@@ -28,7 +28,7 @@ static bool fill_secret(pr_build_ctx *ctx, const pr_kustomization *k,
     return true;
 }
 
-static const pr_generator_kind secret_generator = {"secretGenerator", "Secret", secret_fields};
+static const pr_generator_kind secret_generator = {"secretGenerator", "Secret", secret_fields, "SecretGenerator"};
 
 bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err)

@@ -49,12 +49,12 @@ static const field_info known_fields[] = {
     {"configMapGenerator", FIELD_SUPPORTED},
     {"secretGenerator", FIELD_SUPPORTED},
     {"generatorOptions", FIELD_SUPPORTED},
-    {"openapi", FIELD_UNSUPPORTED},
+    {"openapi", FIELD_SUPPORTED},
     {"replacements", FIELD_SUPPORTED},
     {"vars", FIELD_SUPPORTED},
     {"sortOptions", FIELD_SUPPORTED},
     {"components", FIELD_SUPPORTED},
-    {"crds", FIELD_UNSUPPORTED},
+    {"crds", FIELD_SUPPORTED},
     {"helmGlobals", FIELD_UNSUPPORTED},
     {"helmCharts", FIELD_UNSUPPORTED},
     {"helmChartInflationGenerator", FIELD_UNSUPPORTED},
@@ -62,7 +62,7 @@ static const field_info known_fields[] = {
     {"generators", FIELD_UNSUPPORTED},
     {"transformers", FIELD_UNSUPPORTED},
     {"validators", FIELD_UNSUPPORTED},
-    {"buildMetadata", FIELD_UNSUPPORTED},
+    {"buildMetadata", FIELD_SUPPORTED},
 };
 
 /* Deprecated fields in the order kustomize reports them, with the field

@@ -35,6 +35,26 @@ typedef struct {
     size_t first_len, last_len;
 } pr_sort_options;
 
+/* kustomize's resource.Origin: where an object, or the generator or
+ * transformer configuration that made or changed it, was read. Empty
+ * fields are NULL or "". */
+typedef struct {
+    const char *path;           /* rooted at the build's directory */
+    const char *repo, *ref;     /* remote bases only */
+    const char *configured_in;  /* the file configuring a generator/transformer */
+    const char *by_api_version, *by_kind, *by_name, *by_namespace;
+} pr_origin;
+
+#define PR_ORIGIN_ANNOTATION "config.kubernetes.io/origin"
+#define PR_TRANSFORMATIONS_ANNOTATION "alpha.config.kubernetes.io/transformations"
+
+/* The top-level kustomization's buildMetadata options. */
+enum {
+    PR_BUILD_META_ORIGIN = 1,        /* originAnnotations */
+    PR_BUILD_META_TRANSFORMERS = 2,  /* transformerAnnotations */
+    PR_BUILD_META_MANAGED_BY = 4,    /* managedByLabel */
+};
+
 typedef struct {
     pr_arena *a;
     const pr_fs *fs;
@@ -45,6 +65,13 @@ typedef struct {
     pr_sort_options sort; /* the top-level kustomization's */
     size_t smp_work;      /* list items strategic merges visited */
     const pr_tconfig *builtin_tconfig; /* made on first use */
+    unsigned build_metadata;  /* PR_BUILD_META_* of the top kustomization */
+    /* kustomize's kt.origin: the origin of the kustomization being built
+     * (its path from the build root), NULL when the top-level
+     * buildMetadata is empty and nothing is tracked. */
+    const pr_origin *origin;
+    const struct pr_openapi *openapi; /* the custom schema in force, or NULL */
+    bool openapi_set;          /* a kustomization's `openapi` has been taken */
 } pr_build_ctx;
 
 typedef struct {
@@ -116,6 +143,18 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
  * under `configurations` (src/kust/tconfig.c). */
 bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
                      const pr_tconfig **out, pr_error *err);
+
+/* kustomize's openapi.SetSchema for `k` (src/kust/openapi.c): reads
+ * openapi.path (an error when missing, even once a schema is set), and
+ * unless an earlier kustomization set the schema, takes the custom
+ * document into ctx->openapi or checks that openapi.version is builtin. */
+bool pr_openapi_read(pr_build_ctx *ctx, const pr_kustomization *k, pr_error *err);
+
+/* The field specs the `crds` files of `k` declare (src/kust/crds.c),
+ * kustomize's LoadConfigFromCRDs, into `out` (arena-owned). Errors name
+ * the kustomization, the entry and, for YAML problems, line:column. */
+bool pr_crds_config(pr_build_ctx *ctx, const pr_kustomization *k, pr_tconfig *out,
+                    pr_error *err);
 
 /* Generators. */
 bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
@@ -224,5 +263,59 @@ bool pr_sort_options_read(pr_build_ctx *ctx, const pr_kustomization *k,
  * given, the accumulation order for "fifo". */
 bool pr_tf_sort_order(pr_build_ctx *ctx, const pr_sort_options *o, pr_resmap *m,
                       pr_error *err);
+
+/* buildMetadata (src/kust/build_metadata.c). */
+
+/* Reads the top-level kustomization's buildMetadata into
+ * ctx->build_metadata and starts origin tracking (ctx->origin) when the
+ * list is not empty, as kustomize does for any value, known or not. */
+bool pr_build_metadata_read(pr_build_ctx *ctx, const pr_kustomization *k, pr_error *err);
+
+/* kustomize's Origin.Append: a copy of `o` (NULL: an empty origin) whose
+ * path has `path` joined to it as filepath.Join does. */
+pr_origin *pr_origin_append(pr_arena *a, const pr_origin *o, const char *path);
+
+/* The origin kustomize gives a builtin generator or transformer of `kind`
+ * configured by `k`: configuredIn is k's file name joined to ctx->origin's
+ * path, configuredBy is {apiVersion: builtin, kind}. NULL when not
+ * tracking. */
+const pr_origin *pr_origin_for_builtin(pr_build_ctx *ctx, const pr_kustomization *k,
+                                       const char *kind);
+
+/* The annotation text of `o`, as go-yaml v3 marshals kustomize's Origin;
+ * NULL with `err` set when it cannot be written. */
+const char *pr_origin_string(pr_arena *a, const pr_origin *o, pr_error *err);
+
+/* Reads r's origin annotation: 1 with `*out` filled, 0 when there is none,
+ * -1 with `err` set when it is not an origin. */
+int pr_resource_get_origin(pr_arena *a, const pr_resource *r, pr_origin *out, pr_error *err);
+
+/* Sets r's origin annotation to `o`, rewriting its annotations as strings
+ * as kustomize's SetAnnotations does. */
+bool pr_resource_set_origin(pr_arena *a, pr_resource *r, const pr_origin *o, pr_error *err);
+
+/* kustomize's AddOriginAnnotation for one object: sets `o` (NULL: does
+ * nothing) unless the object has an origin annotation already. */
+bool pr_resource_add_origin(pr_arena *a, pr_resource *r, const pr_origin *o, pr_error *err);
+
+/* accumulateFile: every resource of `m` from index `from` on, read from
+ * the file `path` of the current kustomization, gets ctx->origin with
+ * `path` appended, replacing any origin it had. Nothing when not tracking. */
+bool pr_resources_set_origin(pr_build_ctx *ctx, pr_resmap *m, size_t from,
+                             const char *path, pr_error *err);
+
+/* After `times` instances of the builtin transformer `kind` configured by
+ * `k` ran over `m`: kustomize's AddTransformerAnnotation once per instance
+ * (an object without an origin takes the transformer's as its origin,
+ * the others append it to their transformations). Nothing when not
+ * tracking. */
+bool pr_resmap_add_transformation(pr_build_ctx *ctx, const pr_kustomization *k,
+                                  pr_resmap *m, const char *kind, size_t times,
+                                  pr_error *err);
+
+/* The value of app.kubernetes.io/managed-by that --enable-managedby-label
+ * and buildMetadata: [managedByLabel] write: "kustomize-" and the
+ * version kubectl kustomize reports, "(devel)". */
+#define PR_MANAGED_BY_VALUE "kustomize-(devel)"
 
 #endif

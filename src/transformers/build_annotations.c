@@ -1,6 +1,7 @@
 /*
- * The last step before output: kustomize's RemoveBuildAnnotations (and its
- * origin and transformer annotation clean-up). It deletes the annotations
+ * The last step before output: kustomize's RemoveBuildAnnotations, then
+ * its origin and transformer annotation clean-up (kept when the top-level
+ * buildMetadata lists originAnnotations or transformerAnnotations). It deletes the annotations
  * kustomize uses for its own bookkeeping, whoever wrote them (a user's
  * `internal.config.kubernetes.io/previousNames` goes too), and writes the
  * rest back as a map of strings: a value that is a mapping or a list
@@ -24,9 +25,6 @@ static const char *const build_annotations[] = {
     BUILD "needsHashSuffix", BUILD "path",           BUILD "index",
     BUILD "seqindent",      BUILD "id",              BUILD "annotations-migration-resource-id",
     "config.kubernetes.io/path", "config.kubernetes.io/index", "config.k8s.io/id",
-    /* buildMetadata's originAnnotations and transformerAnnotations, which
-     * pleo-render does not write, are removed all the same */
-    "config.kubernetes.io/origin", "alpha.config.kubernetes.io/transformations",
 };
 
 static const char *tag_word(pr_tag tag)
@@ -34,7 +32,7 @@ static const char *tag_word(pr_tag tag)
     return tag == PR_TAG_NULL ? "null" : tag == PR_TAG_BOOL ? "a boolean" : "a number";
 }
 
-static bool clean(pr_arena *a, const pr_resource *r, pr_error *err)
+static bool clean(pr_arena *a, const pr_resource *r, unsigned keep, pr_error *err)
 {
     pr_node *obj = r->obj;
     pr_node *meta = pr_map_get(obj, "metadata");
@@ -43,6 +41,12 @@ static bool clean(pr_arena *a, const pr_resource *r, pr_error *err)
         return true;
     for (size_t i = 0; i < sizeof build_annotations / sizeof *build_annotations; i++)
         pr_map_remove(annotations, build_annotations[i]);
+    /* what the top-level buildMetadata does not ask for goes, whoever
+     * wrote it */
+    if (!(keep & PR_BUILD_META_ORIGIN))
+        pr_map_remove(annotations, PR_ORIGIN_ANNOTATION);
+    if (!(keep & PR_BUILD_META_TRANSFORMERS))
+        pr_map_remove(annotations, PR_TRANSFORMATIONS_ANNOTATION);
     for (size_t i = 0; i < annotations->map.len; i++) {
         const pr_node *key = annotations->map.items[i].key;
         pr_tag tag = pr_resolve_plain(key->scalar.text, key->scalar.len);
@@ -78,7 +82,7 @@ static bool clean(pr_arena *a, const pr_resource *r, pr_error *err)
 bool pr_tf_remove_build_annotations(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
 {
     for (size_t i = 0; i < pr_resmap_len(m); i++)
-        if (!clean(ctx->a, pr_resmap_at(m, i), err))
+        if (!clean(ctx->a, pr_resmap_at(m, i), ctx->build_metadata, err))
             return false;
     return true;
 }

@@ -447,7 +447,7 @@ static bool apply_smp(pr_build_ctx *ctx, pr_resource *r, const pr_node *patch,
     if (opt->allow_name_change || opt->allow_kind_change)
         pr_resource_store_prev_id(a, r);
     restore_null_annotations(r->obj);
-    bool ok = pr_smp_merge(a, r->obj, p, &ctx->smp_work, deleted, err);
+    bool ok = pr_smp_merge_with(a, ctx->openapi, r->obj, p, &ctx->smp_work, deleted, err);
     if (ok && !*deleted) {
         pr_node *meta = pr_map_get(r->obj, "metadata");
         if (meta && meta->kind != PR_MAP && !pr_node_is_null(meta))

@@ -46,6 +46,7 @@ typedef struct {
     bool marked; /* some scalar carries END_MARK (see emit_string) */
     pr_strbuf bom_texts; /* escaped texts of BOM-led strings, NUL-separated */
     size_t bom_count;
+    bool keep_order; /* mapping keys in the node's order, not sorted */
 } writer;
 
 /* go-yaml v2's test for a byte order mark looks at the start of the
@@ -350,7 +351,8 @@ static bool open_node(writer *w, const pr_node *n, open_collection **stack,
         c->pairs[i].key = pr_sb_detach(&key, &c->pairs[i].len);
         c->pairs[i].value = n->map.items[i].value;
     }
-    qsort(c->pairs, len, sizeof *c->pairs, compare_pairs);
+    if (!w->keep_order)
+        qsort(c->pairs, len, sizeof *c->pairs, compare_pairs);
     return emit_event(w, &ev);
 }
 
@@ -404,11 +406,12 @@ static bool emit_tree(writer *w, const pr_node *root)
     return ok;
 }
 
-bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
+static bool emit_document(const pr_node *doc, pr_strbuf *out, bool keep_order, pr_error *err)
 {
     size_t start = out->len;
     writer w;
     memset(&w, 0, sizeof w);
+    w.keep_order = keep_order;
     pr_sb_init(&w.scratch);
     pr_sb_init(&w.bom_texts);
     w.err = err;
@@ -458,4 +461,14 @@ bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
         }
     }
     return ok;
+}
+
+bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
+{
+    return emit_document(doc, out, false, err);
+}
+
+bool pr_yaml_emit_ordered(const pr_node *doc, pr_strbuf *out, pr_error *err)
+{
+    return emit_document(doc, out, true, err);
 }
