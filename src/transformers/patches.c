@@ -7,7 +7,9 @@
  * merge patches, each applied to the object it names, or (one patch only)
  * to every object `target` selects.
  */
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,12 +59,30 @@ static void reread_scalar_as_json(pr_node *n, void *ctx)
 {
     json_reread *rr = ctx;
     n->style = PR_STYLE_UNKNOWN;
-    if (n->tag != PR_TAG_INT)
+    if (n->tag == PR_TAG_TIMESTAMP) {
+        /* a time.Time, which JSON writes as an RFC 3339 string, as the
+         * emitter writes it (written in a flow collection, kustomize keeps
+         * a timestamp with a time of day as text: not reproduced) */
+        bool is_string;
+        pr_sb_reset(&rr->number);
+        pr_scalar_canonical(n, &rr->number, &is_string);
+        n->tag = PR_TAG_STR;
+        n->scalar.text = pr_strdup(rr->a, rr->number.buf);
+        n->scalar.len = rr->number.len;
         return;
+    }
+    if (n->tag != PR_TAG_INT && n->tag != PR_TAG_FLOAT && n->tag != PR_TAG_BOOL &&
+        n->tag != PR_TAG_NULL)
+        return;
+    /* Decoded from JSON, a value keeps its meaning, not its spelling:
+     * `0x1F` comes back as 31, `True` as true, `~` as null. That shows
+     * where the text is used as a string (annotations). */
     pr_sb_reset(&rr->number);
-    if (pr_scalar_json(n, &rr->number) &&
-        fabs(strtod(rr->number.buf, NULL)) >= FLOAT64_EXACT_INTS) {
+    if (!pr_scalar_json(n, &rr->number))
+        return;
+    if (n->tag == PR_TAG_INT && fabs(strtod(rr->number.buf, NULL)) >= FLOAT64_EXACT_INTS)
         n->tag = PR_TAG_FLOAT; /* the emitter rounds and prints it as Go does */
+    if (n->scalar.len != rr->number.len || memcmp(n->scalar.text, rr->number.buf, rr->number.len)) {
         n->scalar.text = pr_strdup(rr->a, rr->number.buf);
         n->scalar.len = rr->number.len;
     }
