@@ -27,6 +27,10 @@ typedef struct {
     /* --enable-managedby-label: every object gets the label
      * app.kubernetes.io/managed-by: kustomize-v5.5.0, after sorting. */
     bool managed_by_label;
+    /* --enable-alpha-plugins and --enable-exec: both are needed to run exec
+     * KRM functions configured under generators/transformers/validators. */
+    bool enable_alpha_plugins;
+    bool enable_exec;
 } pr_build_options;
 
 /* Renders the kustomization in `dir`, appending the YAML stream to `out`

@@ -103,7 +103,7 @@ static int parse_bool(const char *s)
 
 typedef struct {
     const char *dir, *output, *load_restrictor, *reorder;
-    bool managed_by_label, help;
+    bool managed_by_label, help, alpha_plugins, exec;
 } build_args;
 
 static int apply_flag(build_args *b, const flag_def *f, const char *value)
@@ -130,6 +130,10 @@ static int apply_flag(build_args *b, const flag_def *f, const char *value)
         b->managed_by_label = on;
     else if (!strcmp(f->name, "help"))
         b->help = on;
+    else if (!strcmp(f->name, "enable-alpha-plugins"))
+        b->alpha_plugins = on;
+    else if (!strcmp(f->name, "enable-exec"))
+        b->exec = on;
     /* The rest select features pleo-render lacks; the fields that use
      * them are refused when a kustomization has them. */
     return PR_EXIT_OK;
@@ -253,6 +257,8 @@ int pr_cmd_build(int argc, char **argv)
     }
     const char *env = getenv("KUSTOMIZE_ENABLE_MANAGEDBY_LABEL");
     opts.managed_by_label = b.managed_by_label || (env && !strcmp(env, "on"));
+    opts.enable_alpha_plugins = b.alpha_plugins;
+    opts.enable_exec = b.exec;
     /* kustomize reads an empty --output as "not given". */
     const char *output = b.output && *b.output ? b.output : NULL;
 

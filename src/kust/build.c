@@ -109,6 +109,12 @@ static bool accumulate_resource(pr_build_ctx *ctx, const pr_kustomization *k,
     }
 }
 
+bool pr_accumulate_path(pr_build_ctx *ctx, const pr_kustomization *k, const char *entry,
+                        pr_accumulator *acc, pr_error *err)
+{
+    return accumulate_resource(ctx, k, entry, acc, err);
+}
+
 /* A `components` entry: always a directory, whose kustomization works on
  * the includer's accumulator directly. */
 static bool accumulate_component(pr_build_ctx *ctx, const pr_kustomization *k,
@@ -192,9 +198,11 @@ static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
 }
 
 /* kustomize's order for one kustomization: resources, configuration,
- * generators, then components (after generators, so a component can patch
- * or merge into what the includer generated), then transformers, which see
- * the configuration the components merged in, and last its vars, recorded
+ * generators (its fields', then its `generators` plugins), then components
+ * (after generators, so a component can patch or merge into what the
+ * includer generated), then transformers (its fields', then its
+ * `transformers` plugins), which see the configuration the components
+ * merged in, then its `validators`, and last its vars, recorded
  * on the objects they name as those objects are named now. */
 static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
                               pr_accumulator *acc, pr_error *err)
@@ -204,6 +212,7 @@ static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
            merge_own_config(ctx, k, acc->tconfig, err) &&
            pr_gen_configmaps(ctx, k, acc->m, err) &&
            pr_gen_secrets(ctx, k, acc->m, err) &&
+           pr_plugins_generate(ctx, k, acc->m, err) &&
            accumulate_list(ctx, k, "components", accumulate_component, acc, err) &&
            pr_tf_patches_strategic_merge(ctx, k, acc->m, err) &&
            pr_tf_patches(ctx, k, acc->m, err) &&
@@ -215,6 +224,8 @@ static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
            pr_tf_replicas(ctx, k, acc->m, err) &&
            pr_tf_images(ctx, k, acc->m, err) &&
            pr_tf_replacements(ctx, k, acc->m, err) &&
+           pr_plugins_transform(ctx, k, acc->m, err) &&
+           pr_plugins_validate(ctx, k, acc->m, err) &&
            pr_vars_merge_own(ctx, k, acc->m, &acc->vars, err);
 }
 
@@ -317,6 +328,8 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
     ctx.fs = opts && opts->fs ? opts->fs : pr_fs_disk();
     ctx.warnings = warnings;
     ctx.load_restrict_none = opts && opts->load_restrict_none;
+    ctx.enable_alpha_plugins = opts && opts->enable_alpha_plugins;
+    ctx.enable_exec = opts && opts->enable_exec;
     pr_accumulator acc = pr_accumulator_new(&ctx);
     pr_resmap *m = acc.m;
     pr_strbuf rendered;

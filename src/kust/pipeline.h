@@ -45,6 +45,8 @@ typedef struct {
     pr_sort_options sort; /* the top-level kustomization's */
     size_t smp_work;      /* list items strategic merges visited */
     const pr_tconfig *builtin_tconfig; /* made on first use */
+    bool enable_alpha_plugins;         /* --enable-alpha-plugins */
+    bool enable_exec;                  /* --enable-exec */
 } pr_build_ctx;
 
 typedef struct {
@@ -105,6 +107,34 @@ pr_accumulator pr_accumulator_new(pr_build_ctx *ctx);
  * be fresh: everything but the passes kustomize runs once at the top. */
 bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
                    pr_error *err);
+
+/* Accumulates a `resources`-style entry of `k` into `acc`: a file of
+ * objects, or a kustomization directory built on its own and merged. */
+bool pr_accumulate_path(pr_build_ctx *ctx, const pr_kustomization *k, const char *entry,
+                        pr_accumulator *acc, pr_error *err);
+
+/* Plugin configurations (src/kust/plugins.c): the objects `k` lists under
+ * `generators`, `transformers` and `validators` (inline YAML, files, or
+ * kustomization directories), each run as the builtin plugin its kind
+ * names (apiVersion: builtin) or as an exec KRM function. Generators add
+ * to `m` by behavior; transformers change it in place, after the
+ * kustomization's own transformers; validators must leave it as it was
+ * (the validated-by label aside), as kustomize checks. */
+bool pr_plugins_generate(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                         pr_error *err);
+bool pr_plugins_transform(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                          pr_error *err);
+bool pr_plugins_validate(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                         pr_error *err);
+
+/* Runs the external plugin configured by `config` (src/kust/krm_exec.c):
+ * an exec KRM function (config.kubernetes.io/function with exec.path)
+ * when --enable-alpha-plugins and --enable-exec allow it. A generator's
+ * output is added to `m`; a transformer's replaces it. Anything else is
+ * the error kustomize gives (external plugins disabled, container
+ * functions not supported). */
+bool pr_krm_exec_run(pr_build_ctx *ctx, const pr_kustomization *k, const pr_resource *config,
+                     bool generator, pr_resmap *m, pr_error *err);
 
 /* The builtin transformer configuration merged with the files `k` lists
  * under `configurations` (src/kust/tconfig.c). */
