@@ -246,6 +246,11 @@ bool pr_tf_replacements_apply(pr_build_ctx *ctx, const pr_kustomization *k,
 
 /* Final passes over the whole tree. */
 bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
+/* Appends the content hash to the name of every object still awaiting
+ * one. `settle` marks them done (the final pass); kustomize's
+ * HashTransformer plugin leaves the mark, so the final pass hashes such
+ * objects a second time. */
+bool pr_tf_hash_apply(pr_build_ctx *ctx, pr_resmap *m, bool settle, pr_error *err);
 bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
                            pr_resmap *m, pr_error *err);
 bool pr_tf_drop_local_configs(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);

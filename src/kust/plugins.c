@@ -32,6 +32,7 @@ typedef struct {
     const pr_resource *res;
     const pr_node *cfg;
     const char *id; /* kustomize's OrgId text, for messages */
+    bool inline_entry; /* positions are within the entry's text, not a file */
 } plugin_call;
 
 /* ------------------------------------------------------------------ */
@@ -47,6 +48,9 @@ static bool config_error(const plugin_call *c, const pr_node *at, const char *wh
                          pr_error *err)
 {
     const pr_node *n = at ? at : c->cfg;
+    if (c->inline_entry)
+        return pr_error_set(err, "%s: plugin %s fails configuration: %s", c->res->origin,
+                            c->id, what);
     return pr_error_at(err, c->res->origin, n->mark.line, n->mark.col,
                        "plugin %s fails configuration: %s", c->id, what);
 }
@@ -312,7 +316,7 @@ static bool tf_replacement(const plugin_call *c, pr_resmap *m, pr_error *err)
 
 static bool tf_hash(const plugin_call *c, pr_resmap *m, pr_error *err)
 {
-    return pr_tf_hash_suffixes(c->ctx, m, err);
+    return pr_tf_hash_apply(c->ctx, m, false, err);
 }
 
 static bool tf_value_add(const plugin_call *c, pr_resmap *m, pr_error *err)
@@ -355,8 +359,8 @@ static const struct {
 
 /* kustomize's NewResMapFromBytes: text that reads as objects is inline
  * configuration; anything else (a plain file name) is not. */
-static bool try_inline(pr_build_ctx *ctx, const pr_kustomization *k, const char *text,
-                       pr_resmap *out)
+static bool try_inline(pr_build_ctx *ctx, const pr_kustomization *k, const char *field,
+                       size_t index, const char *text, pr_resmap *out)
 {
     pr_error scratch;
     pr_error_init(&scratch);
@@ -369,7 +373,9 @@ static bool try_inline(pr_build_ctx *ctx, const pr_kustomization *k, const char 
     for (size_t i = 0; i < pr_resmap_len(tmp); i++) {
         pr_error dup;
         pr_error_init(&dup);
-        bool added = pr_resmap_append(out, pr_resmap_at(tmp, i), &dup);
+        pr_resource *r = pr_resmap_at(tmp, i);
+        r->origin = pr_sprintf(ctx->a, "%s: %s[%zu] (inline)", k->path, field, index);
+        bool added = pr_resmap_append(out, r, &dup);
         pr_error_release(&dup);
         if (!added)
             return false;
@@ -387,7 +393,7 @@ static bool load_configs(pr_build_ctx *ctx, const pr_kustomization *k, const cha
     pr_accumulator acc = pr_accumulator_new(ctx);
     for (size_t i = 0; i < list->seq.len; i++) {
         const char *entry = pr_scalar_text(list->seq.items[i]);
-        if (!entry || try_inline(ctx, k, entry, acc.m))
+        if (!entry || try_inline(ctx, k, field, i, entry, acc.m))
             continue;
         if (!pr_accumulate_path(ctx, k, entry, &acc, err))
             return pr_error_prefix(err, "%s: %s[%zu] %s", k->path, field, i, entry);
@@ -407,7 +413,9 @@ static bool run_one(pr_build_ctx *ctx, const pr_kustomization *k, const pr_resou
                     plugin_role role, pr_resmap *m, pr_error *err)
 {
     pr_arena *a = ctx->a;
-    plugin_call c = {ctx, k, res, res->obj, org_id_text(a, res)};
+    size_t n = strlen(res->origin);
+    plugin_call c = {ctx, k, res, res->obj, org_id_text(a, res),
+                     n > 9 && !strcmp(res->origin + n - 9, " (inline)")};
     pr_gvk gvk = pr_obj_gvk(a, res->obj);
     const char *api = pr_map_get_str(res->obj, "apiVersion");
     if (!api || strcmp(api, "builtin"))
