@@ -30,6 +30,10 @@ typedef struct {
      * app.kubernetes.io/managed-by: kustomize-(devel) (kubectl kustomize's
      * value), after sorting, as with buildMetadata: [managedByLabel]. */
     bool managed_by_label;
+    /* --enable-alpha-plugins and --enable-exec: both are needed to run exec
+     * KRM functions configured under generators/transformers/validators. */
+    bool enable_alpha_plugins;
+    bool enable_exec;
 } pr_build_options;
 
 /* Renders the kustomization in `dir`, appending the YAML stream to `out`

@@ -169,7 +169,7 @@ static void read_behavior(const pr_node *entry, pr_resource *res)
 
 bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
                         const pr_generator_kind *gk, const pr_node *entry,
-                        pr_generated *out, pr_error *err)
+                        const pr_node *global, pr_generated *out, pr_error *err)
 {
     pr_arena *a = ctx->a;
     memset(out, 0, sizeof *out);
@@ -179,7 +179,6 @@ bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
     if (!check_fields(k, entry, common_fields, gk->extra_fields, err))
         return false;
     const pr_node *options = pr_map_get(entry, "options");
-    const pr_node *global = pr_map_get(k->root, "generatorOptions");
     if ((options && options->kind == PR_MAP && !check_fields(k, options, option_fields, NULL, err)) ||
         (global && global->kind == PR_MAP && !check_fields(k, global, option_fields, NULL, err)))
         return false;
@@ -334,24 +333,34 @@ bool pr_generator_add(pr_build_ctx *ctx, const pr_kustomization *k,
     return true;
 }
 
+bool pr_generator_run_entry(pr_build_ctx *ctx, const pr_kustomization *k,
+                            const pr_generator_kind *gk, const pr_node *entry,
+                            const pr_node *global, pr_resmap *m,
+                            bool (*fill)(pr_build_ctx *, const pr_kustomization *,
+                                         pr_generated *, pr_error *),
+                            pr_error *err)
+{
+    pr_generated g;
+    return pr_generator_start(ctx, k, gk, entry, global, &g, err) && fill(ctx, k, &g, err) &&
+           pr_resource_add_origin(ctx->a, g.res, pr_origin_for_builtin(ctx, k, gk->generator),
+                                  err) &&
+           pr_generator_add(ctx, k, m, g.res, err);
+}
+
 bool pr_generator_run(pr_build_ctx *ctx, const pr_kustomization *k,
                       const pr_generator_kind *gk, pr_resmap *m,
                       bool (*fill)(pr_build_ctx *, const pr_kustomization *,
                                    pr_generated *, pr_error *),
                       pr_error *err)
 {
+    const pr_node *global = pr_map_get(k->root, "generatorOptions");
     const pr_node *list = pr_map_get(k->root, gk->field);
     if (!list || pr_node_is_null(list))
         return true;
     if (list->kind != PR_SEQ)
         return pr_error_at(err, k->path, list->mark.line, list->mark.col, "%s must be a list", gk->field);
-    for (size_t i = 0; i < list->seq.len; i++) {
-        pr_generated g;
-        if (!pr_generator_start(ctx, k, gk, list->seq.items[i], &g, err) ||
-            !fill(ctx, k, &g, err) ||
-            !pr_resource_add_origin(ctx->a, g.res, pr_origin_for_builtin(ctx, k, gk->generator), err) ||
-            !pr_generator_add(ctx, k, m, g.res, err))
+    for (size_t i = 0; i < list->seq.len; i++)
+        if (!pr_generator_run_entry(ctx, k, gk, list->seq.items[i], global, m, fill, err))
             return false;
-    }
     return true;
 }

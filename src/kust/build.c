@@ -123,6 +123,12 @@ static bool accumulate_resource(pr_build_ctx *ctx, const pr_kustomization *k,
     }
 }
 
+bool pr_accumulate_path(pr_build_ctx *ctx, const pr_kustomization *k, const char *entry,
+                        pr_accumulator *acc, pr_error *err)
+{
+    return accumulate_resource(ctx, k, entry, acc, err);
+}
+
 /* A `components` entry: always a directory, whose kustomization works on
  * the includer's accumulator directly. */
 static bool accumulate_component(pr_build_ctx *ctx, const pr_kustomization *k,
@@ -214,11 +220,6 @@ static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
     return true;
 }
 
-/* kustomize's order for one kustomization: resources, configuration,
- * generators, then components (after generators, so a component can patch
- * or merge into what the includer generated), then transformers, which see
- * the configuration the components merged in, and last its vars, recorded
- * on the objects they name as those objects are named now. */
 /* How many instances of a builtin plugin kustomize configures from `k`:
  * one per entry of list fields, one for a field that is set. */
 static size_t list_len(const pr_kustomization *k, const char *field)
@@ -275,6 +276,13 @@ static bool run_transformers(pr_build_ctx *ctx, const pr_kustomization *k,
     return true;
 }
 
+/* kustomize's order for one kustomization: resources, configuration,
+ * generators (its fields', then its `generators` plugins), then components
+ * (after generators, so a component can patch or merge into what the
+ * includer generated), then transformers (its fields', then its
+ * `transformers` plugins), which see the configuration the components
+ * merged in, then its `validators`, and last its vars, recorded
+ * on the objects they name as those objects are named now. */
 static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
                               pr_accumulator *acc, pr_error *err)
 {
@@ -283,8 +291,11 @@ static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
            merge_own_config(ctx, k, acc->tconfig, err) &&
            pr_gen_configmaps(ctx, k, acc->m, err) &&
            pr_gen_secrets(ctx, k, acc->m, err) &&
+           pr_plugins_generate(ctx, k, acc->m, err) &&
            accumulate_list(ctx, k, "components", accumulate_component, acc, err) &&
            run_transformers(ctx, k, acc->m, err) &&
+           pr_plugins_transform(ctx, k, acc->m, err) &&
+           pr_plugins_validate(ctx, k, acc->m, err) &&
            pr_vars_merge_own(ctx, k, acc->m, &acc->vars, err);
 }
 
@@ -391,6 +402,8 @@ static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_option
     ctx->fs = opts && opts->fs ? opts->fs : pr_fs_disk();
     ctx->warnings = warnings;
     ctx->load_restrict_none = opts && opts->load_restrict_none;
+    ctx->enable_alpha_plugins = opts && opts->enable_alpha_plugins;
+    ctx->enable_exec = opts && opts->enable_exec;
     pr_accumulator acc = pr_accumulator_new(ctx);
     *out = acc.m;
     return pr_accumulate(ctx, dir, &acc, err) &&

@@ -59,9 +59,9 @@ static const field_info known_fields[] = {
     {"helmCharts", FIELD_UNSUPPORTED},
     {"helmChartInflationGenerator", FIELD_UNSUPPORTED},
     {"configurations", FIELD_SUPPORTED},
-    {"generators", FIELD_UNSUPPORTED},
-    {"transformers", FIELD_UNSUPPORTED},
-    {"validators", FIELD_UNSUPPORTED},
+    {"generators", FIELD_SUPPORTED},
+    {"transformers", FIELD_SUPPORTED},
+    {"validators", FIELD_SUPPORTED},
     {"buildMetadata", FIELD_SUPPORTED},
 };
 

@@ -72,6 +72,8 @@ typedef struct {
     const pr_origin *origin;
     const struct pr_openapi *openapi; /* the custom schema in force, or NULL */
     bool openapi_set;          /* a kustomization's `openapi` has been taken */
+    bool enable_alpha_plugins;         /* --enable-alpha-plugins */
+    bool enable_exec;                  /* --enable-exec */
 } pr_build_ctx;
 
 typedef struct {
@@ -139,6 +141,34 @@ pr_accumulator pr_accumulator_new(pr_build_ctx *ctx);
 bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
                    pr_error *err);
 
+/* Accumulates a `resources`-style entry of `k` into `acc`: a file of
+ * objects, or a kustomization directory built on its own and merged. */
+bool pr_accumulate_path(pr_build_ctx *ctx, const pr_kustomization *k, const char *entry,
+                        pr_accumulator *acc, pr_error *err);
+
+/* Plugin configurations (src/kust/plugins.c): the objects `k` lists under
+ * `generators`, `transformers` and `validators` (inline YAML, files, or
+ * kustomization directories), each run as the builtin plugin its kind
+ * names (apiVersion: builtin) or as an exec KRM function. Generators add
+ * to `m` by behavior; transformers change it in place, after the
+ * kustomization's own transformers; validators must leave it as it was
+ * (the validated-by label aside), as kustomize checks. */
+bool pr_plugins_generate(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                         pr_error *err);
+bool pr_plugins_transform(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                          pr_error *err);
+bool pr_plugins_validate(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                         pr_error *err);
+
+/* Runs the external plugin configured by `config` (src/kust/krm_exec.c):
+ * an exec KRM function (config.kubernetes.io/function with exec.path)
+ * when --enable-alpha-plugins and --enable-exec allow it. A generator's
+ * output is added to `m`; a transformer's replaces it. Anything else is
+ * the error kustomize gives (external plugins disabled, container
+ * functions not supported). */
+bool pr_krm_exec_run(pr_build_ctx *ctx, const pr_kustomization *k, const pr_resource *config,
+                     bool generator, pr_resmap *m, pr_error *err);
+
 /* The builtin transformer configuration merged with the files `k` lists
  * under `configurations` (src/kust/tconfig.c). */
 bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
@@ -161,6 +191,15 @@ bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
                        pr_resmap *m, pr_error *err);
 bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err);
+/* One configMapGenerator / secretGenerator entry (the builtin
+ * ConfigMapGenerator / SecretGenerator plugins): `entry` holds the
+ * entry's fields (name, namespace, behavior, literals, files, envs,
+ * options, and type for a Secret); no generatorOptions apply. The object
+ * joins `m` by its behavior. */
+bool pr_gen_configmap_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                            pr_resmap *m, pr_error *err);
+bool pr_gen_secret_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                         pr_resmap *m, pr_error *err);
 
 /* Sets each entry of `pairs` (a mapping of scalars) as a string in the
  * mappings `specs` reach on every object of `m`, creating them, with
@@ -175,25 +214,88 @@ bool pr_tf_patches_strategic_merge(pr_build_ctx *ctx, const pr_kustomization *k,
                                    pr_resmap *m, pr_error *err);
 bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                    pr_error *err);
+/* One `patches` entry (kustomize's PatchTransformer): `entry` maps only
+ * path or patch, target and options; `index` numbers it in errors. Files
+ * are read relative to `k`, under its load restrictions. */
+bool pr_tf_patch_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                       size_t index, pr_resmap *m, pr_error *err);
+/* kustomize's PatchStrategicMergeTransformer over `list`, a sequence of
+ * strings each holding patches inline or naming a file of them; no patch
+ * at all is an error. */
+bool pr_tf_psm_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *list,
+                     pr_resmap *m, pr_error *err);
 bool pr_tf_namespace(pr_build_ctx *ctx, const pr_kustomization *k,
                      pr_resmap *m, pr_error *err);
+
+/* Which (Cluster)RoleBinding subjects get the namespace: kustomize's
+ * setRoleBindingSubjects (defaultOnly, allServiceAccounts, none). */
+typedef enum {
+    PR_RB_SUBJECTS_DEFAULT_ONLY,
+    PR_RB_SUBJECTS_ALL_SERVICE_ACCOUNTS,
+    PR_RB_SUBJECTS_NONE,
+} pr_rb_subjects;
+
+/* A NamespaceTransformer's configuration. */
+typedef struct {
+    const char *ns;                 /* NULL or "": nothing to do */
+    const pr_fieldspec_list *specs; /* fieldSpecs */
+    bool unset_only;                /* unsetOnly: keep namespaces already set */
+    pr_rb_subjects subjects;
+} pr_namespace_config;
+
+/* The namespace transformer with an explicit configuration; `k` names the
+ * kustomization in errors. pr_tf_namespace is this with the
+ * kustomization's `namespace` and its namespace field specs. */
+bool pr_tf_namespace_apply(pr_build_ctx *ctx, const pr_kustomization *k,
+                           const pr_namespace_config *cfg, pr_resmap *m, pr_error *err);
 bool pr_tf_prefix_suffix(pr_build_ctx *ctx, const pr_kustomization *k,
                          pr_resmap *m, pr_error *err);
+/* kustomize's PrefixTransformer (is_prefix) or SuffixTransformer: adds
+ * `affix` (nothing when NULL or "") to the fields `specs` list, on objects
+ * other than CRDs, APIServices and Namespaces. */
+bool pr_tf_affix_apply(pr_build_ctx *ctx, const pr_kustomization *k, const char *affix,
+                       bool is_prefix, const pr_fieldspec_list *specs, pr_resmap *m,
+                       pr_error *err);
 bool pr_tf_labels(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                   pr_error *err);
 bool pr_tf_annotations(pr_build_ctx *ctx, const pr_kustomization *k,
                        pr_resmap *m, pr_error *err);
 bool pr_tf_patches_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
                             pr_resmap *m, pr_error *err);
+/* One patchesJson6902 entry (kustomize's PatchJson6902Transformer):
+ * `entry` maps target (with a name) and path or patch. */
+bool pr_tf_json6902_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                          size_t index, pr_resmap *m, pr_error *err);
 bool pr_tf_replicas(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err);
+/* kustomize's ReplicaCountTransformer: `entry` is a {name, count} mapping
+ * (`index` numbers it in errors), `specs` its fieldSpecs; a name matching
+ * no object of a kind the specs select is an error. */
+bool pr_tf_replica_apply(pr_build_ctx *ctx, const pr_kustomization *k,
+                         const pr_node *entry, size_t index,
+                         const pr_fieldspec_list *specs, pr_resmap *m, pr_error *err);
 bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                   pr_error *err);
+/* kustomize's ImageTagTransformer: `image` is an {name, newName, newTag,
+ * digest, tagSuffix} mapping applied to containers and to the fields
+ * `specs` list; `where` names it in errors (e.g. "images[0]"). */
+bool pr_tf_image_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *image,
+                       const char *where, const pr_fieldspec_list *specs, pr_resmap *m,
+                       pr_error *err);
 bool pr_tf_replacements(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                         pr_error *err);
+/* kustomize's ReplacementTransformer over `list`, a sequence of
+ * replacements or {path: FILE} entries (files read relative to `k`). */
+bool pr_tf_replacements_apply(pr_build_ctx *ctx, const pr_kustomization *k,
+                              const pr_node *list, pr_resmap *m, pr_error *err);
 
 /* Final passes over the whole tree. */
 bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
+/* Appends the content hash to the name of every object still awaiting
+ * one. `settle` marks them done (the final pass); kustomize's
+ * HashTransformer plugin leaves the mark, so the final pass hashes such
+ * objects a second time. */
+bool pr_tf_hash_apply(pr_build_ctx *ctx, pr_resmap *m, bool settle, pr_error *err);
 bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
                            pr_resmap *m, pr_error *err);
 bool pr_tf_drop_local_configs(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);

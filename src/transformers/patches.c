@@ -575,37 +575,41 @@ static const char *patch_source(pr_build_ctx *ctx, const pr_node *entry)
     return "[patch]";
 }
 
+bool pr_tf_patch_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                       size_t i, pr_resmap *m, pr_error *err)
+{
+    pr_doclist docs = {0}, smps = {0};
+    smp_options opt;
+    ops_syntax syntax;
+    if (!read_patch(ctx, k, entry, i, &docs, &syntax, err) ||
+        !read_options(k, entry, i, &opt, err))
+        return false;
+    const char *source = patch_source(ctx, entry), *why = NULL;
+    pr_node *ops = json6902_ops(&docs, syntax);
+    bool json = ops != NULL;
+    bool smp = collect_smp(ctx->a, &docs, &smps, &why);
+    if (json && smp)
+        return pr_error_set(err, "%s: patches[%zu]: illegally qualifies as both an SM and "
+                            "JSON patch: %s", k->path, i, source);
+    if (!json && !smp)
+        return pr_error_set(err, "%s: patches[%zu]: unable to parse SM or JSON patch from "
+                            "%s: %s", k->path, i, source,
+                            syntax == OPS_NOT_JSON ? "it starts with '[' but is not JSON" : why);
+    const pr_node *target = pr_map_get(entry, "target");
+    bool ok = json ? apply_json6902(ctx, target, ops, true, m, err)
+                   : apply_smp_entry(ctx, target, &smps, &opt, source, m, err);
+    return ok || pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
+}
+
 bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                    pr_error *err)
 {
     const pr_node *patches;
     if (!patch_list(k, "patches", &patches, err))
         return false;
-    for (size_t i = 0; patches && i < patches->seq.len; i++) {
-        const pr_node *entry = patches->seq.items[i];
-        pr_doclist docs = {0}, smps = {0};
-        smp_options opt;
-        ops_syntax syntax;
-        if (!read_patch(ctx, k, entry, i, &docs, &syntax, err) ||
-            !read_options(k, entry, i, &opt, err))
+    for (size_t i = 0; patches && i < patches->seq.len; i++)
+        if (!pr_tf_patch_apply(ctx, k, patches->seq.items[i], i, m, err))
             return false;
-        const char *source = patch_source(ctx, entry), *why = NULL;
-        pr_node *ops = json6902_ops(&docs, syntax);
-        bool json = ops != NULL;
-        bool smp = collect_smp(ctx->a, &docs, &smps, &why);
-        if (json && smp)
-            return pr_error_set(err, "%s: patches[%zu]: illegally qualifies as both an SM and "
-                                "JSON patch: %s", k->path, i, source);
-        if (!json && !smp)
-            return pr_error_set(err, "%s: patches[%zu]: unable to parse SM or JSON patch from "
-                                "%s: %s", k->path, i, source,
-                                syntax == OPS_NOT_JSON ? "it starts with '[' but is not JSON" : why);
-        const pr_node *target = pr_map_get(entry, "target");
-        bool ok = json ? apply_json6902(ctx, target, ops, true, m, err)
-                       : apply_smp_entry(ctx, target, &smps, &opt, source, m, err);
-        if (!ok)
-            return pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
-    }
     return true;
 }
 
@@ -651,6 +655,12 @@ bool pr_tf_patches_strategic_merge(pr_build_ctx *ctx, const pr_kustomization *k,
         return false;
     if (!list || list->seq.len == 0)
         return true;
+    return pr_tf_psm_apply(ctx, k, list, m, err);
+}
+
+bool pr_tf_psm_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *list,
+                     pr_resmap *m, pr_error *err)
+{
     pr_doclist patches = {0};
     pr_strlist files = {0};
     for (size_t i = 0; i < list->seq.len; i++)
@@ -682,26 +692,32 @@ bool pr_tf_patches_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
     const pr_node *patches;
     if (!patch_list(k, "patchesJson6902", &patches, err))
         return false;
-    for (size_t i = 0; patches && i < patches->seq.len; i++) {
-        const pr_node *entry = patches->seq.items[i];
-        const pr_node *target = pr_map_get(entry, "target");
-        const char *target_name = pr_map_get_str(target, "name");
-        if (entry->kind == PR_MAP && (!target_name || !*target_name))
-            return pr_error_set(err, "%s: patchesJson6902[%zu]: must specify the target name",
-                                k->path, i);
-        pr_doclist docs = {0};
-        ops_syntax syntax;
-        if (!read_patch(ctx, k, entry, i, &docs, &syntax, err))
+    for (size_t i = 0; patches && i < patches->seq.len; i++)
+        if (!pr_tf_json6902_apply(ctx, k, patches->seq.items[i], i, m, err))
             return false;
-        pr_node *ops = json6902_ops(&docs, syntax);
-        if (syntax == OPS_NOT_JSON)
-            return pr_error_set(err, "%s: patchesJson6902[%zu]: the patch starts with '[' but "
-                                "is not valid JSON", k->path, i);
-        if (!ops || ops->seq.len == 0)
-            return pr_error_set(err, "%s: patchesJson6902[%zu]: expected a non-empty list of "
-                                "operations", k->path, i);
-        if (!apply_json6902(ctx, target, ops, false, m, err))
-            return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
-    }
+    return true;
+}
+
+bool pr_tf_json6902_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                          size_t i, pr_resmap *m, pr_error *err)
+{
+    const pr_node *target = pr_map_get(entry, "target");
+    const char *target_name = pr_map_get_str(target, "name");
+    if (entry->kind == PR_MAP && (!target_name || !*target_name))
+        return pr_error_set(err, "%s: patchesJson6902[%zu]: must specify the target name",
+                            k->path, i);
+    pr_doclist docs = {0};
+    ops_syntax syntax;
+    if (!read_patch(ctx, k, entry, i, &docs, &syntax, err))
+        return false;
+    pr_node *ops = json6902_ops(&docs, syntax);
+    if (syntax == OPS_NOT_JSON)
+        return pr_error_set(err, "%s: patchesJson6902[%zu]: the patch starts with '[' but "
+                            "is not valid JSON", k->path, i);
+    if (!ops || ops->seq.len == 0)
+        return pr_error_set(err, "%s: patchesJson6902[%zu]: expected a non-empty list of "
+                            "operations", k->path, i);
+    if (!apply_json6902(ctx, target, ops, false, m, err))
+        return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
     return true;
 }

@@ -651,6 +651,12 @@ bool pr_tf_replacements(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap 
     const pr_node *list = pr_map_get(k->root, "replacements");
     if (!list || pr_node_is_null(list))
         return true;
+    return pr_tf_replacements_apply(ctx, k, list, m, err);
+}
+
+bool pr_tf_replacements_apply(pr_build_ctx *ctx, const pr_kustomization *k,
+                              const pr_node *list, pr_resmap *m, pr_error *err)
+{
     replacement_list all = {0};
     if (!read_replacements(ctx, k, list, &all, err))
         return false;
