@@ -104,6 +104,10 @@ static int parse_bool(const char *s)
 typedef struct {
     const char *dir, *output, *load_restrictor, *reorder;
     bool managed_by_label, help;
+    bool enable_helm, helm_debug;
+    const char *helm_command, *helm_kube_version;
+    const char **helm_api_versions; /* malloc'd; the strings are argv's */
+    size_t helm_api_versions_len;
 } build_args;
 
 static int apply_flag(build_args *b, const flag_def *f, const char *value)
@@ -130,6 +134,25 @@ static int apply_flag(build_args *b, const flag_def *f, const char *value)
         b->managed_by_label = on;
     else if (!strcmp(f->name, "help"))
         b->help = on;
+    else if (!strcmp(f->name, "enable-helm"))
+        b->enable_helm = on;
+    else if (!strcmp(f->name, "helm-debug"))
+        b->helm_debug = on;
+    else if (!strcmp(f->name, "helm-command"))
+        b->helm_command = value;
+    else if (!strcmp(f->name, "helm-kube-version"))
+        b->helm_kube_version = value;
+    else if (!strcmp(f->name, "helm-api-versions")) {
+        /* pflag's StringArray: one value per use, commas kept. */
+        const char **grown = realloc(b->helm_api_versions,
+                                     (b->helm_api_versions_len + 1) * sizeof *grown);
+        if (!grown) {
+            pr_cli_error("out of memory");
+            return PR_EXIT_USAGE;
+        }
+        b->helm_api_versions = grown;
+        b->helm_api_versions[b->helm_api_versions_len++] = value;
+    }
     /* The rest select features pleo-render lacks; the fields that use
      * them are refused when a kustomization has them. */
     return PR_EXIT_OK;
@@ -222,17 +245,34 @@ static int parse_args(int argc, char **argv, build_args *b)
     return PR_EXIT_OK;
 }
 
+static int build(const build_args *a);
+
 int pr_cmd_build(int argc, char **argv)
 {
     build_args b = {0};
     int rc = parse_args(argc, argv, &b);
-    if (rc != PR_EXIT_OK)
+    if (rc != PR_EXIT_OK || b.help) {
+        free(b.helm_api_versions);
+        if (b.help)
+            fputs(pr_build_help, stdout);
         return rc;
-    if (b.help) {
-        fputs(pr_build_help, stdout);
-        return PR_EXIT_OK;
     }
+    rc = build(&b);
+    free(b.helm_api_versions);
+    return rc;
+}
+
+static int build(const build_args *a)
+{
+    build_args b = *a;
+    int rc;
     pr_build_options opts = {0};
+    opts.enable_helm = b.enable_helm;
+    opts.helm_command = b.helm_command;
+    opts.helm_kube_version = b.helm_kube_version;
+    opts.helm_api_versions = b.helm_api_versions;
+    opts.helm_api_versions_len = b.helm_api_versions_len;
+    opts.helm_debug = b.helm_debug;
     if (b.load_restrictor && !strcmp(b.load_restrictor, "LoadRestrictionsNone")) {
         opts.load_restrict_none = true;
     } else if (b.load_restrictor && *b.load_restrictor &&

@@ -204,6 +204,7 @@ static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
            merge_own_config(ctx, k, acc->tconfig, err) &&
            pr_gen_configmaps(ctx, k, acc->m, err) &&
            pr_gen_secrets(ctx, k, acc->m, err) &&
+           pr_gen_helm_charts(ctx, k, acc->m, err) &&
            accumulate_list(ctx, k, "components", accumulate_component, acc, err) &&
            pr_tf_patches_strategic_merge(ctx, k, acc->m, err) &&
            pr_tf_patches(ctx, k, acc->m, err) &&
@@ -317,6 +318,8 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
     ctx.fs = opts && opts->fs ? opts->fs : pr_fs_disk();
     ctx.warnings = warnings;
     ctx.load_restrict_none = opts && opts->load_restrict_none;
+    static const pr_build_options no_options;
+    ctx.opts = opts ? opts : &no_options;
     pr_accumulator acc = pr_accumulator_new(&ctx);
     pr_resmap *m = acc.m;
     pr_strbuf rendered;

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "pleo/arena.h"
+#include "pleo/build.h"
 #include "pleo/error.h"
 #include "pleo/fs.h"
 #include "pleo/node.h"
@@ -45,6 +46,7 @@ typedef struct {
     pr_sort_options sort; /* the top-level kustomization's */
     size_t smp_work;      /* list items strategic merges visited */
     const pr_tconfig *builtin_tconfig; /* made on first use */
+    const pr_build_options *opts;      /* never NULL (zeroed when none given) */
 } pr_build_ctx;
 
 typedef struct {
@@ -116,6 +118,26 @@ bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
                        pr_resmap *m, pr_error *err);
 bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err);
+
+/* kustomize's HelmChartInflationGenerator for one chart
+ * (src/generators/helm.c): `chart` is a decoded types.HelmChart mapping
+ * (name, version, repo, releaseName, namespace, valuesFile, valuesInline,
+ * valuesMerge, additionalValuesFiles, ...), `globals` a types.HelmGlobals
+ * one (chartHome, configHome) or NULL; one mapping holding both, as a
+ * plugin config under `generators:` does, may be passed as both. Needs
+ * --enable-helm; runs `helm version`, `helm pull` when the chart is not
+ * under chartHome and `helm template` with kustomize's arguments and
+ * HELM_*_HOME environment, and appends what helm printed to `m`. Errors
+ * name k's file and the chart, with helm's stderr. */
+bool pr_gen_helm(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *chart,
+                 const pr_node *globals, pr_resmap *m, pr_error *err);
+
+/* k's `helmCharts` (then its deprecated `helmChartInflationGenerator`
+ * entries, converted as kustomize converts them) with its `helmGlobals`:
+ * every chart's configuration is checked before any runs, as kustomize
+ * configures all generators before generating. */
+bool pr_gen_helm_charts(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                        pr_error *err);
 
 /* Sets each entry of `pairs` (a mapping of scalars) as a string in the
  * mappings `specs` reach on every object of `m`, creating them, with
