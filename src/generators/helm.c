@@ -73,6 +73,44 @@ static bool fail(const pr_kustomization *k, const helm_chart *c, pr_error *err)
     return pr_error_prefix(err, "%s: %s", k->path, c->label);
 }
 
+/* A chart's apiVersions, with kustomize's aliasing reproduced: every
+ * chart starts from the --helm-api-versions slice itself (not a copy) and
+ * its own apiVersions are decoded into it, so a chart's list overwrites
+ * the flags' array in place, as far as that array's capacity goes (pflag
+ * grows it by appending: the next power of two), and charts that still
+ * look at the array see those values when they run, all charts of a
+ * kustomization being configured before any runs. A list longer than the
+ * capacity moves to an array of its own after filling the shared one. */
+static void api_versions(pr_build_ctx *ctx, const pr_node *own, helm_chart *c)
+{
+    size_t n = ctx->opts->helm_api_versions_len;
+    if (n && !ctx->helm_api_shared) {
+        size_t cap = 1;
+        while (cap < n)
+            cap *= 2;
+        ctx->helm_api_shared = pr_alloc(ctx->a, cap * sizeof *ctx->helm_api_shared);
+        memcpy(ctx->helm_api_shared, ctx->opts->helm_api_versions,
+               n * sizeof *ctx->helm_api_shared);
+        ctx->helm_api_cap = cap;
+    }
+    size_t len = own && own->kind == PR_SEQ ? own->seq.len : 0;
+    if (!len) {
+        c->api_versions = ctx->helm_api_shared;
+        c->api_versions_len = n;
+        return;
+    }
+    for (size_t i = 0; i < len && i < ctx->helm_api_cap; i++)
+        ctx->helm_api_shared[i] = pr_scalar_text(own->seq.items[i]);
+    if (len <= ctx->helm_api_cap) {
+        c->api_versions = ctx->helm_api_shared;
+    } else {
+        c->api_versions = pr_alloc(ctx->a, len * sizeof *c->api_versions);
+        for (size_t i = 0; i < len; i++)
+            c->api_versions[i] = pr_scalar_text(own->seq.items[i]);
+    }
+    c->api_versions_len = len;
+}
+
 /* kustomize's Config and validateArgs: everything that can be checked
  * before helm runs. */
 static bool configure(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *chart,
@@ -108,15 +146,7 @@ static bool configure(pr_build_ctx *ctx, const pr_kustomization *k, const pr_nod
     if (!*c->kube_version && ctx->opts->helm_kube_version)
         c->kube_version = ctx->opts->helm_kube_version;
     c->debug = bool_field(chart, "debug") || ctx->opts->helm_debug;
-    const pr_node *api = chart ? pr_map_get(chart, "apiVersions") : NULL;
-    if (api && api->kind == PR_SEQ && api->seq.len) {
-        c->api_versions = pr_alloc(ctx->a, api->seq.len * sizeof *c->api_versions);
-        for (size_t i = 0; i < api->seq.len; i++)
-            c->api_versions[c->api_versions_len++] = pr_scalar_text(api->seq.items[i]);
-    } else {
-        c->api_versions = (const char **)ctx->opts->helm_api_versions;
-        c->api_versions_len = ctx->opts->helm_api_versions_len;
-    }
+    api_versions(ctx, chart ? pr_map_get(chart, "apiVersions") : NULL, c);
     const pr_node *inline_values = chart ? pr_map_get(chart, "valuesInline") : NULL;
     if (inline_values && inline_values->kind == PR_MAP && inline_values->map.len)
         c->values_inline = inline_values;
@@ -234,6 +264,9 @@ static bool run_helm(pr_build_ctx *ctx, const helm_chart *c, const char *const *
                        errout.buf, out->buf);
         else
             pr_sb_add(&helm_err, errout.buf, errout.len);
+        while (!debug && helm_err.len && (helm_err.buf[helm_err.len - 1] == '\n' ||
+                                          helm_err.buf[helm_err.len - 1] == ' '))
+            helm_err.buf[--helm_err.len] = '\0';
         if (started)
             pr_error_set(err, "%s%sunable to run: '%s %s' with env=[%s %s %s] "
                          "(exit status %d)", helm_err.buf, helm_err.len ? ": " : "",

@@ -47,6 +47,10 @@ typedef struct {
     size_t smp_work;      /* list items strategic merges visited */
     const pr_tconfig *builtin_tconfig; /* made on first use */
     const pr_build_options *opts;      /* never NULL (zeroed when none given) */
+    /* --helm-api-versions as the one Go slice every chart of the build
+     * shares in kustomize (see api_versions() in src/generators/helm.c). */
+    const char **helm_api_shared;
+    size_t helm_api_cap;
 } pr_build_ctx;
 
 typedef struct {
