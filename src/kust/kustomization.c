@@ -217,6 +217,14 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
     return check_kind(path, out->root, &out->is_component, err);
 }
 
+const char *pr_clone_containing(const pr_build_ctx *ctx, const char *canonical)
+{
+    for (size_t i = 0; i < ctx->n_clones; i++)
+        if (pr_path_within(ctx->clone_dirs[i], canonical))
+            return ctx->clone_dirs[i];
+    return NULL;
+}
+
 bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
                                 const char *rel, pr_strbuf *out,
                                 const char **path_out, pr_error *err)
@@ -224,7 +232,7 @@ bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
     const char *path = pr_path_join(ctx->a, k->dir, rel);
     if (path_out)
         *path_out = path;
-    if (!ctx->load_restrict_none) {
+    if (!ctx->load_restrict_none || (k->canonical && pr_clone_containing(ctx, k->canonical))) {
         const char *canon = ctx->fs->canonical(ctx->fs, ctx->a, path);
         if (canon && k->canonical && !pr_path_within(k->canonical, canon))
             return pr_error_set(err,

@@ -51,6 +51,11 @@ typedef struct {
      * shares in kustomize (see api_versions() in src/generators/helm.c). */
     const char **helm_api_shared;
     size_t helm_api_cap;
+    /* Remote bases cloned in this build (src/kust/remote.c): the clone
+     * directories (canonical), each with the URL and ref it holds, so a
+     * repository listed twice is cloned once; removed when the build ends. */
+    const char **clone_dirs, **clone_keys;
+    size_t n_clones, clones_cap;
 } pr_build_ctx;
 
 typedef struct {
@@ -76,8 +81,13 @@ bool pr_kustomization_decode(pr_arena *a, const char *path, pr_node **root,
 bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
                            pr_kustomization *out, pr_error *err);
 
+/* The clone directory `canonical` lies in, or NULL when it is not in a
+ * remote base cloned by this build. */
+const char *pr_clone_containing(const pr_build_ctx *ctx, const char *canonical);
+
 /* Reads a file that the kustomization refers to, enforcing the load
- * restrictor (files must lie within the kustomization's directory). */
+ * restrictor (files must lie within the kustomization's directory; always
+ * so for a kustomization in a cloned remote base, as in kustomize). */
 bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
                                 const char *rel, pr_strbuf *out,
                                 const char **path_out, pr_error *err);
