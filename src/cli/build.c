@@ -4,8 +4,9 @@
  * kustomize` take, parsed as their flag library (pflag) parses them:
  * flags before or after DIR, `--flag=value` and `--flag value`, `-o
  * value`, `-ovalue` and `-o=value`, bare boolean flags or `--flag=false`,
- * and `--` ending the flags. Flags for features pleo-render does not
- * implement (Helm, plugins, KRM functions) are accepted; a tree that
+ * and `--` ending the flags. The Helm flags reach the build options;
+ * flags for features pleo-render does not implement (plugins, KRM
+ * functions) are accepted; a tree that
  * needs those features fails on the kustomization field that asks for
  * them, so scripts that always pass the flags keep working on trees that
  * do not.
@@ -74,13 +75,19 @@ const char pr_build_help[] =
     "      --enable-managedby-label   deprecated: label every object\n"
     "                                 app.kubernetes.io/managed-by: kustomize-v5.5.0\n"
     "                                 (also KUSTOMIZE_ENABLE_MANAGEDBY_LABEL=on)\n"
+    "      --enable-helm              run helm for helmCharts (helm template, and\n"
+    "                                 helm pull for charts not under chartHome)\n"
+    "      --helm-command CMD         the helm binary (default: helm on $PATH)\n"
+    "      --helm-api-versions V      Capabilities.APIVersions for charts that give\n"
+    "                                 none (repeatable)\n"
+    "      --helm-kube-version V      Capabilities.KubeVersion for charts that give none\n"
+    "      --helm-debug               helm template --debug\n"
     "  -h, --help                     print this help\n"
     "\n"
     "accepted for compatibility; the features behind them are not implemented, so\n"
-    "a tree that uses them (helmCharts, generators/transformers/validators\n"
-    "plugins, KRM functions) fails on that field, and other trees render:\n"
-    "      --enable-helm, --helm-command CMD, --helm-api-versions V (repeatable),\n"
-    "      --helm-kube-version V, --helm-debug, --enable-alpha-plugins,\n"
+    "a tree that uses them (generators/transformers/validators plugins, KRM\n"
+    "functions) fails on that field, and other trees render:\n"
+    "      --enable-alpha-plugins,\n"
     "      --enable-exec, -e, --env KEY=VALUE (repeatable), --mount SPEC\n"
     "      (repeatable), --network, --network-name NAME, --as-current-user\n"
     "\n"

@@ -221,8 +221,17 @@ static bool accumulate_resource(pr_build_ctx *ctx, const pr_kustomization *k,
     int rc = accumulate_base(ctx, k, entry, AS_RESOURCE, acc, err);
     if (rc >= 0)
         return rc == 1;
-    return pr_error_set(err, "'%s': no such file or directory (or a dangling or looping "
-                        "symlink), nor a git repository URL", path);
+    pr_repo_spec rs;
+    pr_error why;
+    pr_error_init(&why);
+    if (strstr(entry, "://") && !pr_repo_spec_parse(ctx->a, entry, NULL, &rs, &why))
+        pr_error_set(err, "'%s': no such file or directory, and not a git repository URL "
+                     "kustomize accepts: %s", path, pr_error_text(&why));
+    else
+        pr_error_set(err, "'%s': no such file or directory (or a dangling or looping "
+                     "symlink), nor a git repository URL", path);
+    pr_error_release(&why);
+    return false;
 }
 
 /* A `components` entry: always a directory (local or in a remote base),
