@@ -226,8 +226,25 @@ static bool has_any_id(pr_arena *a, const pr_resource *r, const pr_resid *id)
     return false;
 }
 
-/* Merges string maps: entries of `newer` win over `older`. */
-static pr_node *merged_map(pr_arena *a, const pr_node *older, const pr_node *newer)
+/* A value as kustomize reads it into a map[string]string: a scalar's text
+ * as written (`42`, `False`), "" for a mapping or a list. Data is read
+ * with kyaml's GetValue, which makes null "" too; labels and annotations
+ * are read from the node's text, so a `~` there stays "~". */
+static pr_node *as_string(pr_arena *a, const pr_node *v, bool null_is_empty)
+{
+    bool text = v->kind == PR_SCALAR && !(null_is_empty && v->tag == PR_TAG_NULL);
+    pr_node *s = text ? pr_node_scalar(a, PR_TAG_STR, v->scalar.text, v->scalar.len)
+                      : pr_node_str(a, "");
+    s->mark = v->mark;
+    return s;
+}
+
+typedef enum { METADATA_MAP, DATA_MAP } map_role;
+
+/* Merges maps as kustomize merges data, labels and annotations on merge
+ * and replace: both read as maps of strings, entries of `newer` winning
+ * over `older`. */
+static pr_node *merged_map(pr_arena *a, const pr_node *older, const pr_node *newer, map_role role)
 {
     pr_node *out = pr_node_map(a);
     const pr_node *maps[2] = {older, newer};
@@ -235,7 +252,7 @@ static pr_node *merged_map(pr_arena *a, const pr_node *older, const pr_node *new
         if (maps[m] && maps[m]->kind == PR_MAP)
             for (size_t i = 0; i < maps[m]->map.len; i++)
                 pr_map_set(a, out, maps[m]->map.items[i].key->scalar.text,
-                           maps[m]->map.items[i].value);
+                           as_string(a, maps[m]->map.items[i].value, role == DATA_MAP));
     return out;
 }
 
@@ -253,9 +270,11 @@ static void absorb(pr_arena *a, pr_resource *res, const pr_resource *old)
 {
     pr_node *meta = pr_map_ensure_map(a, res->obj, "metadata");
     const pr_node *old_meta = pr_map_get(old->obj, "metadata");
-    set_or_drop(a, meta, "labels", merged_map(a, pr_map_get(old_meta, "labels"), pr_map_get(meta, "labels")));
+    set_or_drop(a, meta, "labels", merged_map(a, pr_map_get(old_meta, "labels"), pr_map_get(meta, "labels"),
+                           METADATA_MAP));
     set_or_drop(a, meta, "annotations",
-                merged_map(a, pr_map_get(old_meta, "annotations"), pr_map_get(meta, "annotations")));
+                merged_map(a, pr_map_get(old_meta, "annotations"), pr_map_get(meta, "annotations"),
+                           METADATA_MAP));
     pr_map_set_str(a, meta, "name", pr_obj_name(old->obj));
     const char *ns = pr_obj_namespace(old->obj);
     if (*ns)
@@ -264,9 +283,10 @@ static void absorb(pr_arena *a, pr_resource *res, const pr_resource *old)
         pr_map_remove(meta, "namespace");
     if (res->behavior == PR_BEHAVIOR_MERGE) {
         set_or_drop(a, res->obj, "data",
-                    merged_map(a, pr_map_get(old->obj, "data"), pr_map_get(res->obj, "data")));
+                    merged_map(a, pr_map_get(old->obj, "data"), pr_map_get(res->obj, "data"), DATA_MAP));
         set_or_drop(a, res->obj, "binaryData",
-                    merged_map(a, pr_map_get(old->obj, "binaryData"), pr_map_get(res->obj, "binaryData")));
+                    merged_map(a, pr_map_get(old->obj, "binaryData"), pr_map_get(res->obj, "binaryData"),
+                           DATA_MAP));
     }
     res->needs_hash = res->needs_hash && old->needs_hash;
     res->generator_behavior = old->generator_behavior;

@@ -433,34 +433,106 @@ static bool add_managed_by_label(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
     return true;
 }
 
+/* Everything pr_build_render and pr_build_resources share: the tree
+ * built, the once-per-build passes run and the result in output order,
+ * all in ctx->a. */
+static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_options *opts,
+                       pr_strbuf *warnings, pr_resmap **out, pr_error *err)
+{
+    ctx->fs = opts && opts->fs ? opts->fs : pr_fs_disk();
+    ctx->warnings = warnings;
+    ctx->load_restrict_none = opts && opts->load_restrict_none;
+    static const pr_build_options no_options;
+    ctx->opts = opts ? opts : &no_options;
+    pr_accumulator acc = pr_accumulator_new(ctx);
+    *out = acc.m;
+    /* Everything is read once the tree is accumulated: remote clones go. */
+    bool ok = pr_accumulate(ctx, dir, &acc, err);
+    for (size_t i = 0; i < ctx->n_clones; i++)
+        pr_remove_tree(ctx->clone_dirs[i]);
+    ctx->n_clones = 0;
+    return ok &&
+           pr_tf_hash_suffixes(ctx, acc.m, err) &&
+           pr_tf_name_references(ctx, acc.tconfig, acc.m, err) &&
+           pr_tf_resolve_vars(ctx, acc.tconfig, acc.vars, acc.m, err) &&
+           pr_tf_drop_local_configs(ctx, acc.m, err) &&
+           sort_for_output(ctx, opts ? opts->reorder : PR_REORDER_UNSPECIFIED, acc.m, err) &&
+           (!opts || !opts->managed_by_label || add_managed_by_label(ctx, acc.m, err)) &&
+           pr_tf_remove_build_annotations(ctx, acc.m, err);
+}
+
 bool pr_build_render(const char *dir, const pr_build_options *opts,
                      pr_strbuf *out, pr_strbuf *warnings, pr_error *err)
 {
     pr_build_ctx ctx = {0};
     ctx.a = pr_arena_new();
-    ctx.fs = opts && opts->fs ? opts->fs : pr_fs_disk();
-    ctx.warnings = warnings;
-    ctx.load_restrict_none = opts && opts->load_restrict_none;
-    static const pr_build_options no_options;
-    ctx.opts = opts ? opts : &no_options;
-    pr_accumulator acc = pr_accumulator_new(&ctx);
-    pr_resmap *m = acc.m;
+    pr_resmap *m;
     pr_strbuf rendered;
     pr_sb_init(&rendered);
-    bool ok = pr_accumulate(&ctx, dir, &acc, err) &&
-              pr_tf_hash_suffixes(&ctx, m, err) &&
-              pr_tf_name_references(&ctx, acc.tconfig, m, err) &&
-              pr_tf_resolve_vars(&ctx, acc.tconfig, acc.vars, m, err) &&
-              pr_tf_drop_local_configs(&ctx, m, err) &&
-              sort_for_output(&ctx, opts ? opts->reorder : PR_REORDER_UNSPECIFIED, m, err) &&
-              (!opts || !opts->managed_by_label || add_managed_by_label(&ctx, m, err)) &&
-              pr_tf_remove_build_annotations(&ctx, m, err) &&
+    bool ok = build_tree(&ctx, dir, opts, warnings, &m, err) &&
               emit_all(ctx.a, m, &rendered, err);
     if (ok)
         pr_sb_add(out, rendered.buf, rendered.len);
     pr_sb_release(&rendered);
-    for (size_t i = 0; i < ctx.n_clones; i++)
-        pr_remove_tree(ctx.clone_dirs[i]);
     pr_arena_free(ctx.a);
     return ok;
+}
+
+/* The name a generated object had before its hash suffix: the previous id
+ * pr_tf_hash_suffixes stored, when it is the last rename. */
+static const char *unhashed_name(const pr_resource *r)
+{
+    if (r->nprev == 0 || !r->origin)
+        return NULL;
+    const char *name = pr_obj_name(r->obj);
+    const char *before = r->prev_ids[r->nprev - 1].name;
+    size_t n = strlen(before);
+    /* The suffix is "-" and ten characters of the hash alphabet. */
+    if (strlen(name) != n + 11 || strncmp(name, before, n) != 0 || name[n] != '-')
+        return NULL;
+    return before;
+}
+
+bool pr_build_resources(const char *dir, const pr_build_options *opts, pr_arena *a,
+                        pr_rendered **out, size_t *len, pr_strbuf *warnings,
+                        pr_error *err)
+{
+    pr_build_ctx ctx = {0};
+    ctx.a = a;
+    pr_resmap *m;
+    *out = NULL;
+    *len = 0;
+    if (!build_tree(&ctx, dir, opts, warnings, &m, err))
+        return false;
+    size_t n = pr_resmap_len(m);
+    pr_rendered *items = pr_alloc(a, (n ? n : 1) * sizeof *items);
+    pr_strbuf text;
+    pr_sb_init(&text);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        const pr_resource *r = pr_resmap_at(m, i);
+        pr_rendered *it = &items[i];
+        pr_resid id = pr_resource_id(a, r);
+        if (!pr_yaml_check_json(r->obj, "a patch", err)) {
+            ok = pr_error_prefix(err, "%s", pr_resid_string(a, &id));
+            break;
+        }
+        pr_sb_reset(&text);
+        ok = pr_yaml_emit(r->obj, &text, err);
+        it->obj = r->obj;
+        it->yaml = pr_strndup(a, text.buf, text.len);
+        it->yaml_len = text.len;
+        it->api_version = pr_map_get_str(r->obj, "apiVersion");
+        it->group = id.gvk.group ? id.gvk.group : "";
+        it->kind = id.gvk.kind ? id.gvk.kind : "";
+        it->namespace = id.namespace;
+        it->name = id.name;
+        it->generated_name = r->generator_behavior ? unhashed_name(r) : NULL;
+    }
+    pr_sb_release(&text);
+    if (!ok)
+        return false;
+    *out = items;
+    *len = n;
+    return true;
 }

@@ -77,6 +77,12 @@ typedef struct {
 bool pr_kustomization_decode(pr_arena *a, const char *path, pr_node **root,
                              pr_error *err);
 
+/* Decodes one replacement of a replacements `path:` file as kustomize reads
+ * those (sigs.k8s.io/yaml: unknown fields ignored, numbers and booleans
+ * taken as text where a string belongs); `*node` becomes the canonical
+ * tree. A null `*node` stays null. */
+bool pr_replacement_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err);
+
 /* Finds, reads and validates the kustomization file in `dir`. */
 bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
                            pr_kustomization *out, pr_error *err);
