@@ -229,7 +229,7 @@ static bool accumulate_resource(pr_build_ctx *ctx, const pr_kustomization *k,
                      "kustomize accepts: %s", path, pr_error_text(&why));
     else
         pr_error_set(err, "'%s': no such file or directory (or a dangling or looping "
-                     "symlink), nor a git repository URL", path);
+                     "symlink)", path);
     pr_error_release(&why);
     return false;
 }
