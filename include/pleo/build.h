@@ -34,6 +34,17 @@ typedef struct {
      * KRM functions configured under generators/transformers/validators. */
     bool enable_alpha_plugins;
     bool enable_exec;
+    /* Helm (kustomize's HelmConfig): helmCharts run `helm_command template`
+     * only when enable_helm (--enable-helm) is set. helm_command NULL means
+     * "helm", kubectl kustomize's default; kube_version, api_versions and
+     * debug fill a chart's kubeVersion, apiVersions and debug when the chart
+     * leaves them out (kustomize lets the chart's own value win). */
+    bool enable_helm;
+    const char *helm_command;      /* --helm-command */
+    const char *helm_kube_version; /* --helm-kube-version, NULL or "": none */
+    const char *const *helm_api_versions; /* --helm-api-versions, in order */
+    size_t helm_api_versions_len;
+    bool helm_debug;               /* --helm-debug */
 } pr_build_options;
 
 /* Renders the kustomization in `dir`, appending the YAML stream to `out`

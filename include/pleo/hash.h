@@ -23,6 +23,11 @@ bool pr_hash_secret(const pr_node *secret, char out[11]);
  * (HTML-safe escapes, invalid UTF-8 as \ufffd). */
 void pr_json_append_string(pr_strbuf *out, const char *s, size_t len);
 
+/* Appends `v` as Go's encoding/json marshals what it decoded into
+ * interface{}: mappings with sorted keys, scalars by their YAML type
+ * (strings quoted, numbers and booleans bare, null as null). */
+void pr_json_append_node(pr_strbuf *out, const pr_node *v);
+
 /* kustomize's encoding of a SHA-256 hex digest into a name suffix. */
 void pr_hash_encode(const unsigned char digest[32], char out[11]);
 

@@ -4,8 +4,9 @@
  * kustomize` take, parsed as their flag library (pflag) parses them:
  * flags before or after DIR, `--flag=value` and `--flag value`, `-o
  * value`, `-ovalue` and `-o=value`, bare boolean flags or `--flag=false`,
- * and `--` ending the flags. Flags for features pleo-render does not
- * implement (Helm, plugins, KRM functions) are accepted; a tree that
+ * and `--` ending the flags. The Helm flags reach the build options;
+ * flags for features pleo-render does not implement (plugins, KRM
+ * functions) are accepted; a tree that
  * needs those features fails on the kustomization field that asks for
  * them, so scripts that always pass the flags keep working on trees that
  * do not.
@@ -74,19 +75,23 @@ const char pr_build_help[] =
     "      --enable-managedby-label   deprecated: label every object\n"
     "                                 app.kubernetes.io/managed-by: kustomize-(devel)\n"
     "                                 (also KUSTOMIZE_ENABLE_MANAGEDBY_LABEL=on)\n"
-    "  --enable-alpha-plugins         allow external plugins under generators,\n"
+    "      --enable-alpha-plugins     allow external plugins under generators,\n"
     "                                 transformers and validators\n"
-    "  --enable-exec                  with --enable-alpha-plugins, run exec KRM\n"
+    "      --enable-exec              with --enable-alpha-plugins, run exec KRM\n"
     "                                 functions (config.kubernetes.io/function)\n"
+    "      --enable-helm              run helm for helmCharts (helm template, and\n"
+    "                                 helm pull for charts not under chartHome)\n"
+    "      --helm-command CMD         the helm binary (default: helm on $PATH)\n"
+    "      --helm-api-versions V      Capabilities.APIVersions for charts that give\n"
+    "                                 none (repeatable)\n"
+    "      --helm-kube-version V      Capabilities.KubeVersion for charts that give none\n"
+    "      --helm-debug               helm template --debug\n"
     "  -h, --help                     print this help\n"
     "\n"
-    "accepted for compatibility; the features behind them are not implemented, so\n"
-    "a tree that uses them (helmCharts, container KRM functions) fails on that\n"
-    "field, and other trees render:\n"
-    "      --enable-helm, --helm-command CMD, --helm-api-versions V (repeatable),\n"
-    "      --helm-kube-version V, --helm-debug, -e, --env KEY=VALUE (repeatable),\n"
-    "      --mount SPEC (repeatable), --network, --network-name NAME,\n"
-    "      --as-current-user\n"
+    "accepted for compatibility (container KRM functions need a container\n"
+    "runtime and are refused when a tree asks for them):\n"
+    "      -e, --env KEY=VALUE (repeatable), --mount SPEC (repeatable),\n"
+    "      --network, --network-name NAME, --as-current-user\n"
     "\n"
     "exit status: 0 success, 1 the tree could not be rendered or the output\n"
     "not written (nothing is written then), 2 usage error\n";
@@ -108,6 +113,10 @@ static int parse_bool(const char *s)
 typedef struct {
     const char *dir, *output, *load_restrictor, *reorder;
     bool managed_by_label, help, alpha_plugins, exec;
+    bool enable_helm, helm_debug;
+    const char *helm_command, *helm_kube_version;
+    const char **helm_api_versions; /* malloc'd; the strings are argv's */
+    size_t helm_api_versions_len;
 } build_args;
 
 static int apply_flag(build_args *b, const flag_def *f, const char *value)
@@ -138,6 +147,25 @@ static int apply_flag(build_args *b, const flag_def *f, const char *value)
         b->alpha_plugins = on;
     else if (!strcmp(f->name, "enable-exec"))
         b->exec = on;
+    else if (!strcmp(f->name, "enable-helm"))
+        b->enable_helm = on;
+    else if (!strcmp(f->name, "helm-debug"))
+        b->helm_debug = on;
+    else if (!strcmp(f->name, "helm-command"))
+        b->helm_command = value;
+    else if (!strcmp(f->name, "helm-kube-version"))
+        b->helm_kube_version = value;
+    else if (!strcmp(f->name, "helm-api-versions")) {
+        /* pflag's StringArray: one value per use, commas kept. */
+        const char **grown = realloc(b->helm_api_versions,
+                                     (b->helm_api_versions_len + 1) * sizeof *grown);
+        if (!grown) {
+            pr_cli_error("out of memory");
+            return PR_EXIT_USAGE;
+        }
+        b->helm_api_versions = grown;
+        b->helm_api_versions[b->helm_api_versions_len++] = value;
+    }
     /* The rest select features pleo-render lacks; the fields that use
      * them are refused when a kustomization has them. */
     return PR_EXIT_OK;
@@ -230,17 +258,34 @@ static int parse_args(int argc, char **argv, build_args *b)
     return PR_EXIT_OK;
 }
 
+static int build(const build_args *a);
+
 int pr_cmd_build(int argc, char **argv)
 {
     build_args b = {0};
     int rc = parse_args(argc, argv, &b);
-    if (rc != PR_EXIT_OK)
+    if (rc != PR_EXIT_OK || b.help) {
+        free(b.helm_api_versions);
+        if (b.help)
+            fputs(pr_build_help, stdout);
         return rc;
-    if (b.help) {
-        fputs(pr_build_help, stdout);
-        return PR_EXIT_OK;
     }
+    rc = build(&b);
+    free(b.helm_api_versions);
+    return rc;
+}
+
+static int build(const build_args *a)
+{
+    build_args b = *a;
+    int rc;
     pr_build_options opts = {0};
+    opts.enable_helm = b.enable_helm;
+    opts.helm_command = b.helm_command;
+    opts.helm_kube_version = b.helm_kube_version;
+    opts.helm_api_versions = b.helm_api_versions;
+    opts.helm_api_versions_len = b.helm_api_versions_len;
+    opts.helm_debug = b.helm_debug;
     if (b.load_restrictor && !strcmp(b.load_restrictor, "LoadRestrictionsNone")) {
         opts.load_restrict_none = true;
     } else if (b.load_restrictor && *b.load_restrictor &&

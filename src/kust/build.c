@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "kust/pipeline.h"
+#include "kust/remote.h"
+#include "pleo/proc.h"
 #include "pleo/build.h"
 #include "pleo/yaml.h"
 
@@ -101,26 +103,158 @@ static const pr_origin *enter_origin(pr_build_ctx *ctx, const char *entry)
 static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
                            pr_accumulator *acc, pr_error *err);
 
-/* A `resources` (or `bases`) entry: a file of objects, or a kustomization
- * directory built with an accumulator of its own, then merged. */
+/* A remote base: the repository is cloned (once per build for one URL
+ * and ref) and the directory the URL names in it is built like a local
+ * one; kustomizations in it are then load-restricted to their own
+ * directories (see pr_kustomization_read_file). */
+static bool accumulate_repo(pr_build_ctx *ctx, const pr_repo_spec *rs, dir_role role,
+                            pr_accumulator *acc, pr_error *err)
+{
+    const char *key = pr_sprintf(ctx->a, "%s?ref=%s&submodules=%d",
+                                 pr_repo_spec_clone_url(ctx->a, rs), rs->ref, rs->submodules);
+    const char *clone = NULL;
+    for (size_t i = 0; i < ctx->n_clones && !clone; i++)
+        if (!strcmp(ctx->clone_keys[i], key))
+            clone = ctx->clone_dirs[i];
+    if (!clone) {
+        const char *dir;
+        if (!pr_repo_clone(ctx->a, rs, &dir, err))
+            return false;
+        clone = ctx->fs->canonical(ctx->fs, ctx->a, dir);
+        if (!clone) {
+            pr_remove_tree(dir);
+            return pr_error_set(err, "'%s': the clone vanished", dir);
+        }
+        size_t cap = ctx->clones_cap;
+        ctx->clone_dirs = pr_grow(ctx->a, ctx->clone_dirs, sizeof *ctx->clone_dirs, &cap,
+                                  ctx->n_clones + 1);
+        cap = ctx->clones_cap;
+        ctx->clone_keys = pr_grow(ctx->a, ctx->clone_keys, sizeof *ctx->clone_keys, &cap,
+                                  ctx->n_clones + 1);
+        ctx->clones_cap = cap;
+        ctx->clone_dirs[ctx->n_clones] = clone;
+        ctx->clone_keys[ctx->n_clones++] = key;
+    }
+    const char *root = pr_path_join(ctx->a, clone, rs->kust_root);
+    switch (ctx->fs->path_type(ctx->fs, root)) {
+    case PR_PATH_DIR:
+        break;
+    case PR_PATH_FILE:
+        return pr_error_set(err, "'%s' refers to file '%s'; expecting directory",
+                            root, rs->kust_root);
+    default:
+        return pr_error_set(err, "'%s' is not a directory in the repository %s (ref '%s')",
+                            rs->kust_root, pr_repo_spec_clone_url(ctx->a, rs),
+                            *rs->ref ? rs->ref : "HEAD");
+    }
+    const char *canonical = ctx->fs->canonical(ctx->fs, ctx->a, root);
+    if (!canonical || !pr_path_within(clone, canonical))
+        return pr_error_set(err, "\"%s\" refers to directory outside of repo \"%s\"", root,
+                            clone);
+    if (role == AS_COMPONENT)
+        return accumulate_dir(ctx, root, AS_COMPONENT, acc, err);
+    pr_accumulator sub = pr_accumulator_new(ctx);
+    return accumulate_dir(ctx, root, AS_RESOURCE, &sub, err) &&
+           merge_accumulator(ctx, acc, &sub, err);
+}
+
+/* kustomize's ldr.New for a directory entry: a git URL when it parses as
+ * one, otherwise a local directory, which from inside a clone must stay in
+ * that clone. Returns -1 when it is neither (nothing is reported then). */
+static int accumulate_base_at(pr_build_ctx *ctx, const pr_kustomization *k, const char *entry,
+                              dir_role role, pr_accumulator *acc, pr_error *err)
+{
+    pr_repo_spec rs;
+    if (pr_repo_spec_parse(ctx->a, entry, ctx->warnings, &rs, NULL))
+        return accumulate_repo(ctx, &rs, role, acc, err);
+    const char *path = pr_path_join(ctx->a, k->dir, entry);
+    if (ctx->fs->path_type(ctx->fs, path) != PR_PATH_DIR)
+        return -1;
+    const char *clone = k->canonical ? pr_clone_containing(ctx, k->canonical) : NULL;
+    const char *canonical = ctx->fs->canonical(ctx->fs, ctx->a, path);
+    if (clone && canonical && !pr_path_within(clone, canonical))
+        return pr_error_set(err, "security; bases in kustomizations found in cloned git repos "
+                            "must be within the repo, but base '%s' is outside '%s'",
+                            canonical, clone);
+    if (role == AS_COMPONENT)
+        return accumulate_dir(ctx, path, AS_COMPONENT, acc, err);
+    pr_accumulator sub = pr_accumulator_new(ctx);
+    return accumulate_dir(ctx, path, AS_RESOURCE, &sub, err) &&
+           merge_accumulator(ctx, acc, &sub, err);
+}
+
+/* accumulate_base_at with kustomize's origin moved down into the base or
+ * component by the entry naming it, and back up when done. */
+static int accumulate_base(pr_build_ctx *ctx, const pr_kustomization *k, const char *entry,
+                           dir_role role, pr_accumulator *acc, pr_error *err)
+{
+    const pr_origin *saved = enter_origin(ctx, entry);
+    int rc = accumulate_base_at(ctx, k, entry, role, acc, err);
+    ctx->origin = saved;
+    return rc;
+}
+
+/* An http(s) entry, tried as a file first as kustomize does. Returns 1
+ * when loaded, 0 on an error that ends the build, -1 when the URL is to be
+ * tried as a git repository (no answer, or a failing status on a URL that
+ * is also a repository URL). */
+static int accumulate_url(pr_build_ctx *ctx, const char *entry, pr_resmap *m, pr_error *err)
+{
+    pr_strbuf body;
+    pr_sb_init(&body);
+    int status = pr_http_get(entry, &body, err);
+    int rc;
+    pr_repo_spec rs;
+    if (status >= 200 && status <= 299)
+        rc = pr_load_resources(ctx, entry, body.buf, body.len, m, err) ? 1 : 0;
+    else if (status < 0 || pr_repo_spec_parse(ctx->a, entry, NULL, &rs, NULL))
+        rc = -1;
+    else
+        rc = pr_error_set(err, "HTTP Error: status code %d fetching %s", status, entry) ? 1 : 0;
+    pr_sb_release(&body);
+    return rc;
+}
+
+/* A `resources` (or `bases`) entry: a file of objects, a kustomization
+ * directory built with an accumulator of its own, then merged, a remote
+ * file or a remote base. */
 static bool accumulate_resource(pr_build_ctx *ctx, const pr_kustomization *k,
                                 const char *entry, pr_accumulator *acc, pr_error *err)
 {
+    if (pr_is_remote_file(entry)) {
+        pr_error url_err;
+        pr_error_init(&url_err);
+        int rc = accumulate_url(ctx, entry, acc->m, &url_err);
+        if (rc >= 0) {
+            if (!rc) {
+                pr_error_set(err, "%s", pr_error_text(&url_err));
+            }
+            pr_error_release(&url_err);
+            return rc == 1;
+        }
+        rc = accumulate_base(ctx, k, entry, AS_RESOURCE, acc, err);
+        if (rc < 0)
+            pr_error_set(err, "%s", pr_error_text(&url_err));
+        pr_error_release(&url_err);
+        return rc == 1;
+    }
     const char *path = pr_path_join(ctx->a, k->dir, entry);
-    switch (ctx->fs->path_type(ctx->fs, path)) {
-    case PR_PATH_DIR: {
-        pr_accumulator sub = pr_accumulator_new(ctx);
-        const pr_origin *saved = enter_origin(ctx, entry);
-        bool ok = accumulate_dir(ctx, path, AS_RESOURCE, &sub, err);
-        ctx->origin = saved;
-        return ok && merge_accumulator(ctx, acc, &sub, err);
-    }
-    case PR_PATH_FILE:
+    if (ctx->fs->path_type(ctx->fs, path) == PR_PATH_FILE)
         return accumulate_file(ctx, k, entry, acc->m, err);
-    default:
-        return pr_error_set(err, "'%s': no such file or directory (or a dangling or "
-                            "looping symlink)", path);
-    }
+    int rc = accumulate_base(ctx, k, entry, AS_RESOURCE, acc, err);
+    if (rc >= 0)
+        return rc == 1;
+    pr_repo_spec rs;
+    pr_error why;
+    pr_error_init(&why);
+    if (strstr(entry, "://") && !pr_repo_spec_parse(ctx->a, entry, NULL, &rs, &why))
+        pr_error_set(err, "'%s': no such file or directory, and not a git repository URL "
+                     "kustomize accepts: %s", path, pr_error_text(&why));
+    else
+        pr_error_set(err, "'%s': no such file or directory (or a dangling or looping "
+                     "symlink)", path);
+    pr_error_release(&why);
+    return false;
 }
 
 bool pr_accumulate_path(pr_build_ctx *ctx, const pr_kustomization *k, const char *entry,
@@ -129,26 +263,20 @@ bool pr_accumulate_path(pr_build_ctx *ctx, const pr_kustomization *k, const char
     return accumulate_resource(ctx, k, entry, acc, err);
 }
 
-/* A `components` entry: always a directory, whose kustomization works on
- * the includer's accumulator directly. */
+/* A `components` entry: always a directory (local or in a remote base),
+ * whose kustomization works on the includer's accumulator directly. */
 static bool accumulate_component(pr_build_ctx *ctx, const pr_kustomization *k,
                                  const char *entry, pr_accumulator *acc, pr_error *err)
 {
     const char *path = pr_path_join(ctx->a, k->dir, entry);
-    switch (ctx->fs->path_type(ctx->fs, path)) {
-    case PR_PATH_DIR: {
-        const pr_origin *saved = enter_origin(ctx, entry);
-        bool ok = accumulate_dir(ctx, path, AS_COMPONENT, acc, err);
-        ctx->origin = saved;
-        return ok;
-    }
-    case PR_PATH_FILE:
+    int rc = accumulate_base(ctx, k, entry, AS_COMPONENT, acc, err);
+    if (rc >= 0)
+        return rc == 1;
+    if (ctx->fs->path_type(ctx->fs, path) == PR_PATH_FILE)
         return pr_error_set(err, "'%s' is not a directory: a component is a directory "
                             "holding a kustomization of kind Component", path);
-    default:
-        return pr_error_set(err, "'%s': no such file or directory (or a dangling or "
-                            "looping symlink); a component is a directory", path);
-    }
+    return pr_error_set(err, "'%s': no such file or directory (or a dangling or "
+                        "looping symlink); a component is a directory", path);
 }
 
 typedef bool (*entry_accumulator)(pr_build_ctx *ctx, const pr_kustomization *k,
@@ -291,6 +419,7 @@ static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
            merge_own_config(ctx, k, acc->tconfig, err) &&
            pr_gen_configmaps(ctx, k, acc->m, err) &&
            pr_gen_secrets(ctx, k, acc->m, err) &&
+           pr_gen_helm_charts(ctx, k, acc->m, err) &&
            pr_plugins_generate(ctx, k, acc->m, err) &&
            accumulate_list(ctx, k, "components", accumulate_component, acc, err) &&
            run_transformers(ctx, k, acc->m, err) &&
@@ -404,9 +533,16 @@ static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_option
     ctx->load_restrict_none = opts && opts->load_restrict_none;
     ctx->enable_alpha_plugins = opts && opts->enable_alpha_plugins;
     ctx->enable_exec = opts && opts->enable_exec;
+    static const pr_build_options no_options;
+    ctx->opts = opts ? opts : &no_options;
     pr_accumulator acc = pr_accumulator_new(ctx);
     *out = acc.m;
-    return pr_accumulate(ctx, dir, &acc, err) &&
+    /* Everything is read once the tree is accumulated: remote clones go. */
+    bool ok = pr_accumulate(ctx, dir, &acc, err);
+    for (size_t i = 0; i < ctx->n_clones; i++)
+        pr_remove_tree(ctx->clone_dirs[i]);
+    ctx->n_clones = 0;
+    return ok &&
            pr_tf_hash_suffixes(ctx, acc.m, err) &&
            pr_tf_name_references(ctx, acc.tconfig, acc.m, err) &&
            pr_tf_resolve_vars(ctx, acc.tconfig, acc.vars, acc.m, err) &&

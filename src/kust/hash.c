@@ -116,6 +116,11 @@ static void append_json(pr_strbuf *out, const pr_node *v)
     }
 }
 
+void pr_json_append_node(pr_strbuf *out, const pr_node *v)
+{
+    append_json(out, v);
+}
+
 /* Writes `"key":` followed by the field's value: a map, or "" when absent. */
 static void append_field(pr_strbuf *out, const char *key, const pr_node *v)
 {

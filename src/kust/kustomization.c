@@ -1,10 +1,9 @@
 /*
- * Finding, reading and validating kustomization files.
- *
- * Validation is strict in two ways: a field kustomize does not know is an
- * error (kustomize's own behaviour), and a field kustomize knows but this
- * renderer does not implement yet is an error too, so nothing is ever
- * silently ignored.
+ * Finding, reading and validating kustomization files: exactly one per
+ * directory, decoded as kustomize decodes it into its Go types (a field it
+ * does not know is an error, as in kustomize, so nothing is ever silently
+ * ignored), deprecated fields warned about in kustomize's words, kind and
+ * apiVersion checked, an empty kustomization refused.
  */
 #include <string.h>
 #include <strings.h>
@@ -20,51 +19,6 @@ static const char *const kustomization_names[] = {
 #define VERSION_KUSTOMIZATION "kustomize.config.k8s.io/v1beta1"
 #define VERSION_COMPONENT "kustomize.config.k8s.io/v1alpha1"
 
-typedef enum { FIELD_SUPPORTED, FIELD_UNSUPPORTED } field_support;
-
-typedef struct {
-    const char *name;
-    field_support support;
-} field_info;
-
-/* Every field of kustomize v5.5's Kustomization type. */
-static const field_info known_fields[] = {
-    {"apiVersion", FIELD_SUPPORTED},
-    {"kind", FIELD_SUPPORTED},
-    {"metadata", FIELD_SUPPORTED},
-    {"resources", FIELD_SUPPORTED},
-    {"bases", FIELD_SUPPORTED},
-    {"namespace", FIELD_SUPPORTED},
-    {"namePrefix", FIELD_SUPPORTED},
-    {"nameSuffix", FIELD_SUPPORTED},
-    {"commonLabels", FIELD_SUPPORTED},
-    {"labels", FIELD_SUPPORTED},
-    {"commonAnnotations", FIELD_SUPPORTED},
-    {"images", FIELD_SUPPORTED},
-    {"imageTags", FIELD_SUPPORTED},
-    {"replicas", FIELD_SUPPORTED},
-    {"patches", FIELD_SUPPORTED},
-    {"patchesJson6902", FIELD_SUPPORTED},
-    {"patchesStrategicMerge", FIELD_SUPPORTED},
-    {"configMapGenerator", FIELD_SUPPORTED},
-    {"secretGenerator", FIELD_SUPPORTED},
-    {"generatorOptions", FIELD_SUPPORTED},
-    {"openapi", FIELD_SUPPORTED},
-    {"replacements", FIELD_SUPPORTED},
-    {"vars", FIELD_SUPPORTED},
-    {"sortOptions", FIELD_SUPPORTED},
-    {"components", FIELD_SUPPORTED},
-    {"crds", FIELD_SUPPORTED},
-    {"helmGlobals", FIELD_UNSUPPORTED},
-    {"helmCharts", FIELD_UNSUPPORTED},
-    {"helmChartInflationGenerator", FIELD_UNSUPPORTED},
-    {"configurations", FIELD_SUPPORTED},
-    {"generators", FIELD_SUPPORTED},
-    {"transformers", FIELD_SUPPORTED},
-    {"validators", FIELD_SUPPORTED},
-    {"buildMetadata", FIELD_SUPPORTED},
-};
-
 /* Deprecated fields in the order kustomize reports them, with the field
  * that replaces each. */
 static const struct {
@@ -77,19 +31,6 @@ static const struct {
     {"patchesStrategicMerge", "patches", "Run 'kustomize edit fix'"},
     {"vars", "replacements", "[EXPERIMENTAL] Run 'kustomize edit fix'"},
 };
-
-/* Go's JSON decoding, which kustomize reads kustomization files with,
- * matches field names exactly or else ignoring case. */
-static const field_info *find_field(const char *name)
-{
-    for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++)
-        if (!strcmp(known_fields[i].name, name))
-            return &known_fields[i];
-    for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++)
-        if (!strcasecmp(known_fields[i].name, name))
-            return &known_fields[i];
-    return NULL;
-}
 
 static void warn_deprecated_fields(pr_build_ctx *ctx, const pr_node *root)
 {
@@ -104,21 +45,13 @@ static void warn_deprecated_fields(pr_build_ctx *ctx, const pr_node *root)
     }
 }
 
+/* The fields themselves were checked by pr_kustomization_decode (one table
+ * of kustomize's types); what is left is the deprecation warnings. */
 static bool validate(pr_build_ctx *ctx, const char *path, pr_node *root,
                      pr_error *err)
 {
     if (root->kind != PR_MAP)
         return pr_error_at(err, path, root->mark.line, root->mark.col, "invalid Kustomization: expected a mapping");
-    for (size_t i = 0; i < root->map.len; i++) {
-        const pr_node *key = root->map.items[i].key;
-        const field_info *f = find_field(key->scalar.text);
-        if (!f)
-            return pr_error_at(err, path, key->mark.line, key->mark.col, "invalid Kustomization: json: unknown field \"%s\"", key->scalar.text);
-        if (f->support == FIELD_UNSUPPORTED)
-            return pr_error_at(err, path, key->mark.line, key->mark.col, "field \"%s\" is not supported yet by pleo-render", key->scalar.text);
-        if (strcmp(f->name, key->scalar.text) != 0)
-            root->map.items[i].key = pr_node_str(ctx->a, f->name);
-    }
     warn_deprecated_fields(ctx, root);
     return true;
 }
@@ -176,10 +109,12 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
     const char *path = NULL;
     for (size_t i = 0; i < 3; i++) {
         const char *candidate = pr_path_join(ctx->a, dir, kustomization_names[i]);
-        if (ctx->fs->path_type(ctx->fs, candidate) == PR_PATH_FILE) {
-            path = candidate;
-            break;
-        }
+        if (ctx->fs->path_type(ctx->fs, candidate) != PR_PATH_FILE)
+            continue;
+        if (path)
+            return pr_error_set(err, "Found multiple kustomization files under: %s ('%s' and "
+                                "'%s'); keep one of them", dir, path, candidate);
+        path = candidate;
     }
     if (!path)
         return pr_error_set(err,
@@ -217,6 +152,14 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
     return check_kind(path, out->root, &out->is_component, err);
 }
 
+const char *pr_clone_containing(const pr_build_ctx *ctx, const char *canonical)
+{
+    for (size_t i = 0; i < ctx->n_clones; i++)
+        if (pr_path_within(ctx->clone_dirs[i], canonical))
+            return ctx->clone_dirs[i];
+    return NULL;
+}
+
 bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
                                 const char *rel, pr_strbuf *out,
                                 const char **path_out, pr_error *err)
@@ -224,7 +167,7 @@ bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
     const char *path = pr_path_join(ctx->a, k->dir, rel);
     if (path_out)
         *path_out = path;
-    if (!ctx->load_restrict_none) {
+    if (!ctx->load_restrict_none || (k->canonical && pr_clone_containing(ctx, k->canonical))) {
         const char *canon = ctx->fs->canonical(ctx->fs, ctx->a, path);
         if (canon && k->canonical && !pr_path_within(k->canonical, canon))
             return pr_error_set(err,

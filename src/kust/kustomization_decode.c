@@ -541,11 +541,81 @@ static bool decode_scalar(decoder *d, pr_node *n, const go_type *t, const char *
     return true;
 }
 
+/* An interface{} value as kustomize sees it: go-yaml v2 read it (YAML 1.1:
+ * `yes` is true, 0x10 is 16) and encoding/json carried it on, so every
+ * scalar leaves here as a JSON-typed node: booleans "true"/"false",
+ * numbers in decimal, strings quoted (any emitter keeps them strings),
+ * null as null. Its users (helm's valuesInline) then see what kustomize's
+ * plugins see. */
+static pr_node *any_to_json_types(decoder *d, const pr_node *n)
+{
+    if (n->kind == PR_MAP) {
+        pr_node *m = pr_node_map(d->a);
+        m->mark = n->mark;
+        for (size_t i = 0; i < n->map.len; i++) {
+            pr_node *v = any_to_json_types(d, n->map.items[i].value);
+            if (!v)
+                return NULL;
+            pr_map_append(d->a, m, n->map.items[i].key, v);
+        }
+        return m;
+    }
+    if (n->kind == PR_SEQ) {
+        pr_node *seq = pr_node_seq(d->a);
+        seq->mark = n->mark;
+        for (size_t i = 0; i < n->seq.len; i++) {
+            pr_node *v = any_to_json_types(d, n->seq.items[i]);
+            if (!v)
+                return NULL;
+            pr_seq_append(d->a, seq, v);
+        }
+        return seq;
+    }
+    pr_node *out = NULL;
+    switch (json_kind_of(n)) {
+    case J_NULL:
+        out = pr_node_scalar(d->a, PR_TAG_NULL, "null", 4);
+        break;
+    case J_BOOL: {
+        const char *v = v2_bool_value(n->scalar.text) ? "true" : "false";
+        out = pr_node_scalar(d->a, PR_TAG_BOOL, v, strlen(v));
+        break;
+    }
+    case J_NUMBER: {
+        bool is_int = false;
+        long long i = 0;
+        double v = v2_number(n->scalar.text, &is_int, &i);
+        if (isinf(v) || isnan(v)) {
+            pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
+                        "invalid Kustomization: json: unsupported value: %s",
+                        isinf(v) ? (v > 0 ? "+Inf" : "-Inf") : "NaN");
+            return NULL;
+        }
+        /* Integers JSON carries exactly; the rest as the float64 they are. */
+        char *text = is_int && i < (1LL << 53) && i > -(1LL << 53)
+                         ? pr_sprintf(d->a, "%lld", i)
+                         : pr_sprintf(d->a, "%.17g", v);
+        out = pr_node_scalar(d->a, is_int ? PR_TAG_INT : PR_TAG_FLOAT, text, strlen(text));
+        break;
+    }
+    default:
+        out = pr_node_scalar(d->a, PR_TAG_STR, n->scalar.text, n->scalar.len);
+        out->style = PR_STYLE_QUOTED;
+        break;
+    }
+    out->mark = n->mark;
+    return out;
+}
+
 static bool decode(decoder *d, pr_node *n, const go_type *t, const char *struct_name,
                    pr_node **out)
 {
     json_kind j = json_kind_of(n);
     *out = n;
+    if (t->kind == GO_ANY && j != J_NULL) {
+        *out = any_to_json_types(d, n);
+        return *out != NULL;
+    }
     if (j == J_NULL || t->kind == GO_ANY)
         return true;
     if (j == J_NUMBER) {

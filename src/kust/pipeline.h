@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "pleo/arena.h"
+#include "pleo/build.h"
 #include "pleo/error.h"
 #include "pleo/fs.h"
 #include "pleo/node.h"
@@ -74,6 +75,16 @@ typedef struct {
     bool openapi_set;          /* a kustomization's `openapi` has been taken */
     bool enable_alpha_plugins;         /* --enable-alpha-plugins */
     bool enable_exec;                  /* --enable-exec */
+    const pr_build_options *opts;      /* never NULL (zeroed when none given) */
+    /* --helm-api-versions as the one Go slice every chart of the build
+     * shares in kustomize (see api_versions() in src/generators/helm.c). */
+    const char **helm_api_shared;
+    size_t helm_api_cap;
+    /* Remote bases cloned in this build (src/kust/remote.c): the clone
+     * directories (canonical), each with the URL and ref it holds, so a
+     * repository listed twice is cloned once; removed when the build ends. */
+    const char **clone_dirs, **clone_keys;
+    size_t n_clones, clones_cap;
 } pr_build_ctx;
 
 typedef struct {
@@ -105,8 +116,13 @@ bool pr_replacement_decode(pr_arena *a, const char *path, pr_node **node, pr_err
 bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
                            pr_kustomization *out, pr_error *err);
 
+/* The clone directory `canonical` lies in, or NULL when it is not in a
+ * remote base cloned by this build. */
+const char *pr_clone_containing(const pr_build_ctx *ctx, const char *canonical);
+
 /* Reads a file that the kustomization refers to, enforcing the load
- * restrictor (files must lie within the kustomization's directory). */
+ * restrictor (files must lie within the kustomization's directory; always
+ * so for a kustomization in a cloned remote base, as in kustomize). */
 bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
                                 const char *rel, pr_strbuf *out,
                                 const char **path_out, pr_error *err);
@@ -200,6 +216,26 @@ bool pr_gen_configmap_entry(pr_build_ctx *ctx, const pr_kustomization *k, const 
                             pr_resmap *m, pr_error *err);
 bool pr_gen_secret_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
                          pr_resmap *m, pr_error *err);
+
+/* kustomize's HelmChartInflationGenerator for one chart
+ * (src/generators/helm.c): `chart` is a decoded types.HelmChart mapping
+ * (name, version, repo, releaseName, namespace, valuesFile, valuesInline,
+ * valuesMerge, additionalValuesFiles, ...), `globals` a types.HelmGlobals
+ * one (chartHome, configHome) or NULL; one mapping holding both, as a
+ * plugin config under `generators:` does, may be passed as both. Needs
+ * --enable-helm; runs `helm version`, `helm pull` when the chart is not
+ * under chartHome and `helm template` with kustomize's arguments and
+ * HELM_*_HOME environment, and appends what helm printed to `m`. Errors
+ * name k's file and the chart, with helm's stderr. */
+bool pr_gen_helm(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *chart,
+                 const pr_node *globals, pr_resmap *m, pr_error *err);
+
+/* k's `helmCharts` (then its deprecated `helmChartInflationGenerator`
+ * entries, converted as kustomize converts them) with its `helmGlobals`:
+ * every chart's configuration is checked before any runs, as kustomize
+ * configures all generators before generating. */
+bool pr_gen_helm_charts(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                        pr_error *err);
 
 /* Sets each entry of `pairs` (a mapping of scalars) as a string in the
  * mappings `specs` reach on every object of `m`, creating them, with

@@ -3,7 +3,10 @@
 # usage: check-case.sh PLEO_RENDER CASE_DIR
 #
 # A case directory holds an input tree, optionally `build-dir` (one line: the
-# subdirectory to build, default "."), and either
+# subdirectory to build, default "."), optionally `build-flags` (one flag or
+# value a line, given to both pleo-render and kubectl, e.g. --enable-helm
+# and --helm-command ../../tests/helm/fake-helm; paths are relative to the
+# case directory, where both run), and either
 #   expected.yaml      - byte-exact stdout, plus expected.warnings when
 #                        kustomize printed deprecation warnings, or
 #   expected.error     - kustomize rejected the tree (or it uses a field
@@ -11,7 +14,7 @@
 #                        file must appear in pleo-render's error message
 #                        (a line "re:REGEX" must match as an extended
 #                        regex), and stdout must stay empty.
-# Optional: `build-flags` (one flag a line) given to both renderers, and
+# Optional:
 # `expected.from` (one line: a subdirectory) when kubectl cannot run the case
 # itself (exec KRM functions need --enable-exec, which kubectl lacks):
 # expected.yaml is then kubectl's render of that subdirectory, a tree that
@@ -23,11 +26,11 @@ set -u
 bin=$1 case_dir=$2
 build_dir=.
 [ -f "$case_dir/build-dir" ] && build_dir=$(cat "$case_dir/build-dir")
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
 flags=()
 [ -f "$case_dir/build-flags" ] && mapfile -t flags < "$case_dir/build-flags"
-(cd "$case_dir" && "$bin" build "$build_dir" "${flags[@]}") >"$out" 2>"$err"
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+(cd "$case_dir" && "$bin" build "$build_dir" ${flags[@]+"${flags[@]}"}) >"$out" 2>"$err"
 rc=$?
 if [ -f "$case_dir/expected.error" ]; then
   if [ $rc -eq 0 ]; then echo "FAIL: expected an error, got exit 0"; exit 1; fi
@@ -50,9 +53,9 @@ if ! cmp -s "$out" "$case_dir/expected.yaml"; then
   echo "FAIL: output differs from expected.yaml"; diff -u "$case_dir/expected.yaml" "$out" | head -60; exit 1
 fi
 if command -v kubectl >/dev/null 2>&1; then
-  live_dir=$build_dir live_flags=("${flags[@]}")
+  live_dir=$build_dir live_flags=(${flags[@]+"${flags[@]}"})
   if [ -f "$case_dir/expected.from" ]; then live_dir=$(cat "$case_dir/expected.from"); live_flags=(); fi
-  if ! (cd "$case_dir" && kubectl kustomize "$live_dir" "${live_flags[@]}" 2>/dev/null) | cmp -s - "$out"; then
+  if ! (cd "$case_dir" && kubectl kustomize "$live_dir" ${live_flags[@]+"${live_flags[@]}"} 2>/dev/null) | cmp -s - "$out"; then
     echo "FAIL: output differs from live kubectl kustomize"; exit 1
   fi
 fi

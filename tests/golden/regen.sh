@@ -12,8 +12,10 @@ for c in "${cases[@]}"; do
   [ -f "$c/expected.error" ] && continue
   build_dir=.
   [ -f "$c/build-dir" ] && build_dir=$(cat "$c/build-dir")
+  flags=()
+  [ -f "$c/build-flags" ] && mapfile -t flags < "$c/build-flags"
   err=$(mktemp)
-  if ! (cd "$c" && kubectl kustomize "$build_dir") > "$c/expected.yaml" 2>"$err"; then
+  if ! (cd "$c" && kubectl kustomize "$build_dir" ${flags[@]+"${flags[@]}"}) > "$c/expected.yaml" 2>"$err"; then
     echo "kubectl rejected $c:" >&2; cat "$err" >&2; rm -f "$c/expected.yaml" "$err"; exit 1
   fi
   if grep -q '^# Warning' "$err"; then grep '^# Warning' "$err" > "$c/expected.warnings"; else rm -f "$c/expected.warnings"; fi
