@@ -117,7 +117,7 @@ static bool validate(pr_build_ctx *ctx, const char *path, pr_node *root,
         if (f->support == FIELD_UNSUPPORTED)
             return pr_error_at(err, path, key->mark.line, key->mark.col, "field \"%s\" is not supported yet by pleo-render", key->scalar.text);
         if (strcmp(f->name, key->scalar.text) != 0)
-            root->map.items[i].key = pr_node_str(ctx->a, f->name);
+            pr_map_set_key(ctx->a, root, i, pr_node_str(ctx->a, f->name));
     }
     warn_deprecated_fields(ctx, root);
     return true;
