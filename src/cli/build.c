@@ -17,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "pleo/build.h"
+#include "pleo/roots.h"
 
 typedef enum { FLAG_BOOL, FLAG_STRING, FLAG_ARRAY } flag_type;
 
@@ -49,6 +50,10 @@ static const flag_def build_flags[] = {
     {"env", 'e', FLAG_ARRAY, NULL},
     {"as-current-user", 0, FLAG_BOOL, NULL},
     {"help", 'h', FLAG_BOOL, NULL},
+    /* pleo-render's own: many roots in one process. */
+    {"all", 0, FLAG_STRING, NULL},
+    {"shard", 0, FLAG_STRING, NULL},
+    {"jobs", 'j', FLAG_STRING, NULL},
 };
 
 const char pr_build_help[] =
@@ -75,6 +80,18 @@ const char pr_build_help[] =
     "                                 app.kubernetes.io/managed-by: kustomize-v5.5.0\n"
     "                                 (also KUSTOMIZE_ENABLE_MANAGEDBY_LABEL=on)\n"
     "  -h, --help                     print this help\n"
+    "\n"
+    "many roots in one process (pleo-render's own; output identical to\n"
+    "rendering each root alone):\n"
+    "  pleo-render build ROOT... -o OUTDIR\n"
+    "  pleo-render build --all DIR -o OUTDIR\n"
+    "                                 each root's stream goes to OUTDIR/NAME.yaml,\n"
+    "                                 NAME being the root as given (--all: relative\n"
+    "                                 to DIR); --all renders every kustomization\n"
+    "                                 under DIR that no other one there includes\n"
+    "      --shard I/N                render only the I-th (1..N) of N stable shares\n"
+    "                                 of the roots (split by a hash of NAME)\n"
+    "  -j, --jobs N                   render N roots at once (default: one per core)\n"
     "\n"
     "accepted for compatibility; the features behind them are not implemented, so\n"
     "a tree that uses them (helmCharts, generators/transformers/validators\n"
@@ -104,6 +121,9 @@ static int parse_bool(const char *s)
 typedef struct {
     const char *dir, *output, *load_restrictor, *reorder;
     bool managed_by_label, help;
+    const char **dirs; /* every DIR given; dir is the first */
+    size_t ndirs;
+    const char *all, *shard, *jobs;
 } build_args;
 
 static int apply_flag(build_args *b, const flag_def *f, const char *value)
@@ -130,6 +150,12 @@ static int apply_flag(build_args *b, const flag_def *f, const char *value)
         b->managed_by_label = on;
     else if (!strcmp(f->name, "help"))
         b->help = on;
+    else if (!strcmp(f->name, "all"))
+        b->all = value;
+    else if (!strcmp(f->name, "shard"))
+        b->shard = value;
+    else if (!strcmp(f->name, "jobs"))
+        b->jobs = value;
     /* The rest select features pleo-render lacks; the fields that use
      * them are refused when a kustomization has them. */
     return PR_EXIT_OK;
@@ -161,11 +187,11 @@ static int parse_args(int argc, char **argv, build_args *b)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!flags || arg[0] != '-' || arg[1] == '\0') {
-            if (b->dir) {
-                pr_cli_error("specify one path to kustomization.yaml (got '%s' and '%s')", b->dir, arg);
-                return PR_EXIT_USAGE;
-            }
-            b->dir = arg;
+            /* Several are checked once all flags are known: with -o they
+             * are roots rendered together. */
+            if (!b->dir)
+                b->dir = arg;
+            b->dirs[b->ndirs++] = arg;
             continue;
         }
         if (!strcmp(arg, "--")) {
@@ -222,15 +248,35 @@ static int parse_args(int argc, char **argv, build_args *b)
     return PR_EXIT_OK;
 }
 
+static int build(const build_args *b);
+
 int pr_cmd_build(int argc, char **argv)
 {
     build_args b = {0};
+    b.dirs = calloc((size_t)argc + 1, sizeof *b.dirs);
+    if (!b.dirs) {
+        pr_cli_error("out of memory");
+        return PR_EXIT_RENDER_ERROR;
+    }
     int rc = parse_args(argc, argv, &b);
-    if (rc != PR_EXIT_OK)
-        return rc;
-    if (b.help) {
+    if (rc == PR_EXIT_OK && b.help) {
         fputs(pr_build_help, stdout);
-        return PR_EXIT_OK;
+    } else if (rc == PR_EXIT_OK) {
+        rc = build(&b);
+    }
+    free(b.dirs);
+    return rc;
+}
+
+/* After flags are parsed: one root to stdout or -o, or many roots. */
+static int build(const build_args *b0)
+{
+    const build_args b = *b0;
+    int rc;
+    bool many = b.all || b.shard || (b.ndirs > 1 && b.output && *b.output);
+    if (b.ndirs > 1 && !many) {
+        pr_cli_error("specify one path to kustomization.yaml (got '%s' and '%s')", b.dirs[0], b.dirs[1]);
+        return PR_EXIT_USAGE;
     }
     pr_build_options opts = {0};
     if (b.load_restrictor && !strcmp(b.load_restrictor, "LoadRestrictionsNone")) {
@@ -255,6 +301,10 @@ int pr_cmd_build(int argc, char **argv)
     opts.managed_by_label = b.managed_by_label || (env && !strcmp(env, "on"));
     /* kustomize reads an empty --output as "not given". */
     const char *output = b.output && *b.output ? b.output : NULL;
+    if (many) {
+        pr_build_roots_args r = {b.dirs, b.ndirs, b.all, b.shard, b.jobs, output};
+        return pr_cli_build_roots(&r, &opts);
+    }
 
     pr_strbuf out, warnings;
     pr_error err;
