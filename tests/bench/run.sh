@@ -25,7 +25,7 @@ fleet=40
 smoke=0
 while [ $# -gt 0 ]; do
   case $1 in
-    --smoke) smoke=1; sizes=100; fleet=4; kmax=0 ;;
+    --smoke) smoke=1; sizes=100; fleet=4; kmax=100 ;;
     --sizes) sizes=$2; shift ;;
     --kubectl-max) kmax=$2; shift ;;
     --fleet) fleet=$2; shift ;;
@@ -69,7 +69,7 @@ measure() {
   rss=$(awk -v k="$bestrss" 'BEGIN{printf "%.0f", k/1024}')
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b <= 0) b = 0.005; printf "%.1fx", a/b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a <= 0 && b <= 0) { print "n/a"; exit } if (b <= 0) b = 0.005; printf "%.1fx", a/b }'; }
 
 printf '%-22s %9s %8s %9s %8s %9s %8s %10s %10s\n' \
   case pleo-s pleo-MiB kubectl-s kube-MiB floor-s floor-MiB kubectl/pleo pleo/floor
