@@ -7,8 +7,10 @@
 
 #include <stdbool.h>
 
+#include "pleo/arena.h"
 #include "pleo/error.h"
 #include "pleo/fs.h"
+#include "pleo/node.h"
 #include "pleo/strbuf.h"
 
 /* kustomize build's deprecated --reorder flag. */
@@ -25,8 +27,13 @@ typedef struct {
      * a warning when both are given). */
     pr_reorder reorder;
     /* --enable-managedby-label: every object gets the label
-     * app.kubernetes.io/managed-by: kustomize-v5.5.0, after sorting. */
+     * app.kubernetes.io/managed-by: kustomize-(devel) (kubectl kustomize's
+     * value), after sorting, as with buildMetadata: [managedByLabel]. */
     bool managed_by_label;
+    /* --enable-alpha-plugins and --enable-exec: both are needed to run exec
+     * KRM functions configured under generators/transformers/validators. */
+    bool enable_alpha_plugins;
+    bool enable_exec;
 } pr_build_options;
 
 /* Renders the kustomization in `dir`, appending the YAML stream to `out`
@@ -35,5 +42,28 @@ typedef struct {
  * describes the problem in `err`. */
 bool pr_build_render(const char *dir, const pr_build_options *opts,
                      pr_strbuf *out, pr_strbuf *warnings, pr_error *err);
+
+/* One object of a build's output, as pr_build_resources hands it over. */
+typedef struct {
+    const pr_node *obj;      /* the object as rendered */
+    const char *yaml;        /* its document, as pr_build_render writes it
+                                (without the "---" line between documents) */
+    size_t yaml_len;
+    const char *api_version; /* NULL when the object has none */
+    const char *group;       /* "" for the core group */
+    const char *kind, *namespace, *name; /* "" when absent */
+    /* A generated ConfigMap or Secret whose name got a content-hash
+     * suffix: the name before it; NULL otherwise. */
+    const char *generated_name;
+} pr_rendered;
+
+/* Renders the kustomization in `dir` as pr_build_render does, but hands
+ * the output over object by object, in output order: `*out` gets an array
+ * of `*len` items, allocated (with everything they point to) in `a`, which
+ * the caller frees. Warnings and errors as for pr_build_render; on failure
+ * `*out` is NULL and `*len` 0. */
+bool pr_build_resources(const char *dir, const pr_build_options *opts, pr_arena *a,
+                        pr_rendered **out, size_t *len, pr_strbuf *warnings,
+                        pr_error *err);
 
 #endif

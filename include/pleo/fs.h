@@ -46,6 +46,31 @@ void pr_fs_memory_add(pr_fs_memory *m, const char *path, const char *data,
 /* The pr_fs view of the tree. */
 const pr_fs *pr_fs_memory_fs(const pr_fs_memory *m);
 
+/* One revision of a git repository, read from the object database
+ * (libgit2): the work tree and the index are never read or written. The
+ * repository's top level is "/", relative paths start there, and symlinks
+ * stored in the tree are followed within it. */
+typedef struct pr_fs_git pr_fs_git;
+
+/* Opens the repository containing `repo_dir` (searching upwards, as git
+ * does) at revision `rev` (anything git rev-parse accepts that names a
+ * commit or tree). The handle lives in `a` but holds libgit2 objects:
+ * release them with pr_fs_git_close before freeing `a`. NULL with `err`
+ * set when there is no repository or no such revision. */
+pr_fs_git *pr_fs_git_open(pr_arena *a, const char *repo_dir, const char *rev,
+                          pr_error *err);
+
+/* The pr_fs view of the revision, valid until pr_fs_git_close. */
+const pr_fs *pr_fs_git_fs(const pr_fs_git *g);
+
+/* Every file (and symlink) of the revision, as paths relative to the top
+ * level ("dir/file"), allocated in `a`, in tree order. */
+bool pr_fs_git_list(const pr_fs_git *g, pr_arena *a, const char ***paths, size_t *len,
+                    pr_error *err);
+
+/* Releases the libgit2 objects `g` holds. NULL is ignored. */
+void pr_fs_git_close(pr_fs_git *g);
+
 /* Joins `dir` and `rel` (rel absolute wins) and removes "." and ".."
  * segments lexically. */
 char *pr_path_join(pr_arena *a, const char *dir, const char *rel);

@@ -47,4 +47,29 @@ bool pr_smp_merge(pr_arena *a, pr_node *obj, pr_node *patch, size_t *work,
  * does not know the kind. */
 int pr_smp_schema_for(const char *api_version, const char *kind);
 
+/* An OpenAPI schema as merges consult it: the builtin one (Kubernetes
+ * v1.21.2, kustomize's default and only builtin version) or a custom one
+ * a kustomization's `openapi: {path: ...}` names (src/kust/openapi.c). */
+typedef struct pr_openapi pr_openapi;
+
+/* The builtin schema (static, never freed). */
+const pr_openapi *pr_openapi_builtin(void);
+
+/* The root schema of a kind in `t`, or -1. */
+int pr_openapi_schema_for(const pr_openapi *t, const char *api_version, const char *kind);
+
+/* Parses an OpenAPI (swagger 2) document, JSON or YAML as kustomize
+ * accepts it, into a schema allocated in `a`: the definitions that carry
+ * x-kubernetes-group-version-kind become kinds, $refs to
+ * #/definitions/NAME are followed, and lists take their patch strategy
+ * and merge keys from x-kubernetes-patch-strategy and
+ * x-kubernetes-list-map-keys or x-kubernetes-patch-merge-key. Errors name
+ * `filename` (with line:column for YAML problems). */
+bool pr_openapi_parse(pr_arena *a, const char *filename, const char *data, size_t len,
+                      const pr_openapi **out, pr_error *err);
+
+/* pr_smp_merge with the merge keys of `schema` (NULL: the builtin one). */
+bool pr_smp_merge_with(pr_arena *a, const pr_openapi *schema, pr_node *obj, pr_node *patch,
+                       size_t *work, bool *deleted, pr_error *err);
+
 #endif

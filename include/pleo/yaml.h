@@ -60,6 +60,10 @@ bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err)
  * or `1` and `0x1`, would come out as one key written twice. */
 bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err);
 
+/* pr_yaml_emit with mapping keys written in the node's order, as go-yaml
+ * marshals a Go struct's fields (kustomize's origin annotations). */
+bool pr_yaml_emit_ordered(const pr_node *doc, pr_strbuf *out, pr_error *err);
+
 /* Resolves the tag of a plain (unquoted, untagged) scalar as kustomize's
  * reader does. */
 pr_tag pr_resolve_plain(const char *s, size_t len);

@@ -77,8 +77,12 @@ const char pr_build_help[] =
     "      --reorder legacy|none      deprecated: order of the output when the\n"
     "                                 kustomization has no sortOptions\n"
     "      --enable-managedby-label   deprecated: label every object\n"
-    "                                 app.kubernetes.io/managed-by: kustomize-v5.5.0\n"
+    "                                 app.kubernetes.io/managed-by: kustomize-(devel)\n"
     "                                 (also KUSTOMIZE_ENABLE_MANAGEDBY_LABEL=on)\n"
+    "  --enable-alpha-plugins         allow external plugins under generators,\n"
+    "                                 transformers and validators\n"
+    "  --enable-exec                  with --enable-alpha-plugins, run exec KRM\n"
+    "                                 functions (config.kubernetes.io/function)\n"
     "  -h, --help                     print this help\n"
     "\n"
     "many roots in one process (pleo-render's own; output identical to\n"
@@ -94,12 +98,12 @@ const char pr_build_help[] =
     "  -j, --jobs N                   render N roots at once (default: one per core)\n"
     "\n"
     "accepted for compatibility; the features behind them are not implemented, so\n"
-    "a tree that uses them (helmCharts, generators/transformers/validators\n"
-    "plugins, KRM functions) fails on that field, and other trees render:\n"
+    "a tree that uses them (helmCharts, container KRM functions) fails on that\n"
+    "field, and other trees render:\n"
     "      --enable-helm, --helm-command CMD, --helm-api-versions V (repeatable),\n"
-    "      --helm-kube-version V, --helm-debug, --enable-alpha-plugins,\n"
-    "      --enable-exec, -e, --env KEY=VALUE (repeatable), --mount SPEC\n"
-    "      (repeatable), --network, --network-name NAME, --as-current-user\n"
+    "      --helm-kube-version V, --helm-debug, -e, --env KEY=VALUE (repeatable),\n"
+    "      --mount SPEC (repeatable), --network, --network-name NAME,\n"
+    "      --as-current-user\n"
     "\n"
     "exit status: 0 success, 1 the tree could not be rendered or the output\n"
     "not written (nothing is written then), 2 usage error\n";
@@ -120,7 +124,7 @@ static int parse_bool(const char *s)
 
 typedef struct {
     const char *dir, *output, *load_restrictor, *reorder;
-    bool managed_by_label, help;
+    bool managed_by_label, help, alpha_plugins, exec;
     const char **dirs; /* every DIR given; dir is the first */
     size_t ndirs;
     const char *all, *shard, *jobs;
@@ -156,6 +160,10 @@ static int apply_flag(build_args *b, const flag_def *f, const char *value)
         b->shard = value;
     else if (!strcmp(f->name, "jobs"))
         b->jobs = value;
+    else if (!strcmp(f->name, "enable-alpha-plugins"))
+        b->alpha_plugins = on;
+    else if (!strcmp(f->name, "enable-exec"))
+        b->exec = on;
     /* The rest select features pleo-render lacks; the fields that use
      * them are refused when a kustomization has them. */
     return PR_EXIT_OK;
@@ -299,6 +307,8 @@ static int build(const build_args *b0)
     }
     const char *env = getenv("KUSTOMIZE_ENABLE_MANAGEDBY_LABEL");
     opts.managed_by_label = b.managed_by_label || (env && !strcmp(env, "on"));
+    opts.enable_alpha_plugins = b.alpha_plugins;
+    opts.enable_exec = b.exec;
     /* kustomize reads an empty --output as "not given". */
     const char *output = b.output && *b.output ? b.output : NULL;
     if (many) {

@@ -38,6 +38,10 @@ extern const char pr_build_help[];
 /* `pleo-render edit [-C DIR] set|add|remove ...`. */
 int pr_cmd_edit(int argc, char **argv);
 
+/* `pleo-render diff [options] OLD_DIR NEW_DIR | --git REV [REV2] [ROOT...]`;
+ * exits as diff(1) does: 0 same, 1 different, 2 trouble. */
+int pr_cmd_diff(int argc, char **argv);
+
 /* Writes `len` bytes to stdout when `path` is NULL, else to `path` as the
  * shell's `>` would (through symlinks, into devices and FIFOs, keeping
  * owner and mode), replacing a regular file atomically where it can.

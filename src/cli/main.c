@@ -51,6 +51,7 @@ typedef struct {
 static const command commands[] = {
     {"build", pr_cmd_build, "render a kustomization directory as YAML", pr_build_help},
     {"edit", pr_cmd_edit, "change a kustomization file in place", NULL},
+    {"diff", pr_cmd_diff, "show what a change does to the rendered objects", NULL},
     {"version", cmd_version, "print pleo-render's and kustomize's versions", version_help},
     {"help", cmd_help, "print the help of a command", help_help},
 };
@@ -63,6 +64,7 @@ static const char overview_head[] =
     "\n"
     "usage: pleo-render [build] [DIR] [-o PATH] [flags]\n"
     "       pleo-render edit [-C DIR]... set|add|remove ...\n"
+    "       pleo-render diff [flags] OLD_DIR NEW_DIR | --git REV [REV2] [-- ROOT...]\n"
     "       pleo-render version [--short]\n"
     "       pleo-render help [COMMAND] | COMMAND --help\n"
     "\n"

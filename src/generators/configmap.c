@@ -47,10 +47,16 @@ static bool fill_configmap(pr_build_ctx *ctx, const pr_kustomization *k,
     return true;
 }
 
-static const pr_generator_kind configmap_generator = {"configMapGenerator", "ConfigMap", NULL};
+static const pr_generator_kind configmap_generator = {"configMapGenerator", "ConfigMap", NULL, "ConfigMapGenerator"};
 
 bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
                        pr_resmap *m, pr_error *err)
 {
     return pr_generator_run(ctx, k, &configmap_generator, m, fill_configmap, err);
+}
+
+bool pr_gen_configmap_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                            pr_resmap *m, pr_error *err)
+{
+    return pr_generator_run_entry(ctx, k, &configmap_generator, entry, NULL, m, fill_configmap, err);
 }

@@ -169,7 +169,7 @@ static void read_behavior(const pr_node *entry, pr_resource *res)
 
 bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
                         const pr_generator_kind *gk, const pr_node *entry,
-                        pr_generated *out, pr_error *err)
+                        const pr_node *global, pr_generated *out, pr_error *err)
 {
     pr_arena *a = ctx->a;
     memset(out, 0, sizeof *out);
@@ -179,7 +179,6 @@ bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
     if (!check_fields(k, entry, common_fields, gk->extra_fields, err))
         return false;
     const pr_node *options = pr_map_get(entry, "options");
-    const pr_node *global = pr_map_get(k->root, "generatorOptions");
     if ((options && options->kind == PR_MAP && !check_fields(k, options, option_fields, NULL, err)) ||
         (global && global->kind == PR_MAP && !check_fields(k, global, option_fields, NULL, err)))
         return false;
@@ -226,8 +225,25 @@ static bool has_any_id(pr_arena *a, const pr_resource *r, const pr_resid *id)
     return false;
 }
 
-/* Merges string maps: entries of `newer` win over `older`. */
-static pr_node *merged_map(pr_arena *a, const pr_node *older, const pr_node *newer)
+/* A value as kustomize reads it into a map[string]string: a scalar's text
+ * as written (`42`, `False`), "" for a mapping or a list. Data is read
+ * with kyaml's GetValue, which makes null "" too; labels and annotations
+ * are read from the node's text, so a `~` there stays "~". */
+static pr_node *as_string(pr_arena *a, const pr_node *v, bool null_is_empty)
+{
+    bool text = v->kind == PR_SCALAR && !(null_is_empty && v->tag == PR_TAG_NULL);
+    pr_node *s = text ? pr_node_scalar(a, PR_TAG_STR, v->scalar.text, v->scalar.len)
+                      : pr_node_str(a, "");
+    s->mark = v->mark;
+    return s;
+}
+
+typedef enum { METADATA_MAP, DATA_MAP } map_role;
+
+/* Merges maps as kustomize merges data, labels and annotations on merge
+ * and replace: both read as maps of strings, entries of `newer` winning
+ * over `older`. */
+static pr_node *merged_map(pr_arena *a, const pr_node *older, const pr_node *newer, map_role role)
 {
     pr_node *out = pr_node_map(a);
     const pr_node *maps[2] = {older, newer};
@@ -235,7 +251,7 @@ static pr_node *merged_map(pr_arena *a, const pr_node *older, const pr_node *new
         if (maps[m] && maps[m]->kind == PR_MAP)
             for (size_t i = 0; i < maps[m]->map.len; i++)
                 pr_map_set(a, out, maps[m]->map.items[i].key->scalar.text,
-                           maps[m]->map.items[i].value);
+                           as_string(a, maps[m]->map.items[i].value, role == DATA_MAP));
     return out;
 }
 
@@ -253,9 +269,11 @@ static void absorb(pr_arena *a, pr_resource *res, const pr_resource *old)
 {
     pr_node *meta = pr_map_ensure_map(a, res->obj, "metadata");
     const pr_node *old_meta = pr_map_get(old->obj, "metadata");
-    set_or_drop(a, meta, "labels", merged_map(a, pr_map_get(old_meta, "labels"), pr_map_get(meta, "labels")));
+    set_or_drop(a, meta, "labels", merged_map(a, pr_map_get(old_meta, "labels"), pr_map_get(meta, "labels"),
+                           METADATA_MAP));
     set_or_drop(a, meta, "annotations",
-                merged_map(a, pr_map_get(old_meta, "annotations"), pr_map_get(meta, "annotations")));
+                merged_map(a, pr_map_get(old_meta, "annotations"), pr_map_get(meta, "annotations"),
+                           METADATA_MAP));
     pr_map_set_str(a, meta, "name", pr_obj_name(old->obj));
     const char *ns = pr_obj_namespace(old->obj);
     if (*ns)
@@ -264,9 +282,10 @@ static void absorb(pr_arena *a, pr_resource *res, const pr_resource *old)
         pr_map_remove(meta, "namespace");
     if (res->behavior == PR_BEHAVIOR_MERGE) {
         set_or_drop(a, res->obj, "data",
-                    merged_map(a, pr_map_get(old->obj, "data"), pr_map_get(res->obj, "data")));
+                    merged_map(a, pr_map_get(old->obj, "data"), pr_map_get(res->obj, "data"), DATA_MAP));
         set_or_drop(a, res->obj, "binaryData",
-                    merged_map(a, pr_map_get(old->obj, "binaryData"), pr_map_get(res->obj, "binaryData")));
+                    merged_map(a, pr_map_get(old->obj, "binaryData"), pr_map_get(res->obj, "binaryData"),
+                           DATA_MAP));
     }
     res->needs_hash = res->needs_hash && old->needs_hash;
     res->generator_behavior = old->generator_behavior;
@@ -300,9 +319,32 @@ bool pr_generator_add(pr_build_ctx *ctx, const pr_kustomization *k,
     if (res->behavior == PR_BEHAVIOR_CREATE)
         return pr_error_set(err, "%s: id %s exists; behavior must be merge or replace",
                             k->path, pr_resid_string(ctx->a, &id));
-    absorb(ctx->a, res, pr_resmap_at(m, (size_t)match));
+    const pr_resource *old = pr_resmap_at(m, (size_t)match);
+    /* a merge keeps the origin of what it merges into */
+    pr_origin old_origin;
+    int has_origin = 0;
+    if (res->behavior == PR_BEHAVIOR_MERGE &&
+        (has_origin = pr_resource_get_origin(ctx->a, old, &old_origin, err)) < 0)
+        return false;
+    absorb(ctx->a, res, old);
+    if (has_origin && !pr_resource_set_origin(ctx->a, res, &old_origin, err))
+        return false;
     pr_resmap_replace(m, (size_t)match, res);
     return true;
+}
+
+bool pr_generator_run_entry(pr_build_ctx *ctx, const pr_kustomization *k,
+                            const pr_generator_kind *gk, const pr_node *entry,
+                            const pr_node *global, pr_resmap *m,
+                            bool (*fill)(pr_build_ctx *, const pr_kustomization *,
+                                         pr_generated *, pr_error *),
+                            pr_error *err)
+{
+    pr_generated g;
+    return pr_generator_start(ctx, k, gk, entry, global, &g, err) && fill(ctx, k, &g, err) &&
+           pr_resource_add_origin(ctx->a, g.res, pr_origin_for_builtin(ctx, k, gk->generator),
+                                  err) &&
+           pr_generator_add(ctx, k, m, g.res, err);
 }
 
 bool pr_generator_run(pr_build_ctx *ctx, const pr_kustomization *k,
@@ -311,16 +353,14 @@ bool pr_generator_run(pr_build_ctx *ctx, const pr_kustomization *k,
                                    pr_generated *, pr_error *),
                       pr_error *err)
 {
+    const pr_node *global = pr_map_get(k->root, "generatorOptions");
     const pr_node *list = pr_map_get(k->root, gk->field);
     if (!list || pr_node_is_null(list))
         return true;
     if (list->kind != PR_SEQ)
         return pr_error_at(err, k->path, list->mark.line, list->mark.col, "%s must be a list", gk->field);
-    for (size_t i = 0; i < list->seq.len; i++) {
-        pr_generated g;
-        if (!pr_generator_start(ctx, k, gk, list->seq.items[i], &g, err) ||
-            !fill(ctx, k, &g, err) || !pr_generator_add(ctx, k, m, g.res, err))
+    for (size_t i = 0; i < list->seq.len; i++)
+        if (!pr_generator_run_entry(ctx, k, gk, list->seq.items[i], global, m, fill, err))
             return false;
-    }
     return true;
 }

@@ -14,6 +14,7 @@ typedef struct {
     const char *field;     /* "configMapGenerator" or "secretGenerator" */
     const char *kind;      /* "ConfigMap" or "Secret" */
     const char *const *extra_fields; /* entry fields beyond the common ones */
+    const char *generator; /* the builtin plugin's kind, for origins */
 } pr_generator_kind;
 
 /* One entry of a generator list, read and validated. */
@@ -25,11 +26,20 @@ typedef struct {
 } pr_generated;
 
 /* Reads entry `entry` of `gk->field`: checks its fields, loads its
- * sources, and creates the object with name, namespace, options and
+ * sources, and creates the object with name, namespace, options (merged
+ * over `global`, the kustomization's generatorOptions, NULL for none) and
  * behavior applied. */
 bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
                         const pr_generator_kind *gk, const pr_node *entry,
-                        pr_generated *out, pr_error *err);
+                        const pr_node *global, pr_generated *out, pr_error *err);
+
+/* Start, fill and add one entry. */
+bool pr_generator_run_entry(pr_build_ctx *ctx, const pr_kustomization *k,
+                            const pr_generator_kind *gk, const pr_node *entry,
+                            const pr_node *global, pr_resmap *m,
+                            bool (*fill)(pr_build_ctx *, const pr_kustomization *,
+                                         pr_generated *, pr_error *),
+                            pr_error *err);
 
 /* Adds a finished object to `m` according to its behavior. */
 bool pr_generator_add(pr_build_ctx *ctx, const pr_kustomization *k,

@@ -28,10 +28,16 @@ static bool fill_secret(pr_build_ctx *ctx, const pr_kustomization *k,
     return true;
 }
 
-static const pr_generator_kind secret_generator = {"secretGenerator", "Secret", secret_fields};
+static const pr_generator_kind secret_generator = {"secretGenerator", "Secret", secret_fields, "SecretGenerator"};
 
 bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err)
 {
     return pr_generator_run(ctx, k, &secret_generator, m, fill_secret, err);
+}
+
+bool pr_gen_secret_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                            pr_resmap *m, pr_error *err)
+{
+    return pr_generator_run_entry(ctx, k, &secret_generator, entry, NULL, m, fill_secret, err);
 }

@@ -56,8 +56,10 @@ static bool accumulate_file(pr_build_ctx *ctx, const pr_kustomization *k,
     pr_strbuf content;
     pr_sb_init(&content);
     const char *path;
+    size_t before = pr_resmap_len(m);
     bool ok = pr_kustomization_read_file(ctx, k, entry, &content, &path, err) &&
-              pr_load_resources(ctx, path, content.buf, content.len, m, err);
+              pr_load_resources(ctx, path, content.buf, content.len, m, err) &&
+              pr_resources_set_origin(ctx, m, before, entry, err);
     pr_sb_release(&content);
     return ok;
 }
@@ -86,6 +88,16 @@ static bool merge_accumulator(pr_build_ctx *ctx, pr_accumulator *into,
 
 typedef enum { AS_ROOT, AS_RESOURCE, AS_COMPONENT } dir_role;
 
+/* kustomize moves its origin down into a base or component by the entry
+ * naming it and back up when done; returns the origin to restore. */
+static const pr_origin *enter_origin(pr_build_ctx *ctx, const char *entry)
+{
+    const pr_origin *saved = ctx->origin;
+    if (saved)
+        ctx->origin = pr_origin_append(ctx->a, saved, entry);
+    return saved;
+}
+
 static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
                            pr_accumulator *acc, pr_error *err);
 
@@ -98,8 +110,10 @@ static bool accumulate_resource(pr_build_ctx *ctx, const pr_kustomization *k,
     switch (ctx->fs->path_type(ctx->fs, path)) {
     case PR_PATH_DIR: {
         pr_accumulator sub = pr_accumulator_new(ctx);
-        return accumulate_dir(ctx, path, AS_RESOURCE, &sub, err) &&
-               merge_accumulator(ctx, acc, &sub, err);
+        const pr_origin *saved = enter_origin(ctx, entry);
+        bool ok = accumulate_dir(ctx, path, AS_RESOURCE, &sub, err);
+        ctx->origin = saved;
+        return ok && merge_accumulator(ctx, acc, &sub, err);
     }
     case PR_PATH_FILE:
         return accumulate_file(ctx, k, entry, acc->m, err);
@@ -109,6 +123,12 @@ static bool accumulate_resource(pr_build_ctx *ctx, const pr_kustomization *k,
     }
 }
 
+bool pr_accumulate_path(pr_build_ctx *ctx, const pr_kustomization *k, const char *entry,
+                        pr_accumulator *acc, pr_error *err)
+{
+    return accumulate_resource(ctx, k, entry, acc, err);
+}
+
 /* A `components` entry: always a directory, whose kustomization works on
  * the includer's accumulator directly. */
 static bool accumulate_component(pr_build_ctx *ctx, const pr_kustomization *k,
@@ -116,8 +136,12 @@ static bool accumulate_component(pr_build_ctx *ctx, const pr_kustomization *k,
 {
     const char *path = pr_path_join(ctx->a, k->dir, entry);
     switch (ctx->fs->path_type(ctx->fs, path)) {
-    case PR_PATH_DIR:
-        return accumulate_dir(ctx, path, AS_COMPONENT, acc, err);
+    case PR_PATH_DIR: {
+        const pr_origin *saved = enter_origin(ctx, entry);
+        bool ok = accumulate_dir(ctx, path, AS_COMPONENT, acc, err);
+        ctx->origin = saved;
+        return ok;
+    }
     case PR_PATH_FILE:
         return pr_error_set(err, "'%s' is not a directory: a component is a directory "
                             "holding a kustomization of kind Component", path);
@@ -159,8 +183,8 @@ static bool accumulate_resources(pr_build_ctx *ctx, const pr_kustomization *k,
 }
 
 /* kustomize merges a kustomization's own configuration (builtin specs and
- * `configurations`) into what its resources brought, after reading them
- * and before running generators. */
+ * `configurations`, then what its `crds` say) into what its resources
+ * brought, after reading them and before running generators. */
 static bool merge_own_config(pr_build_ctx *ctx, const pr_kustomization *k,
                              pr_tconfig *tconfig, pr_error *err)
 {
@@ -170,6 +194,11 @@ static bool merge_own_config(pr_build_ctx *ctx, const pr_kustomization *k,
     if (!pr_tconfig_merge(ctx->a, tconfig, own, tconfig, err))
         return pr_error_prefix(err, "%s: merging its transformer configuration into that "
                                "of its resources", k->path);
+    pr_tconfig crds;
+    if (!pr_crds_config(ctx, k, &crds, err))
+        return false;
+    if (!pr_tconfig_merge(ctx->a, tconfig, &crds, tconfig, err))
+        return pr_error_prefix(err, "%s: merging the field specs of its crds", k->path);
     return true;
 }
 
@@ -191,10 +220,68 @@ static bool push_dir(pr_build_ctx *ctx, const char *dir, const char *canonical,
     return true;
 }
 
+/* How many instances of a builtin plugin kustomize configures from `k`:
+ * one per entry of list fields, one for a field that is set. */
+static size_t list_len(const pr_kustomization *k, const char *field)
+{
+    const pr_node *v = pr_map_get(k->root, field);
+    return v && v->kind == PR_SEQ ? v->seq.len : 0;
+}
+
+static size_t is_set(const pr_kustomization *k, const char *field)
+{
+    const pr_node *v = pr_map_get(k->root, field);
+    if (!v || pr_node_is_null(v))
+        return 0;
+    if (v->kind == PR_SCALAR)
+        return *v->scalar.text != '\0';
+    return v->kind == PR_MAP ? v->map.len != 0 : v->seq.len != 0;
+}
+
+/* With transformerAnnotations (any buildMetadata, in fact), kustomize
+ * records each builtin transformer it ran on every object of the
+ * accumulator; the count is what its configurators make. Each pass here
+ * runs all the instances of one plugin before they are recorded, which
+ * only differs from kustomize when a transformer reads those annotations. */
+static bool run_transformers(pr_build_ctx *ctx, const pr_kustomization *k,
+                             pr_resmap *m, pr_error *err)
+{
+    typedef bool (*tf_fn)(pr_build_ctx *, const pr_kustomization *, pr_resmap *, pr_error *);
+    size_t labels = is_set(k, "labels") || is_set(k, "commonLabels") ? list_len(k, "labels") + 1 : 0;
+    const struct {
+        tf_fn run;
+        const char *kind, *kind2;
+        size_t times, times2;
+    } steps[] = {
+        {pr_tf_patches_strategic_merge, "PatchStrategicMergeTransformer", NULL,
+         is_set(k, "patchesStrategicMerge"), 0},
+        {pr_tf_patches, "PatchTransformer", NULL, list_len(k, "patches"), 0},
+        {pr_tf_namespace, "NamespaceTransformer", NULL, is_set(k, "namespace"), 0},
+        {pr_tf_prefix_suffix, "PrefixTransformer", "SuffixTransformer",
+         is_set(k, "namePrefix"), is_set(k, "nameSuffix")},
+        {pr_tf_labels, "LabelTransformer", NULL, labels, 0},
+        {pr_tf_annotations, "AnnotationsTransformer", NULL, is_set(k, "commonAnnotations"), 0},
+        {pr_tf_patches_json6902, "PatchJson6902Transformer", NULL, list_len(k, "patchesJson6902"), 0},
+        {pr_tf_replicas, "ReplicaCountTransformer", NULL, list_len(k, "replicas"), 0},
+        {pr_tf_images, "ImageTagTransformer", NULL,
+         list_len(k, "images") + list_len(k, "imageTags"), 0},
+        {pr_tf_replacements, "ReplacementTransformer", NULL, is_set(k, "replacements"), 0},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+        if (!steps[i].run(ctx, k, m, err) ||
+            !pr_resmap_add_transformation(ctx, k, m, steps[i].kind, steps[i].times, err) ||
+            (steps[i].kind2 &&
+             !pr_resmap_add_transformation(ctx, k, m, steps[i].kind2, steps[i].times2, err)))
+            return false;
+    return true;
+}
+
 /* kustomize's order for one kustomization: resources, configuration,
- * generators, then components (after generators, so a component can patch
- * or merge into what the includer generated), then transformers, which see
- * the configuration the components merged in, and last its vars, recorded
+ * generators (its fields', then its `generators` plugins), then components
+ * (after generators, so a component can patch or merge into what the
+ * includer generated), then transformers (its fields', then its
+ * `transformers` plugins), which see the configuration the components
+ * merged in, then its `validators`, and last its vars, recorded
  * on the objects they name as those objects are named now. */
 static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
                               pr_accumulator *acc, pr_error *err)
@@ -204,17 +291,11 @@ static bool accumulate_target(pr_build_ctx *ctx, pr_kustomization *k,
            merge_own_config(ctx, k, acc->tconfig, err) &&
            pr_gen_configmaps(ctx, k, acc->m, err) &&
            pr_gen_secrets(ctx, k, acc->m, err) &&
+           pr_plugins_generate(ctx, k, acc->m, err) &&
            accumulate_list(ctx, k, "components", accumulate_component, acc, err) &&
-           pr_tf_patches_strategic_merge(ctx, k, acc->m, err) &&
-           pr_tf_patches(ctx, k, acc->m, err) &&
-           pr_tf_namespace(ctx, k, acc->m, err) &&
-           pr_tf_prefix_suffix(ctx, k, acc->m, err) &&
-           pr_tf_labels(ctx, k, acc->m, err) &&
-           pr_tf_annotations(ctx, k, acc->m, err) &&
-           pr_tf_patches_json6902(ctx, k, acc->m, err) &&
-           pr_tf_replicas(ctx, k, acc->m, err) &&
-           pr_tf_images(ctx, k, acc->m, err) &&
-           pr_tf_replacements(ctx, k, acc->m, err) &&
+           run_transformers(ctx, k, acc->m, err) &&
+           pr_plugins_transform(ctx, k, acc->m, err) &&
+           pr_plugins_validate(ctx, k, acc->m, err) &&
            pr_vars_merge_own(ctx, k, acc->m, &acc->vars, err);
 }
 
@@ -245,6 +326,8 @@ static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
         return false;
     pr_kustomization k;
     bool ok = pr_kustomization_load(ctx, dir, &k, err) &&
+              (role != AS_ROOT || pr_build_metadata_read(ctx, &k, err)) &&
+              pr_openapi_read(ctx, &k, err) &&
               check_role(&k, role, err) &&
               pr_sort_options_read(ctx, &k, ctx->depth == 1 ? &ctx->sort : NULL, err) &&
               accumulate_target(ctx, &k, acc, err);
@@ -290,8 +373,9 @@ static bool sort_for_output(pr_build_ctx *ctx, pr_reorder reorder, pr_resmap *m,
     return pr_tf_sort_order(ctx, &ctx->sort, m, err);
 }
 
-/* --enable-managedby-label: kustomize runs its label transformer with the
- * one spec metadata/labels (created when missing) on the sorted objects. */
+/* --enable-managedby-label or buildMetadata's managedByLabel: kustomize
+ * runs its label transformer with the one spec metadata/labels (created
+ * when missing) on the sorted objects. */
 static bool add_managed_by_label(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
 {
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
@@ -304,9 +388,34 @@ static bool add_managed_by_label(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
                                 "app.kubernetes.io/managed-by (--enable-managedby-label)",
                                 pr_resid_string(ctx->a, &id));
         }
-        pr_map_set_str(ctx->a, labels, "app.kubernetes.io/managed-by", "kustomize-v5.5.0");
+        pr_map_set_str(ctx->a, labels, "app.kubernetes.io/managed-by", PR_MANAGED_BY_VALUE);
     }
     return true;
+}
+
+/* Everything pr_build_render and pr_build_resources share: the tree
+ * built, the once-per-build passes run and the result in output order,
+ * all in ctx->a. */
+static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_options *opts,
+                       pr_strbuf *warnings, pr_resmap **out, pr_error *err)
+{
+    ctx->fs = opts && opts->fs ? opts->fs : pr_fs_disk();
+    ctx->warnings = warnings;
+    ctx->load_restrict_none = opts && opts->load_restrict_none;
+    ctx->enable_alpha_plugins = opts && opts->enable_alpha_plugins;
+    ctx->enable_exec = opts && opts->enable_exec;
+    pr_accumulator acc = pr_accumulator_new(ctx);
+    *out = acc.m;
+    return pr_accumulate(ctx, dir, &acc, err) &&
+           pr_tf_hash_suffixes(ctx, acc.m, err) &&
+           pr_tf_name_references(ctx, acc.tconfig, acc.m, err) &&
+           pr_tf_resolve_vars(ctx, acc.tconfig, acc.vars, acc.m, err) &&
+           pr_tf_drop_local_configs(ctx, acc.m, err) &&
+           sort_for_output(ctx, opts ? opts->reorder : PR_REORDER_UNSPECIFIED, acc.m, err) &&
+           (!((opts && opts->managed_by_label) ||
+              (ctx->build_metadata & PR_BUILD_META_MANAGED_BY)) ||
+            add_managed_by_label(ctx, acc.m, err)) &&
+           pr_tf_remove_build_annotations(ctx, acc.m, err);
 }
 
 bool pr_build_render(const char *dir, const pr_build_options *opts,
@@ -314,25 +423,73 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
 {
     pr_build_ctx ctx = {0};
     ctx.a = pr_arena_new();
-    ctx.fs = opts && opts->fs ? opts->fs : pr_fs_disk();
-    ctx.warnings = warnings;
-    ctx.load_restrict_none = opts && opts->load_restrict_none;
-    pr_accumulator acc = pr_accumulator_new(&ctx);
-    pr_resmap *m = acc.m;
+    pr_resmap *m;
     pr_strbuf rendered;
     pr_sb_init(&rendered);
-    bool ok = pr_accumulate(&ctx, dir, &acc, err) &&
-              pr_tf_hash_suffixes(&ctx, m, err) &&
-              pr_tf_name_references(&ctx, acc.tconfig, m, err) &&
-              pr_tf_resolve_vars(&ctx, acc.tconfig, acc.vars, m, err) &&
-              pr_tf_drop_local_configs(&ctx, m, err) &&
-              sort_for_output(&ctx, opts ? opts->reorder : PR_REORDER_UNSPECIFIED, m, err) &&
-              (!opts || !opts->managed_by_label || add_managed_by_label(&ctx, m, err)) &&
-              pr_tf_remove_build_annotations(&ctx, m, err) &&
+    bool ok = build_tree(&ctx, dir, opts, warnings, &m, err) &&
               emit_all(ctx.a, m, &rendered, err);
     if (ok)
         pr_sb_add(out, rendered.buf, rendered.len);
     pr_sb_release(&rendered);
     pr_arena_free(ctx.a);
     return ok;
+}
+
+/* The name a generated object had before its hash suffix: the previous id
+ * pr_tf_hash_suffixes stored, when it is the last rename. */
+static const char *unhashed_name(const pr_resource *r)
+{
+    if (r->nprev == 0 || !r->origin)
+        return NULL;
+    const char *name = pr_obj_name(r->obj);
+    const char *before = r->prev_ids[r->nprev - 1].name;
+    size_t n = strlen(before);
+    /* The suffix is "-" and ten characters of the hash alphabet. */
+    if (strlen(name) != n + 11 || strncmp(name, before, n) != 0 || name[n] != '-')
+        return NULL;
+    return before;
+}
+
+bool pr_build_resources(const char *dir, const pr_build_options *opts, pr_arena *a,
+                        pr_rendered **out, size_t *len, pr_strbuf *warnings,
+                        pr_error *err)
+{
+    pr_build_ctx ctx = {0};
+    ctx.a = a;
+    pr_resmap *m;
+    *out = NULL;
+    *len = 0;
+    if (!build_tree(&ctx, dir, opts, warnings, &m, err))
+        return false;
+    size_t n = pr_resmap_len(m);
+    pr_rendered *items = pr_alloc(a, (n ? n : 1) * sizeof *items);
+    pr_strbuf text;
+    pr_sb_init(&text);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        const pr_resource *r = pr_resmap_at(m, i);
+        pr_rendered *it = &items[i];
+        pr_resid id = pr_resource_id(a, r);
+        if (!pr_yaml_check_json(r->obj, "a patch", err)) {
+            ok = pr_error_prefix(err, "%s", pr_resid_string(a, &id));
+            break;
+        }
+        pr_sb_reset(&text);
+        ok = pr_yaml_emit(r->obj, &text, err);
+        it->obj = r->obj;
+        it->yaml = pr_strndup(a, text.buf, text.len);
+        it->yaml_len = text.len;
+        it->api_version = pr_map_get_str(r->obj, "apiVersion");
+        it->group = id.gvk.group ? id.gvk.group : "";
+        it->kind = id.gvk.kind ? id.gvk.kind : "";
+        it->namespace = id.namespace;
+        it->name = id.name;
+        it->generated_name = r->generator_behavior ? unhashed_name(r) : NULL;
+    }
+    pr_sb_release(&text);
+    if (!ok)
+        return false;
+    *out = items;
+    *len = n;
+    return true;
 }

@@ -43,7 +43,8 @@ typedef struct {
 
 struct go_type {
     go_kind kind;
-    const char *name;       /* as Go prints it in errors */
+    const char *name;       /* as Go prints it in errors; "[]*..." for slices
+                               of pointers, whose null items stay nil */
     const go_type *elem;    /* GO_SLICE, GO_MAP */
     const go_field *fields; /* GO_STRUCT, ended by {NULL, NULL} */
     const char *struct_name; /* GO_STRUCT: the name errors give the struct */
@@ -96,6 +97,9 @@ STRUCT(T_TARGET, "types.TargetSelector", "TargetSelector", {"select", &T_SELECTO
 SLICE(T_TARGETS, "[]*types.TargetSelector", T_TARGET);
 STRUCT(T_REPLACEMENT, "types.ReplacementField", "ReplacementField", {"source", &T_SOURCE},
        {"targets", &T_TARGETS}, {"path", &T_STRING});
+/* What a replacements `path:` file holds: one types.Replacement or a list. */
+STRUCT(T_REPLACEMENT_IN_FILE, "types.Replacement", "Replacement", {"source", &T_SOURCE},
+       {"targets", &T_TARGETS});
 SLICE(T_REPLACEMENTS, "[]types.ReplacementField", T_REPLACEMENT);
 STRUCT(T_REPLICA, "types.Replica", "Replica", {"name", &T_STRING}, {"count", &T_INT64});
 SLICE(T_REPLICAS, "[]types.Replica", T_REPLICA);
@@ -293,6 +297,12 @@ typedef struct {
     pr_error *err;
     const char *path[32]; /* JSON field names from the root, for messages */
     size_t depth;
+    /* sigs.k8s.io/yaml's Unmarshal, which kustomize reads some files with,
+     * rather than its strict decoding of kustomization files: unknown
+     * fields are ignored, and a number or boolean where a string belongs
+     * is taken as text. */
+    bool lenient;
+    const char *lead; /* what kustomize's messages start with */
 } decoder;
 
 static bool type_error(decoder *d, const pr_node *n, const char *what, const go_type *t,
@@ -306,10 +316,13 @@ static bool type_error(decoder *d, const pr_node *n, const char *what, const go_
     const char *hint = t->kind == GO_STRING && n->kind == PR_SCALAR
                            ? "; quote the value to make it a string"
                            : "";
-    pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
-                "invalid Kustomization: json: cannot unmarshal %s into Go struct field %s of "
-                "type %s%s",
-                what, field.buf, t->name, hint);
+    if (d->depth == 0)
+        pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
+                    "%s: cannot unmarshal %s into Go value of type %s", d->lead, what, t->name);
+    else
+        pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
+                    "%s: cannot unmarshal %s into Go struct field %s of type %s%s", d->lead,
+                    what, field.buf, t->name, hint);
     pr_sb_release(&field);
     return false;
 }
@@ -398,13 +411,14 @@ static bool decode_struct(decoder *d, pr_node *n, const go_type *t, pr_node **ou
     for (size_t i = 0; i < n->map.len; i++) {
         const pr_pair *p = &n->map.items[keys[i].index];
         const go_field *f = find_field(t, keys[i].key);
+        if (!f && d->lenient)
+            continue;
         if (!f)
             return pr_error_at(d->err, d->file, p->key->mark.line, p->key->mark.col,
-                               "invalid Kustomization: json: unknown field \"%s\"",
-                               keys[i].key);
+                               "%s: unknown field \"%s\"", d->lead, keys[i].key);
         if (d->depth == sizeof d->path / sizeof d->path[0])
             return pr_error_at(d->err, d->file, p->key->mark.line, p->key->mark.col,
-                               "invalid Kustomization: nested too deeply");
+                               "%s: nested too deeply", d->lead);
         d->path[d->depth++] = f->json;
         pr_node *value;
         bool ok = decode(d, p->value, f->type, t->struct_name, &value);
@@ -485,6 +499,14 @@ static bool decode_scalar(decoder *d, pr_node *n, const go_type *t, const char *
 {
     switch (t->kind) {
     case GO_STRING:
+        if (d->lenient && j == J_BOOL) {
+            *out = pr_node_str(d->a, v2_bool_value(n->scalar.text) ? "true" : "false");
+            break;
+        }
+        if (d->lenient && j == J_NUMBER) {
+            *out = pr_node_scalar(d->a, PR_TAG_STR, n->scalar.text, n->scalar.len);
+            break;
+        }
         if (j != J_STRING)
             return type_error(d, n, json_kind_names[j], t, struct_name);
         if (n->tag == PR_TAG_BINARY) {
@@ -496,7 +518,7 @@ static bool decode_scalar(decoder *d, pr_node *n, const go_type *t, const char *
             pr_sb_release(&raw);
             if (!ok)
                 return pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
-                                   "invalid Kustomization: !!binary value is not base64");
+                                   "%s: !!binary value is not base64", d->lead);
         } else {
             *out = pr_node_scalar(d->a, PR_TAG_STR, n->scalar.text, n->scalar.len);
         }
@@ -533,7 +555,7 @@ static bool decode(decoder *d, pr_node *n, const go_type *t, const char *struct_
         double v = v2_number(n->scalar.text, &is_int, &i);
         if (isinf(v) || isnan(v))
             return pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
-                               "invalid Kustomization: json: unsupported value: %s",
+                               "%s: unsupported value: %s", d->lead,
                                isinf(v) ? (v > 0 ? "+Inf" : "-Inf") : "NaN");
     }
     switch (t->kind) {
@@ -550,7 +572,10 @@ static bool decode(decoder *d, pr_node *n, const go_type *t, const char *struct_
             pr_node *item = n->seq.items[i], *v;
             if (!decode(d, item, t->elem, struct_name, &v))
                 return false;
-            pr_seq_append(d->a, seq, json_kind_of(item) == J_NULL ? zero_value(d, t->elem, item) : v);
+            bool nil_pointer = !strncmp(t->name, "[]*", 3);
+            pr_seq_append(d->a, seq,
+                          json_kind_of(item) == J_NULL && !nil_pointer ? zero_value(d, t->elem, item)
+                                                                       : v);
         }
         *out = seq;
         return true;
@@ -585,11 +610,13 @@ static bool decode(decoder *d, pr_node *n, const go_type *t, const char *struct_
 
 bool pr_kustomization_decode(pr_arena *a, const char *path, pr_node **root, pr_error *err)
 {
-    decoder d = {.a = a, .file = path, .err = err};
-    if ((*root)->kind != PR_MAP)
-        return pr_error_at(err, path, (*root)->mark.line, (*root)->mark.col,
-                           "invalid Kustomization: json: cannot unmarshal %s into Go value of "
-                           "type types.Kustomization",
-                           json_kind_names[json_kind_of(*root)]);
-    return decode_struct(&d, *root, &T_KUSTOMIZATION, root);
+    decoder d = {.a = a, .file = path, .err = err, .lead = "invalid Kustomization: json"};
+    return decode(&d, *root, &T_KUSTOMIZATION, "Kustomization", root);
+}
+
+bool pr_replacement_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err)
+{
+    decoder d = {.a = a, .file = path, .err = err, .lenient = true,
+                 .lead = "error unmarshaling JSON: while decoding JSON: json"};
+    return decode(&d, *node, &T_REPLACEMENT_IN_FILE, "Replacement", node);
 }

@@ -58,4 +58,14 @@ extern const size_t pr_smp_schemas_len;
 extern const pr_smp_type pr_smp_types[];
 extern const size_t pr_smp_types_len;
 
+/* A schema merges consult (pleo/smp.h's pr_openapi): the generated tables
+ * above, or tables of the same shape built from a custom document. */
+struct pr_openapi {
+    const pr_smp_prop *props;
+    const char *const *keys;
+    const pr_smp_schema *schemas;
+    const pr_smp_type *types; /* sorted by apiVersion, then kind */
+    size_t ntypes;
+};
+
 #endif

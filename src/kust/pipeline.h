@@ -35,6 +35,26 @@ typedef struct {
     size_t first_len, last_len;
 } pr_sort_options;
 
+/* kustomize's resource.Origin: where an object, or the generator or
+ * transformer configuration that made or changed it, was read. Empty
+ * fields are NULL or "". */
+typedef struct {
+    const char *path;           /* rooted at the build's directory */
+    const char *repo, *ref;     /* remote bases only */
+    const char *configured_in;  /* the file configuring a generator/transformer */
+    const char *by_api_version, *by_kind, *by_name, *by_namespace;
+} pr_origin;
+
+#define PR_ORIGIN_ANNOTATION "config.kubernetes.io/origin"
+#define PR_TRANSFORMATIONS_ANNOTATION "alpha.config.kubernetes.io/transformations"
+
+/* The top-level kustomization's buildMetadata options. */
+enum {
+    PR_BUILD_META_ORIGIN = 1,        /* originAnnotations */
+    PR_BUILD_META_TRANSFORMERS = 2,  /* transformerAnnotations */
+    PR_BUILD_META_MANAGED_BY = 4,    /* managedByLabel */
+};
+
 typedef struct {
     pr_arena *a;
     const pr_fs *fs;
@@ -45,6 +65,15 @@ typedef struct {
     pr_sort_options sort; /* the top-level kustomization's */
     size_t smp_work;      /* list items strategic merges visited */
     const pr_tconfig *builtin_tconfig; /* made on first use */
+    unsigned build_metadata;  /* PR_BUILD_META_* of the top kustomization */
+    /* kustomize's kt.origin: the origin of the kustomization being built
+     * (its path from the build root), NULL when the top-level
+     * buildMetadata is empty and nothing is tracked. */
+    const pr_origin *origin;
+    const struct pr_openapi *openapi; /* the custom schema in force, or NULL */
+    bool openapi_set;          /* a kustomization's `openapi` has been taken */
+    bool enable_alpha_plugins;         /* --enable-alpha-plugins */
+    bool enable_exec;                  /* --enable-exec */
 } pr_build_ctx;
 
 typedef struct {
@@ -65,6 +94,12 @@ typedef struct {
  * replaced by the canonical tree, allocated in `a`. */
 bool pr_kustomization_decode(pr_arena *a, const char *path, pr_node **root,
                              pr_error *err);
+
+/* Decodes one replacement of a replacements `path:` file as kustomize reads
+ * those (sigs.k8s.io/yaml: unknown fields ignored, numbers and booleans
+ * taken as text where a string belongs); `*node` becomes the canonical
+ * tree. A null `*node` stays null. */
+bool pr_replacement_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err);
 
 /* Finds, reads and validates the kustomization file in `dir`. */
 bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
@@ -106,16 +141,65 @@ pr_accumulator pr_accumulator_new(pr_build_ctx *ctx);
 bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
                    pr_error *err);
 
+/* Accumulates a `resources`-style entry of `k` into `acc`: a file of
+ * objects, or a kustomization directory built on its own and merged. */
+bool pr_accumulate_path(pr_build_ctx *ctx, const pr_kustomization *k, const char *entry,
+                        pr_accumulator *acc, pr_error *err);
+
+/* Plugin configurations (src/kust/plugins.c): the objects `k` lists under
+ * `generators`, `transformers` and `validators` (inline YAML, files, or
+ * kustomization directories), each run as the builtin plugin its kind
+ * names (apiVersion: builtin) or as an exec KRM function. Generators add
+ * to `m` by behavior; transformers change it in place, after the
+ * kustomization's own transformers; validators must leave it as it was
+ * (the validated-by label aside), as kustomize checks. */
+bool pr_plugins_generate(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                         pr_error *err);
+bool pr_plugins_transform(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                          pr_error *err);
+bool pr_plugins_validate(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                         pr_error *err);
+
+/* Runs the external plugin configured by `config` (src/kust/krm_exec.c):
+ * an exec KRM function (config.kubernetes.io/function with exec.path)
+ * when --enable-alpha-plugins and --enable-exec allow it. A generator's
+ * output is added to `m`; a transformer's replaces it. Anything else is
+ * the error kustomize gives (external plugins disabled, container
+ * functions not supported). */
+bool pr_krm_exec_run(pr_build_ctx *ctx, const pr_kustomization *k, const pr_resource *config,
+                     bool generator, pr_resmap *m, pr_error *err);
+
 /* The builtin transformer configuration merged with the files `k` lists
  * under `configurations` (src/kust/tconfig.c). */
 bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
                      const pr_tconfig **out, pr_error *err);
+
+/* kustomize's openapi.SetSchema for `k` (src/kust/openapi.c): reads
+ * openapi.path (an error when missing, even once a schema is set), and
+ * unless an earlier kustomization set the schema, takes the custom
+ * document into ctx->openapi or checks that openapi.version is builtin. */
+bool pr_openapi_read(pr_build_ctx *ctx, const pr_kustomization *k, pr_error *err);
+
+/* The field specs the `crds` files of `k` declare (src/kust/crds.c),
+ * kustomize's LoadConfigFromCRDs, into `out` (arena-owned). Errors name
+ * the kustomization, the entry and, for YAML problems, line:column. */
+bool pr_crds_config(pr_build_ctx *ctx, const pr_kustomization *k, pr_tconfig *out,
+                    pr_error *err);
 
 /* Generators. */
 bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
                        pr_resmap *m, pr_error *err);
 bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err);
+/* One configMapGenerator / secretGenerator entry (the builtin
+ * ConfigMapGenerator / SecretGenerator plugins): `entry` holds the
+ * entry's fields (name, namespace, behavior, literals, files, envs,
+ * options, and type for a Secret); no generatorOptions apply. The object
+ * joins `m` by its behavior. */
+bool pr_gen_configmap_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                            pr_resmap *m, pr_error *err);
+bool pr_gen_secret_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                         pr_resmap *m, pr_error *err);
 
 /* Sets each entry of `pairs` (a mapping of scalars) as a string in the
  * mappings `specs` reach on every object of `m`, creating them, with
@@ -130,25 +214,88 @@ bool pr_tf_patches_strategic_merge(pr_build_ctx *ctx, const pr_kustomization *k,
                                    pr_resmap *m, pr_error *err);
 bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                    pr_error *err);
+/* One `patches` entry (kustomize's PatchTransformer): `entry` maps only
+ * path or patch, target and options; `index` numbers it in errors. Files
+ * are read relative to `k`, under its load restrictions. */
+bool pr_tf_patch_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                       size_t index, pr_resmap *m, pr_error *err);
+/* kustomize's PatchStrategicMergeTransformer over `list`, a sequence of
+ * strings each holding patches inline or naming a file of them; no patch
+ * at all is an error. */
+bool pr_tf_psm_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *list,
+                     pr_resmap *m, pr_error *err);
 bool pr_tf_namespace(pr_build_ctx *ctx, const pr_kustomization *k,
                      pr_resmap *m, pr_error *err);
+
+/* Which (Cluster)RoleBinding subjects get the namespace: kustomize's
+ * setRoleBindingSubjects (defaultOnly, allServiceAccounts, none). */
+typedef enum {
+    PR_RB_SUBJECTS_DEFAULT_ONLY,
+    PR_RB_SUBJECTS_ALL_SERVICE_ACCOUNTS,
+    PR_RB_SUBJECTS_NONE,
+} pr_rb_subjects;
+
+/* A NamespaceTransformer's configuration. */
+typedef struct {
+    const char *ns;                 /* NULL or "": nothing to do */
+    const pr_fieldspec_list *specs; /* fieldSpecs */
+    bool unset_only;                /* unsetOnly: keep namespaces already set */
+    pr_rb_subjects subjects;
+} pr_namespace_config;
+
+/* The namespace transformer with an explicit configuration; `k` names the
+ * kustomization in errors. pr_tf_namespace is this with the
+ * kustomization's `namespace` and its namespace field specs. */
+bool pr_tf_namespace_apply(pr_build_ctx *ctx, const pr_kustomization *k,
+                           const pr_namespace_config *cfg, pr_resmap *m, pr_error *err);
 bool pr_tf_prefix_suffix(pr_build_ctx *ctx, const pr_kustomization *k,
                          pr_resmap *m, pr_error *err);
+/* kustomize's PrefixTransformer (is_prefix) or SuffixTransformer: adds
+ * `affix` (nothing when NULL or "") to the fields `specs` list, on objects
+ * other than CRDs, APIServices and Namespaces. */
+bool pr_tf_affix_apply(pr_build_ctx *ctx, const pr_kustomization *k, const char *affix,
+                       bool is_prefix, const pr_fieldspec_list *specs, pr_resmap *m,
+                       pr_error *err);
 bool pr_tf_labels(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                   pr_error *err);
 bool pr_tf_annotations(pr_build_ctx *ctx, const pr_kustomization *k,
                        pr_resmap *m, pr_error *err);
 bool pr_tf_patches_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
                             pr_resmap *m, pr_error *err);
+/* One patchesJson6902 entry (kustomize's PatchJson6902Transformer):
+ * `entry` maps target (with a name) and path or patch. */
+bool pr_tf_json6902_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                          size_t index, pr_resmap *m, pr_error *err);
 bool pr_tf_replicas(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     pr_error *err);
+/* kustomize's ReplicaCountTransformer: `entry` is a {name, count} mapping
+ * (`index` numbers it in errors), `specs` its fieldSpecs; a name matching
+ * no object of a kind the specs select is an error. */
+bool pr_tf_replica_apply(pr_build_ctx *ctx, const pr_kustomization *k,
+                         const pr_node *entry, size_t index,
+                         const pr_fieldspec_list *specs, pr_resmap *m, pr_error *err);
 bool pr_tf_images(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                   pr_error *err);
+/* kustomize's ImageTagTransformer: `image` is an {name, newName, newTag,
+ * digest, tagSuffix} mapping applied to containers and to the fields
+ * `specs` list; `where` names it in errors (e.g. "images[0]"). */
+bool pr_tf_image_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *image,
+                       const char *where, const pr_fieldspec_list *specs, pr_resmap *m,
+                       pr_error *err);
 bool pr_tf_replacements(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                         pr_error *err);
+/* kustomize's ReplacementTransformer over `list`, a sequence of
+ * replacements or {path: FILE} entries (files read relative to `k`). */
+bool pr_tf_replacements_apply(pr_build_ctx *ctx, const pr_kustomization *k,
+                              const pr_node *list, pr_resmap *m, pr_error *err);
 
 /* Final passes over the whole tree. */
 bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
+/* Appends the content hash to the name of every object still awaiting
+ * one. `settle` marks them done (the final pass); kustomize's
+ * HashTransformer plugin leaves the mark, so the final pass hashes such
+ * objects a second time. */
+bool pr_tf_hash_apply(pr_build_ctx *ctx, pr_resmap *m, bool settle, pr_error *err);
 bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
                            pr_resmap *m, pr_error *err);
 bool pr_tf_drop_local_configs(pr_build_ctx *ctx, pr_resmap *m, pr_error *err);
@@ -218,5 +365,59 @@ bool pr_sort_options_read(pr_build_ctx *ctx, const pr_kustomization *k,
  * given, the accumulation order for "fifo". */
 bool pr_tf_sort_order(pr_build_ctx *ctx, const pr_sort_options *o, pr_resmap *m,
                       pr_error *err);
+
+/* buildMetadata (src/kust/build_metadata.c). */
+
+/* Reads the top-level kustomization's buildMetadata into
+ * ctx->build_metadata and starts origin tracking (ctx->origin) when the
+ * list is not empty, as kustomize does for any value, known or not. */
+bool pr_build_metadata_read(pr_build_ctx *ctx, const pr_kustomization *k, pr_error *err);
+
+/* kustomize's Origin.Append: a copy of `o` (NULL: an empty origin) whose
+ * path has `path` joined to it as filepath.Join does. */
+pr_origin *pr_origin_append(pr_arena *a, const pr_origin *o, const char *path);
+
+/* The origin kustomize gives a builtin generator or transformer of `kind`
+ * configured by `k`: configuredIn is k's file name joined to ctx->origin's
+ * path, configuredBy is {apiVersion: builtin, kind}. NULL when not
+ * tracking. */
+const pr_origin *pr_origin_for_builtin(pr_build_ctx *ctx, const pr_kustomization *k,
+                                       const char *kind);
+
+/* The annotation text of `o`, as go-yaml v3 marshals kustomize's Origin;
+ * NULL with `err` set when it cannot be written. */
+const char *pr_origin_string(pr_arena *a, const pr_origin *o, pr_error *err);
+
+/* Reads r's origin annotation: 1 with `*out` filled, 0 when there is none,
+ * -1 with `err` set when it is not an origin. */
+int pr_resource_get_origin(pr_arena *a, const pr_resource *r, pr_origin *out, pr_error *err);
+
+/* Sets r's origin annotation to `o`, rewriting its annotations as strings
+ * as kustomize's SetAnnotations does. */
+bool pr_resource_set_origin(pr_arena *a, pr_resource *r, const pr_origin *o, pr_error *err);
+
+/* kustomize's AddOriginAnnotation for one object: sets `o` (NULL: does
+ * nothing) unless the object has an origin annotation already. */
+bool pr_resource_add_origin(pr_arena *a, pr_resource *r, const pr_origin *o, pr_error *err);
+
+/* accumulateFile: every resource of `m` from index `from` on, read from
+ * the file `path` of the current kustomization, gets ctx->origin with
+ * `path` appended, replacing any origin it had. Nothing when not tracking. */
+bool pr_resources_set_origin(pr_build_ctx *ctx, pr_resmap *m, size_t from,
+                             const char *path, pr_error *err);
+
+/* After `times` instances of the builtin transformer `kind` configured by
+ * `k` ran over `m`: kustomize's AddTransformerAnnotation once per instance
+ * (an object without an origin takes the transformer's as its origin,
+ * the others append it to their transformations). Nothing when not
+ * tracking. */
+bool pr_resmap_add_transformation(pr_build_ctx *ctx, const pr_kustomization *k,
+                                  pr_resmap *m, const char *kind, size_t times,
+                                  pr_error *err);
+
+/* The value of app.kubernetes.io/managed-by that --enable-managedby-label
+ * and buildMetadata: [managedByLabel] write: "kustomize-" and the
+ * version kubectl kustomize reports, "(devel)". */
+#define PR_MANAGED_BY_VALUE "kustomize-(devel)"
 
 #endif

@@ -104,13 +104,6 @@ void pr_obj_normalize_annotations(pr_node *obj)
         pr_map_remove(meta, "annotations");
         return;
     }
-    if (annotations->kind != PR_MAP)
-        return;
-    for (size_t i = 0; i < annotations->map.len; i++) {
-        pr_node *v = annotations->map.items[i].value;
-        if (v->kind == PR_SCALAR)
-            v->tag = PR_TAG_STR;
-    }
 }
 
 pr_resid pr_resource_id(pr_arena *a, const pr_resource *r)

@@ -11,6 +11,11 @@
 
 bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
 {
+    return pr_tf_hash_apply(ctx, m, true, err);
+}
+
+bool pr_tf_hash_apply(pr_build_ctx *ctx, pr_resmap *m, bool settle, pr_error *err)
+{
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
         if (!r->needs_hash)
@@ -24,7 +29,8 @@ bool pr_tf_hash_suffixes(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
         pr_resource_store_prev_id(ctx->a, r);
         pr_obj_set_name(ctx->a, r->obj,
                         pr_sprintf(ctx->a, "%s-%s", pr_obj_name(r->obj), hash));
-        r->needs_hash = false;
+        if (settle)
+            r->needs_hash = false;
     }
     pr_resmap_ids_changed(m);
     return true;

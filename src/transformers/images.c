@@ -156,22 +156,30 @@ static bool apply_image_list(pr_build_ctx *ctx, const pr_kustomization *k,
                 strcmp(key, "digest") && strcmp(key, "tagSuffix"))
                 return pr_error_at(err, k->path, e->map.items[j].key->mark.line, e->map.items[j].key->mark.col, "invalid Kustomization: json: unknown field \"%s\"", key);
         }
-        image_rule rule = {field_or_empty(e, "name"), field_or_empty(e, "newName"),
-                           field_or_empty(e, "newTag"), field_or_empty(e, "digest"),
-                           field_or_empty(e, "tagSuffix"), NULL};
-        const char *re = pr_sprintf(ctx->a,
-                                    "^%s(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$",
-                                    rule.name);
-        /* kustomize panics on a name Go cannot compile; an error is kinder. */
-        rule.pattern = pr_regex_compile(re, err);
-        if (!rule.pattern)
-            return pr_error_prefix(err, "%s: %s[%zu].name %s", k->path, field, i, rule.name);
-        bool ok = apply_rule(ctx, &k->tconfig->images, m, &rule, err);
-        pr_regex_free(rule.pattern);
-        if (!ok)
-            return pr_error_prefix(err, "%s", k->path);
+        if (!pr_tf_image_apply(ctx, k, e, pr_sprintf(ctx->a, "%s[%zu]", field, i),
+                               &k->tconfig->images, m, err))
+            return false;
     }
     return true;
+}
+
+bool pr_tf_image_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *e,
+                       const char *where, const pr_fieldspec_list *specs, pr_resmap *m,
+                       pr_error *err)
+{
+    image_rule rule = {field_or_empty(e, "name"), field_or_empty(e, "newName"),
+                       field_or_empty(e, "newTag"), field_or_empty(e, "digest"),
+                       field_or_empty(e, "tagSuffix"), NULL};
+    const char *re = pr_sprintf(ctx->a,
+                                "^%s(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$",
+                                rule.name);
+    /* kustomize panics on a name Go cannot compile; an error is kinder. */
+    rule.pattern = pr_regex_compile(re, err);
+    if (!rule.pattern)
+        return pr_error_prefix(err, "%s: %s.name %s", k->path, where, rule.name);
+    bool ok = apply_rule(ctx, specs, m, &rule, err);
+    pr_regex_free(rule.pattern);
+    return ok || pr_error_prefix(err, "%s", k->path);
 }
 
 /* `imageTags` is the deprecated spelling of `images`; kustomize appends it. */

@@ -7,7 +7,9 @@
  * merge patches, each applied to the object it names, or (one patch only)
  * to every object `target` selects.
  */
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,12 +59,30 @@ static void reread_scalar_as_json(pr_node *n, void *ctx)
 {
     json_reread *rr = ctx;
     n->style = PR_STYLE_UNKNOWN;
-    if (n->tag != PR_TAG_INT)
+    if (n->tag == PR_TAG_TIMESTAMP) {
+        /* a time.Time, which JSON writes as an RFC 3339 string, as the
+         * emitter writes it (written in a flow collection, kustomize keeps
+         * a timestamp with a time of day as text: not reproduced) */
+        bool is_string;
+        pr_sb_reset(&rr->number);
+        pr_scalar_canonical(n, &rr->number, &is_string);
+        n->tag = PR_TAG_STR;
+        n->scalar.text = pr_strdup(rr->a, rr->number.buf);
+        n->scalar.len = rr->number.len;
         return;
+    }
+    if (n->tag != PR_TAG_INT && n->tag != PR_TAG_FLOAT && n->tag != PR_TAG_BOOL &&
+        n->tag != PR_TAG_NULL)
+        return;
+    /* Decoded from JSON, a value keeps its meaning, not its spelling:
+     * `0x1F` comes back as 31, `True` as true, `~` as null. That shows
+     * where the text is used as a string (annotations). */
     pr_sb_reset(&rr->number);
-    if (pr_scalar_json(n, &rr->number) &&
-        fabs(strtod(rr->number.buf, NULL)) >= FLOAT64_EXACT_INTS) {
+    if (!pr_scalar_json(n, &rr->number))
+        return;
+    if (n->tag == PR_TAG_INT && fabs(strtod(rr->number.buf, NULL)) >= FLOAT64_EXACT_INTS)
         n->tag = PR_TAG_FLOAT; /* the emitter rounds and prints it as Go does */
+    if (n->scalar.len != rr->number.len || memcmp(n->scalar.text, rr->number.buf, rr->number.len)) {
         n->scalar.text = pr_strdup(rr->a, rr->number.buf);
         n->scalar.len = rr->number.len;
     }
@@ -447,7 +467,7 @@ static bool apply_smp(pr_build_ctx *ctx, pr_resource *r, const pr_node *patch,
     if (opt->allow_name_change || opt->allow_kind_change)
         pr_resource_store_prev_id(a, r);
     restore_null_annotations(r->obj);
-    bool ok = pr_smp_merge(a, r->obj, p, &ctx->smp_work, deleted, err);
+    bool ok = pr_smp_merge_with(a, ctx->openapi, r->obj, p, &ctx->smp_work, deleted, err);
     if (ok && !*deleted) {
         pr_node *meta = pr_map_get(r->obj, "metadata");
         if (meta && meta->kind != PR_MAP && !pr_node_is_null(meta))
@@ -555,37 +575,41 @@ static const char *patch_source(pr_build_ctx *ctx, const pr_node *entry)
     return "[patch]";
 }
 
+bool pr_tf_patch_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                       size_t i, pr_resmap *m, pr_error *err)
+{
+    pr_doclist docs = {0}, smps = {0};
+    smp_options opt;
+    ops_syntax syntax;
+    if (!read_patch(ctx, k, entry, i, &docs, &syntax, err) ||
+        !read_options(k, entry, i, &opt, err))
+        return false;
+    const char *source = patch_source(ctx, entry), *why = NULL;
+    pr_node *ops = json6902_ops(&docs, syntax);
+    bool json = ops != NULL;
+    bool smp = collect_smp(ctx->a, &docs, &smps, &why);
+    if (json && smp)
+        return pr_error_set(err, "%s: patches[%zu]: illegally qualifies as both an SM and "
+                            "JSON patch: %s", k->path, i, source);
+    if (!json && !smp)
+        return pr_error_set(err, "%s: patches[%zu]: unable to parse SM or JSON patch from "
+                            "%s: %s", k->path, i, source,
+                            syntax == OPS_NOT_JSON ? "it starts with '[' but is not JSON" : why);
+    const pr_node *target = pr_map_get(entry, "target");
+    bool ok = json ? apply_json6902(ctx, target, ops, true, m, err)
+                   : apply_smp_entry(ctx, target, &smps, &opt, source, m, err);
+    return ok || pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
+}
+
 bool pr_tf_patches(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                    pr_error *err)
 {
     const pr_node *patches;
     if (!patch_list(k, "patches", &patches, err))
         return false;
-    for (size_t i = 0; patches && i < patches->seq.len; i++) {
-        const pr_node *entry = patches->seq.items[i];
-        pr_doclist docs = {0}, smps = {0};
-        smp_options opt;
-        ops_syntax syntax;
-        if (!read_patch(ctx, k, entry, i, &docs, &syntax, err) ||
-            !read_options(k, entry, i, &opt, err))
+    for (size_t i = 0; patches && i < patches->seq.len; i++)
+        if (!pr_tf_patch_apply(ctx, k, patches->seq.items[i], i, m, err))
             return false;
-        const char *source = patch_source(ctx, entry), *why = NULL;
-        pr_node *ops = json6902_ops(&docs, syntax);
-        bool json = ops != NULL;
-        bool smp = collect_smp(ctx->a, &docs, &smps, &why);
-        if (json && smp)
-            return pr_error_set(err, "%s: patches[%zu]: illegally qualifies as both an SM and "
-                                "JSON patch: %s", k->path, i, source);
-        if (!json && !smp)
-            return pr_error_set(err, "%s: patches[%zu]: unable to parse SM or JSON patch from "
-                                "%s: %s", k->path, i, source,
-                                syntax == OPS_NOT_JSON ? "it starts with '[' but is not JSON" : why);
-        const pr_node *target = pr_map_get(entry, "target");
-        bool ok = json ? apply_json6902(ctx, target, ops, true, m, err)
-                       : apply_smp_entry(ctx, target, &smps, &opt, source, m, err);
-        if (!ok)
-            return pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
-    }
     return true;
 }
 
@@ -631,6 +655,12 @@ bool pr_tf_patches_strategic_merge(pr_build_ctx *ctx, const pr_kustomization *k,
         return false;
     if (!list || list->seq.len == 0)
         return true;
+    return pr_tf_psm_apply(ctx, k, list, m, err);
+}
+
+bool pr_tf_psm_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *list,
+                     pr_resmap *m, pr_error *err)
+{
     pr_doclist patches = {0};
     pr_strlist files = {0};
     for (size_t i = 0; i < list->seq.len; i++)
@@ -662,26 +692,32 @@ bool pr_tf_patches_json6902(pr_build_ctx *ctx, const pr_kustomization *k,
     const pr_node *patches;
     if (!patch_list(k, "patchesJson6902", &patches, err))
         return false;
-    for (size_t i = 0; patches && i < patches->seq.len; i++) {
-        const pr_node *entry = patches->seq.items[i];
-        const pr_node *target = pr_map_get(entry, "target");
-        const char *target_name = pr_map_get_str(target, "name");
-        if (entry->kind == PR_MAP && (!target_name || !*target_name))
-            return pr_error_set(err, "%s: patchesJson6902[%zu]: must specify the target name",
-                                k->path, i);
-        pr_doclist docs = {0};
-        ops_syntax syntax;
-        if (!read_patch(ctx, k, entry, i, &docs, &syntax, err))
+    for (size_t i = 0; patches && i < patches->seq.len; i++)
+        if (!pr_tf_json6902_apply(ctx, k, patches->seq.items[i], i, m, err))
             return false;
-        pr_node *ops = json6902_ops(&docs, syntax);
-        if (syntax == OPS_NOT_JSON)
-            return pr_error_set(err, "%s: patchesJson6902[%zu]: the patch starts with '[' but "
-                                "is not valid JSON", k->path, i);
-        if (!ops || ops->seq.len == 0)
-            return pr_error_set(err, "%s: patchesJson6902[%zu]: expected a non-empty list of "
-                                "operations", k->path, i);
-        if (!apply_json6902(ctx, target, ops, false, m, err))
-            return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
-    }
+    return true;
+}
+
+bool pr_tf_json6902_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
+                          size_t i, pr_resmap *m, pr_error *err)
+{
+    const pr_node *target = pr_map_get(entry, "target");
+    const char *target_name = pr_map_get_str(target, "name");
+    if (entry->kind == PR_MAP && (!target_name || !*target_name))
+        return pr_error_set(err, "%s: patchesJson6902[%zu]: must specify the target name",
+                            k->path, i);
+    pr_doclist docs = {0};
+    ops_syntax syntax;
+    if (!read_patch(ctx, k, entry, i, &docs, &syntax, err))
+        return false;
+    pr_node *ops = json6902_ops(&docs, syntax);
+    if (syntax == OPS_NOT_JSON)
+        return pr_error_set(err, "%s: patchesJson6902[%zu]: the patch starts with '[' but "
+                            "is not valid JSON", k->path, i);
+    if (!ops || ops->seq.len == 0)
+        return pr_error_set(err, "%s: patchesJson6902[%zu]: expected a non-empty list of "
+                            "operations", k->path, i);
+    if (!apply_json6902(ctx, target, ops, false, m, err))
+        return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
     return true;
 }

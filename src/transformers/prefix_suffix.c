@@ -37,11 +37,11 @@ static bool skipped_kind(const pr_gvk *gvk)
     return false;
 }
 
-static bool apply_affix(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
-                        const char *field, const pr_fieldspec_list *specs, bool is_prefix,
-                        pr_error *err)
+bool pr_tf_affix_apply(pr_build_ctx *ctx, const pr_kustomization *k, const char *affix,
+                       bool is_prefix, const pr_fieldspec_list *specs, pr_resmap *m,
+                       pr_error *err)
 {
-    const char *affix = pr_map_get_str(k->root, field);
+    const char *field = is_prefix ? "namePrefix" : "nameSuffix";
     if (!affix || !*affix)
         return true;
     affix_ctx c = {affix, is_prefix};
@@ -73,6 +73,8 @@ static bool apply_affix(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap 
 bool pr_tf_prefix_suffix(pr_build_ctx *ctx, const pr_kustomization *k,
                          pr_resmap *m, pr_error *err)
 {
-    return apply_affix(ctx, k, m, "namePrefix", &k->tconfig->name_prefix, true, err) &&
-           apply_affix(ctx, k, m, "nameSuffix", &k->tconfig->name_suffix, false, err);
+    return pr_tf_affix_apply(ctx, k, pr_map_get_str(k->root, "namePrefix"), true,
+                             &k->tconfig->name_prefix, m, err) &&
+           pr_tf_affix_apply(ctx, k, pr_map_get_str(k->root, "nameSuffix"), false,
+                             &k->tconfig->name_suffix, m, err);
 }

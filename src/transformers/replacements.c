@@ -4,12 +4,10 @@
  * v5.5.0's ReplacementTransformer does. kustomize runs it last among a
  * kustomization's builtin transformers.
  *
- * Entries are read as kustomize decodes them into its Go types: inline
- * entries strictly (unknown keys are errors, like the rest of the
- * kustomization), entries in `path:` files leniently (unknown keys
- * ignored); keys match exactly or else ignoring case, plain scalars are
- * typed by YAML 1.1 rules (`create: yes` is true), the first problem in
- * sorted key order is the one reported, in Go's words.
+ * Entries are decoded as kustomize decodes them into its Go types, by the
+ * one typed decoder (src/kust/kustomization_decode.c): inline entries
+ * strictly with the rest of the kustomization, entries in `path:` files
+ * leniently (unknown keys ignored, numbers and booleans taken as text).
  *
  * Matching follows kustomize's ResId.IsSelectedBy, not the regular
  * expressions of patch targets: each set field must equal the object's,
@@ -18,14 +16,13 @@
  * as a previous id, so the final name-reference pass follows it only if
  * an earlier rename had already recorded the old name, as in kustomize.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "kust/pipeline.h"
 #include "pleo/fieldpath.h"
 #include "pleo/label_selector.h"
+#include "pleo/replacement.h"
 #include "pleo/yaml.h"
 
 /* ------------------------------------------------------------------ */
@@ -69,397 +66,97 @@ typedef struct {
 } replacement;
 
 /* ------------------------------------------------------------------ */
-/* Decoding                                                            */
+/* Reading replacements from their decoded form                        */
 
-typedef struct {
-    pr_arena *a;
-    const char *file;
-    bool strict;        /* unknown keys are errors (kustomization files) */
-    const char *prefix; /* Go's field path of the value decoded */
-    pr_error *err;
-} decoder;
+/* Entries are decoded and type-checked before they get here: inline ones
+ * with the kustomization (kustomization_decode.c), `path:` files by
+ * pr_replacement_decode. So every field is absent or of its type. */
 
-/* go-yaml v2 resolves a plain scalar itself; a quoted or tagged one keeps
- * the tag it was read with. */
-static pr_tag yaml11_tag(const pr_node *n)
+static const char *string_field(const pr_node *map, const char *key)
 {
-    if (n->style == PR_STYLE_PLAIN)
-        return pr_resolve_plain_v2(n->scalar.text, n->scalar.len);
-    return n->tag;
+    const char *s = pr_map_get_str(map, key);
+    return s ? s : "";
 }
 
-/* The JSON type sigs.k8s.io/yaml turns a YAML value into. */
-static const char *json_type(const pr_node *n)
+static void read_resid(const pr_node *map, pr_resid *id)
 {
-    if (n->kind == PR_MAP)
-        return "object";
-    if (n->kind == PR_SEQ)
-        return "array";
-    switch (yaml11_tag(n)) {
-    case PR_TAG_INT:
-    case PR_TAG_FLOAT:
-        return "number";
-    case PR_TAG_BOOL:
-        return "bool";
-    case PR_TAG_NULL:
-        return "null";
-    default:
-        return "string";
-    }
+    id->gvk.group = string_field(map, "group");
+    id->gvk.version = string_field(map, "version");
+    id->gvk.kind = string_field(map, "kind");
+    id->name = string_field(map, "name");
+    id->namespace = string_field(map, "namespace");
 }
 
-static bool is_null(const pr_node *n)
+static void read_options(const pr_node *map, field_options *out)
 {
-    return n->kind == PR_SCALAR && !strcmp(json_type(n), "null");
-}
-
-static bool type_error_value(decoder *d, const pr_node *v, const char *value, const char *gostruct,
-                             const char *field, const char *gotype)
-{
-    const char *lead = d->strict ? "invalid Kustomization: json"
-                                 : "error unmarshaling JSON: while decoding JSON: json";
-    const char *path = pr_sprintf(d->a, "%s%s", d->prefix, field);
-    if (!*path)
-        return pr_error_at(d->err, d->file, v->mark.line, v->mark.col,
-                           "%s: cannot unmarshal %s into Go value of type %s", lead, value, gotype);
-    return pr_error_at(d->err, d->file, v->mark.line, v->mark.col,
-                       "%s: cannot unmarshal %s into Go struct field %s.%s of type %s", lead, value,
-                       gostruct, path, gotype);
-}
-
-static bool type_error(decoder *d, const pr_node *v, const char *gostruct, const char *field,
-                       const char *gotype)
-{
-    return type_error_value(d, v, json_type(v), gostruct, field, gotype);
-}
-
-static bool decode_bool(decoder *d, const pr_node *v, const char *gostruct, const char *field,
-                        bool *out)
-{
-    if (is_null(v))
-        return true;
-    if (v->kind != PR_SCALAR || yaml11_tag(v) != PR_TAG_BOOL)
-        return type_error(d, v, gostruct, field, "bool");
-    char c = v->scalar.text[0];
-    *out = c == 't' || c == 'T' || c == 'y' || c == 'Y' ||
-           ((c == 'o' || c == 'O') && (v->scalar.text[1] == 'n' || v->scalar.text[1] == 'N'));
-    return true;
-}
-
-static bool decode_string(decoder *d, const pr_node *v, const char *gostruct, const char *field,
-                          const char **out)
-{
-    if (is_null(v))
-        return true;
-    /* sigs.k8s.io/yaml, which reads `path:` files, turns numbers and
-     * booleans into text for a string field; kustomization files are read
-     * without that help. */
-    if (v->kind == PR_SCALAR && !d->strict && yaml11_tag(v) == PR_TAG_BOOL) {
-        bool b = false;
-        decode_bool(d, v, gostruct, field, &b);
-        *out = b ? "true" : "false";
-        return true;
-    }
-    if (v->kind != PR_SCALAR || (d->strict && strcmp(json_type(v), "string")))
-        return type_error(d, v, gostruct, field, "string");
-    *out = v->scalar.text;
-    return true;
-}
-
-/* A Go int: JSON numbers with an integral value (1.0 passes). */
-static bool decode_int(decoder *d, const pr_node *v, const char *gostruct, const char *field,
-                       long long *out)
-{
-    if (is_null(v))
-        return true;
-    if (v->kind != PR_SCALAR || strcmp(json_type(v), "number"))
-        return type_error(d, v, gostruct, field, "int");
-    if (yaml11_tag(v) == PR_TAG_INT) {
-        errno = 0;
-        long long n = strtoll(v->scalar.text, NULL, 0);
-        if (errno != ERANGE) {
-            *out = n;
-            return true;
-        }
-    } else {
-        double f = strtod(v->scalar.text, NULL);
-        if (f > -9.2e18 && f < 9.2e18 && (double)(long long)f == f) {
-            *out = (long long)f;
-            return true;
-        }
-    }
-    return type_error_value(d, v, pr_sprintf(d->a, "number %s", v->scalar.text), gostruct, field,
-                            "int");
-}
-
-/* The mapping's entries sorted by key, as Go sees them in the JSON that
- * sigs.k8s.io/yaml makes. */
-static const pr_pair **sorted_pairs(pr_arena *a, const pr_node *map)
-{
-    const pr_pair **pairs = pr_alloc(a, (map->map.len + 1) * sizeof *pairs);
-    for (size_t i = 0; i < map->map.len; i++) {
-        const pr_pair *p = &map->map.items[i];
-        size_t j = i;
-        while (j > 0 && strcmp(pairs[j - 1]->key->scalar.text, p->key->scalar.text) > 0) {
-            pairs[j] = pairs[j - 1];
-            j--;
-        }
-        pairs[j] = p;
-    }
-    return pairs;
-}
-
-/* Index of the Go field `key` names (exact match first, then ignoring
- * case), -1 for an unknown key, which strict decoding reports. */
-static int field_index(decoder *d, const pr_node *key, const char *const *names, size_t n,
-                       bool *ok)
-{
-    *ok = true;
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(names[i], key->scalar.text))
-            return (int)i;
-    for (size_t i = 0; i < n; i++)
-        if (!strcasecmp(names[i], key->scalar.text))
-            return (int)i;
-    if (d->strict)
-        *ok = pr_error_at(d->err, d->file, key->mark.line, key->mark.col,
-                          "invalid Kustomization: json: unknown field \"%s\"", key->scalar.text);
-    return -1;
-}
-
-static const char *const options_fields[] = {"delimiter", "index", "encoding", "create"};
-
-static bool decode_options(decoder *d, const pr_node *v, const char *parent, field_options *out)
-{
-    if (is_null(v))
-        return true;
-    if (v->kind != PR_MAP)
-        return type_error(d, v, parent, "options", "types.FieldOptions");
+    if (!map || map->kind != PR_MAP)
+        return;
     out->given = true;
-    const pr_pair **pairs = sorted_pairs(d->a, v);
-    const char *saved = d->prefix;
-    d->prefix = pr_sprintf(d->a, "%soptions.", saved);
-    bool ok = true;
-    const char *encoding = NULL;
-    for (size_t i = 0; ok && i < v->map.len; i++) {
-        const pr_node *val = pairs[i]->value;
-        switch (field_index(d, pairs[i]->key, options_fields, 4, &ok)) {
-        case 0:
-            ok = decode_string(d, val, "FieldOptions", "delimiter", &out->delimiter);
-            break;
-        case 1:
-            ok = decode_int(d, val, "FieldOptions", "index", &out->index);
-            break;
-        case 2:
-            ok = decode_string(d, val, "FieldOptions", "encoding", &encoding);
-            break;
-        case 3:
-            ok = decode_bool(d, val, "FieldOptions", "create", &out->create);
-            break;
-        default:
-            break;
-        }
-    }
-    d->prefix = saved;
-    return ok;
+    out->delimiter = pr_map_get_str(map, "delimiter");
+    const char *index = pr_map_get_str(map, "index");
+    out->index = index ? strtoll(index, NULL, 10) : 0;
+    out->create = pr_scalar_is(pr_map_get(map, "create"), "true");
 }
 
-/* group, version, kind, name, namespace: ResId's fields, promoted into
- * the selector types. Returns false when `idx` is not one of them. */
-static bool resid_field(decoder *d, int idx, const pr_node *v, const char *gostruct,
-                        pr_resid *id, bool *ok)
+static selector *read_selector(pr_arena *a, const pr_node *map)
 {
-    static const char *const names[] = {"group", "version", "kind", "name", "namespace"};
-    const char **slots[] = {&id->gvk.group, &id->gvk.version, &id->gvk.kind, &id->name,
-                            &id->namespace};
-    if (idx < 0 || idx >= 5)
-        return false;
-    *ok = decode_string(d, v, gostruct, names[idx], slots[idx]);
+    selector *s = pr_alloc(a, sizeof *s);
+    read_resid(map, &s->id);
+    s->annotation_selector = string_field(map, "annotationSelector");
+    s->label_selector = string_field(map, "labelSelector");
+    return s;
+}
+
+static bool read_target(pr_arena *a, const char *file, const pr_node *item, target_selector *t,
+                        pr_error *err)
+{
+    if (item->kind != PR_MAP) /* a nil *TargetSelector, which crashes kustomize */
+        return pr_error_at(err, file, item->mark.line, item->mark.col,
+                           "a replacement target is null: give it a `select`");
+    const pr_node *select = pr_map_get(item, "select");
+    if (select && select->kind == PR_MAP)
+        t->select = read_selector(a, select);
+    const pr_node *reject = pr_map_get(item, "reject");
+    if (reject && reject->kind == PR_SEQ) {
+        t->reject = pr_alloc(a, (reject->seq.len + 1) * sizeof *t->reject);
+        for (size_t i = 0; i < reject->seq.len; i++)
+            if (reject->seq.items[i]->kind == PR_MAP) /* a nil selector is skipped */
+                t->reject[t->nreject++] = read_selector(a, reject->seq.items[i]);
+    }
+    const pr_node *paths = pr_map_get(item, "fieldPaths");
+    if (paths && paths->kind == PR_SEQ) {
+        t->field_paths = pr_alloc(a, (paths->seq.len + 1) * sizeof *t->field_paths);
+        for (size_t i = 0; i < paths->seq.len; i++)
+            t->field_paths[t->npaths++] = paths->seq.items[i]->scalar.text;
+    }
+    read_options(pr_map_get(item, "options"), &t->options);
     return true;
 }
 
-static void empty_resid(pr_resid *id)
-{
-    id->gvk.group = id->gvk.version = id->gvk.kind = "";
-    id->name = id->namespace = "";
-}
-
-static const char *const source_fields[] = {"group", "version", "kind",     "name",
-                                            "namespace", "fieldPath", "options"};
-
-static bool decode_source(decoder *d, const pr_node *v, const char *parent,
-                          source_selector **out)
-{
-    if (is_null(v))
-        return true;
-    if (v->kind != PR_MAP)
-        return type_error(d, v, parent, "source", "types.SourceSelector");
-    source_selector *s = pr_alloc(d->a, sizeof *s);
-    empty_resid(&s->id);
-    s->field_path = "";
-    const pr_pair **pairs = sorted_pairs(d->a, v);
-    const char *saved = d->prefix;
-    d->prefix = pr_sprintf(d->a, "%ssource.", saved);
-    bool ok = true;
-    for (size_t i = 0; ok && i < v->map.len; i++) {
-        const pr_node *val = pairs[i]->value;
-        int idx = field_index(d, pairs[i]->key, source_fields, 7, &ok);
-        if (!ok || resid_field(d, idx, val, "SourceSelector", &s->id, &ok))
-            continue;
-        if (idx == 5)
-            ok = decode_string(d, val, "SourceSelector", "fieldPath", &s->field_path);
-        else if (idx == 6)
-            ok = decode_options(d, val, "SourceSelector", &s->options);
-    }
-    d->prefix = saved;
-    *out = s;
-    return ok;
-}
-
-static const char *const selector_fields[] = {"group",     "version",           "kind",
-                                              "name",      "namespace",         "annotationSelector",
-                                              "labelSelector"};
-
-static bool decode_selector(decoder *d, const pr_node *v, selector **out)
-{
-    selector *s = pr_alloc(d->a, sizeof *s);
-    empty_resid(&s->id);
-    s->annotation_selector = s->label_selector = "";
-    const pr_pair **pairs = sorted_pairs(d->a, v);
-    bool ok = true;
-    for (size_t i = 0; ok && i < v->map.len; i++) {
-        const pr_node *val = pairs[i]->value;
-        int idx = field_index(d, pairs[i]->key, selector_fields, 7, &ok);
-        if (!ok || resid_field(d, idx, val, "Selector", &s->id, &ok))
-            continue;
-        if (idx == 5)
-            ok = decode_string(d, val, "Selector", "annotationSelector", &s->annotation_selector);
-        else if (idx == 6)
-            ok = decode_string(d, val, "Selector", "labelSelector", &s->label_selector);
-    }
-    *out = s;
-    return ok;
-}
-
-/* decode_selector for the value of field `field`, extending Go's path. */
-static bool nested_selector(decoder *d, const char *field, const pr_node *v, selector **out)
-{
-    const char *saved = d->prefix;
-    d->prefix = pr_sprintf(d->a, "%s%s.", saved, field);
-    bool ok = decode_selector(d, v, out);
-    d->prefix = saved;
-    return ok;
-}
-
-static const char *const target_fields[] = {"select", "reject", "fieldPaths", "options"};
-
-static bool decode_target_field(decoder *d, int idx, const pr_node *val, target_selector *t)
-{
-    switch (idx) {
-    case 0:
-        if (is_null(val))
-            return true;
-        if (val->kind != PR_MAP)
-            return type_error(d, val, "TargetSelector", "select", "types.Selector");
-        return nested_selector(d, "select", val, &t->select);
-    case 1:
-        if (is_null(val))
-            return true;
-        if (val->kind != PR_SEQ)
-            return type_error(d, val, "TargetSelector", "reject", "[]*types.Selector");
-        t->reject = pr_alloc(d->a, (val->seq.len + 1) * sizeof *t->reject);
-        for (size_t j = 0; j < val->seq.len; j++) {
-            const pr_node *item = val->seq.items[j];
-            if (is_null(item))
-                continue; /* a nil selector, which kustomize skips */
-            if (item->kind != PR_MAP)
-                return type_error(d, item, "TargetSelector", "reject", "types.Selector");
-            if (!nested_selector(d, "reject", item, &t->reject[t->nreject++]))
-                return false;
-        }
-        return true;
-    case 2:
-        if (is_null(val))
-            return true;
-        if (val->kind != PR_SEQ)
-            return type_error(d, val, "TargetSelector", "fieldPaths", "[]string");
-        t->field_paths = pr_alloc(d->a, (val->seq.len + 1) * sizeof *t->field_paths);
-        for (size_t j = 0; j < val->seq.len; j++) {
-            const char *s = "";
-            if (!decode_string(d, val->seq.items[j], "TargetSelector", "fieldPaths", &s))
-                return false;
-            t->field_paths[t->npaths++] = s;
-        }
-        return true;
-    case 3:
-        return decode_options(d, val, "TargetSelector", &t->options);
-    default:
-        return true;
-    }
-}
-
-static bool decode_targets(decoder *d, const pr_node *v, const char *parent, replacement *r)
-{
-    if (is_null(v))
-        return true;
-    if (v->kind != PR_SEQ)
-        return type_error(d, v, parent, "targets", "[]*types.TargetSelector");
-    r->targets_given = true;
-    r->targets = pr_alloc(d->a, (v->seq.len + 1) * sizeof *r->targets);
-    const char *saved = d->prefix;
-    d->prefix = pr_sprintf(d->a, "%stargets.", saved);
-    bool ok = true;
-    for (size_t j = 0; ok && j < v->seq.len; j++) {
-        const pr_node *item = v->seq.items[j];
-        if (is_null(item)) {
-            /* kustomize crashes on a null target; say what is wrong */
-            ok = pr_error_at(d->err, d->file, item->mark.line, item->mark.col,
-                             "a replacement target is null: give it a `select`");
-            break;
-        }
-        if (item->kind != PR_MAP) {
-            d->prefix = saved;
-            ok = type_error(d, item, parent, "targets", "types.TargetSelector");
-            break;
-        }
-        target_selector *t = pr_alloc(d->a, sizeof *t);
-        const pr_pair **pairs = sorted_pairs(d->a, item);
-        for (size_t i = 0; ok && i < item->map.len; i++) {
-            int idx = field_index(d, pairs[i]->key, target_fields, 4, &ok);
-            if (ok)
-                ok = decode_target_field(d, idx, pairs[i]->value, t);
-        }
-        r->targets[r->ntargets++] = t;
-    }
-    d->prefix = saved;
-    return ok;
-}
-
-/* One replacement mapping: ReplacementField (with `path`) in a
+/* One decoded replacement mapping: ReplacementField (with `path`) in a
  * kustomization, Replacement in a `path:` file. */
-static bool decode_replacement(decoder *d, const pr_node *v, bool with_path, replacement *r)
+static bool read_replacement(pr_arena *a, const char *file, const pr_node *v, replacement *r,
+                             pr_error *err)
 {
-    static const char *const fields[] = {"source", "targets", "path"};
-    const char *gostruct = with_path ? "ReplacementField" : "Replacement";
-    const pr_pair **pairs = sorted_pairs(d->a, v);
-    bool ok = true;
-    for (size_t i = 0; ok && i < v->map.len; i++) {
-        const pr_node *val = pairs[i]->value;
-        switch (field_index(d, pairs[i]->key, fields, with_path ? 3 : 2, &ok)) {
-        case 0:
-            ok = decode_source(d, val, gostruct, &r->source);
-            break;
-        case 1:
-            ok = decode_targets(d, val, gostruct, r);
-            break;
-        case 2:
-            ok = decode_string(d, val, gostruct, "path", &r->path);
-            break;
-        default:
-            break;
-        }
+    r->path = string_field(v, "path");
+    const pr_node *source = pr_map_get(v, "source");
+    if (source && source->kind == PR_MAP) {
+        source_selector *s = r->source = pr_alloc(a, sizeof *s);
+        read_resid(source, &s->id);
+        s->field_path = string_field(source, "fieldPath");
+        read_options(pr_map_get(source, "options"), &s->options);
     }
-    return ok;
+    const pr_node *targets = pr_map_get(v, "targets");
+    if (!targets || targets->kind != PR_SEQ)
+        return true;
+    r->targets_given = true;
+    r->targets = pr_alloc(a, (targets->seq.len + 1) * sizeof *r->targets);
+    for (size_t i = 0; i < targets->seq.len; i++) {
+        target_selector *t = r->targets[r->ntargets++] = pr_alloc(a, sizeof *t);
+        if (!read_target(a, file, targets->seq.items[i], t, err))
+            return false;
+    }
+    return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -490,34 +187,34 @@ static bool read_path_entry(pr_build_ctx *ctx, const pr_kustomization *k, const 
     pr_sb_release(&text);
     if (!ok)
         return false;
-    const pr_node *root = docs.len ? docs.docs[0] : NULL;
-    decoder d = {ctx->a, file, false, "", err};
+    pr_node *root = docs.len ? docs.docs[0] : NULL;
     if (root && root->kind == PR_MAP) {
         replacement *r = pr_alloc(ctx->a, sizeof *r);
         r->where = pr_sprintf(ctx->a, "%s (from %s)", entry->where, file);
         r->from_file = true;
         list_push(ctx->a, out, r);
-        return decode_replacement(&d, root, false, r);
+        return pr_replacement_decode(ctx->a, file, &root, err) &&
+               read_replacement(ctx->a, file, root, r, err);
     }
     if (!root || root->kind != PR_SEQ) {
-        const char *type = !root || is_null(root)                    ? "invalid"
-                           : !strcmp(json_type(root), "number") ? "float64"
-                                                                    : json_type(root);
+        const char *type = !root || pr_node_is_null(root) ? "invalid"
+                           : root->tag == PR_TAG_INT || root->tag == PR_TAG_FLOAT ? "float64"
+                           : root->tag == PR_TAG_BOOL                            ? "bool"
+                                                                                  : "string";
         return pr_error_set(err, "%s: unsupported replacement type encountered within replacement "
                             "path: %s (a replacement file holds a mapping or a list of them)",
                             file, type);
     }
     for (size_t i = 0; i < root->seq.len; i++) {
-        const pr_node *item = root->seq.items[i];
+        pr_node *item = root->seq.items[i];
         replacement *r = pr_alloc(ctx->a, sizeof *r);
         r->where = pr_sprintf(ctx->a, "%s (item %zu of %s)", entry->where, i, file);
         r->from_file = true;
         list_push(ctx->a, out, r);
-        if (is_null(item))
+        if (pr_node_is_null(item))
             continue;
-        if (item->kind != PR_MAP)
-            return type_error(&d, item, "", "", "types.Replacement");
-        if (!decode_replacement(&d, item, false, r))
+        if (!pr_replacement_decode(ctx->a, file, &item, err) ||
+            !read_replacement(ctx->a, file, item, r, err))
             return false;
     }
     return true;
@@ -528,24 +225,11 @@ static bool read_path_entry(pr_build_ctx *ctx, const pr_kustomization *k, const 
 static bool read_replacements(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *list,
                               replacement_list *out, pr_error *err)
 {
-    decoder d = {ctx->a, k->path, true, "replacements.", err};
-    if (list->kind != PR_SEQ) {
-        d.prefix = "";
-        return type_error(&d, list, "Kustomization", "replacements", "[]types.ReplacementField");
-    }
     replacement **entries = pr_alloc(ctx->a, (list->seq.len + 1) * sizeof *entries);
     for (size_t i = 0; i < list->seq.len; i++) {
-        const pr_node *item = list->seq.items[i];
         replacement *r = entries[i] = pr_alloc(ctx->a, sizeof *r);
-        r->path = "";
         r->where = pr_sprintf(ctx->a, "%s: replacements[%zu]", k->path, i);
-        if (is_null(item))
-            continue;
-        if (item->kind != PR_MAP) {
-            d.prefix = "";
-            return type_error(&d, item, "Kustomization", "replacements", "types.ReplacementField");
-        }
-        if (!decode_replacement(&d, item, true, r))
+        if (!read_replacement(ctx->a, k->path, list->seq.items[i], r, err))
             return false;
     }
     for (size_t i = 0; i < list->seq.len; i++) {
@@ -741,6 +425,42 @@ static const char **split_text(pr_arena *a, const char *s, const char *sep, size
     return parts;
 }
 
+const char *pr_delimited_part(pr_arena *a, const char *value, const char *delimiter,
+                              long long index)
+{
+    size_t n;
+    const char **parts = split_text(a, value, delimiter, &n);
+    return index < 0 || (unsigned long long)index >= n ? NULL : parts[index];
+}
+
+const char *pr_delimited_splice(pr_arena *a, const char *target, const char *delimiter,
+                                long long index, const char *part)
+{
+    size_t n;
+    const char **parts = split_text(a, target, delimiter, &n);
+    size_t at = index < 0 ? 0 : (unsigned long long)index >= n ? n : (size_t)index;
+    bool replace = index >= 0 && (unsigned long long)index < n;
+    pr_strbuf joined;
+    pr_sb_init(&joined);
+    for (size_t i = 0, out = 0; i <= n; i++) {
+        if (i == at) {
+            if (out++)
+                pr_sb_adds(&joined, delimiter);
+            pr_sb_adds(&joined, part);
+            if (replace)
+                continue;
+        }
+        if (i == n)
+            break;
+        if (out++)
+            pr_sb_adds(&joined, delimiter);
+        pr_sb_adds(&joined, parts[i]);
+    }
+    const char *text = pr_strndup(a, joined.buf ? joined.buf : "", joined.len);
+    pr_sb_release(&joined);
+    return text;
+}
+
 static bool source_value(pr_arena *a, const pr_resmap *m, source_selector *s, pr_node **out,
                          pr_error *err)
 {
@@ -776,13 +496,13 @@ static bool source_value(pr_arena *a, const pr_resmap *m, source_selector *s, pr
     if (n->kind != PR_SCALAR)
         return pr_error_set(err, "delimiter option can only be used with scalar nodes (source "
                             "fieldPath `%s` holds a %s)", text, n->kind == PR_MAP ? "mapping" : "list");
-    size_t nparts;
-    const char **parts = split_text(a, n->scalar.text, s->options.delimiter, &nparts);
-    if (s->options.index < 0 || (unsigned long long)s->options.index >= nparts)
+    const char *text_part = pr_delimited_part(a, n->scalar.text, s->options.delimiter,
+                                              s->options.index);
+    if (!text_part)
         return pr_error_set(err, "options.index %lld is out of bounds for value %s",
                             s->options.index, n->scalar.text);
     /* The part keeps the source's type, as kustomize edits a copy. */
-    pr_node *part = pr_node_scalar(a, n->tag, parts[s->options.index], strlen(parts[s->options.index]));
+    pr_node *part = pr_node_scalar(a, n->tag, text_part, strlen(text_part));
     part->style = n->style;
     *out = part;
     return true;
@@ -839,28 +559,7 @@ static bool write_value(pr_arena *a, pr_node **slot, bool created, write_ctx *ct
         if ((*slot)->kind != PR_SCALAR)
             return pr_error_set(err, "delimiter option can only be used with scalar nodes (the "
                                 "target field holds a %s)", (*slot)->kind == PR_MAP ? "mapping" : "list");
-        size_t n;
-        const char **parts = split_text(a, (*slot)->scalar.text, o->delimiter, &n);
-        pr_strbuf joined;
-        pr_sb_init(&joined);
-        size_t at = o->index < 0 ? 0 : (unsigned long long)o->index >= n ? n : (size_t)o->index;
-        bool replace = o->index >= 0 && (unsigned long long)o->index < n;
-        for (size_t i = 0, out = 0; i <= n; i++) {
-            if (i == at) {
-                if (out++)
-                    pr_sb_adds(&joined, o->delimiter);
-                pr_sb_adds(&joined, text);
-                if (replace)
-                    continue;
-            }
-            if (i == n)
-                break;
-            if (out++)
-                pr_sb_adds(&joined, o->delimiter);
-            pr_sb_adds(&joined, parts[i]);
-        }
-        text = pr_strndup(a, joined.buf, joined.len);
-        pr_sb_release(&joined);
+        text = pr_delimited_splice(a, (*slot)->scalar.text, o->delimiter, o->index, text);
     }
     if ((*slot)->kind == PR_SCALAR)
         return set_scalar(a, slot, text, created, err);
@@ -952,6 +651,12 @@ bool pr_tf_replacements(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap 
     const pr_node *list = pr_map_get(k->root, "replacements");
     if (!list || pr_node_is_null(list))
         return true;
+    return pr_tf_replacements_apply(ctx, k, list, m, err);
+}
+
+bool pr_tf_replacements_apply(pr_build_ctx *ctx, const pr_kustomization *k,
+                              const pr_node *list, pr_resmap *m, pr_error *err)
+{
     replacement_list all = {0};
     if (!read_replacements(ctx, k, list, &all, err))
         return false;

@@ -27,14 +27,14 @@ static bool set_count(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
     return true;
 }
 
-static bool apply_replica(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
-                          const pr_node *entry, size_t index, pr_error *err)
+bool pr_tf_replica_apply(pr_build_ctx *ctx, const pr_kustomization *k,
+                         const pr_node *entry, size_t index,
+                         const pr_fieldspec_list *specs, pr_resmap *m, pr_error *err)
 {
     const char *name = pr_map_get_str(entry, "name");
     const pr_node *count = pr_map_get(entry, "count");
     if (!name || !count || count->kind != PR_SCALAR || count->tag != PR_TAG_INT)
         return pr_error_at(err, k->path, entry->mark.line, entry->mark.col, "replicas[%zu] needs a name and an integer count", index);
-    const pr_fieldspec_list *specs = &k->tconfig->replicas;
     bool found = false;
     for (size_t s = 0; s < specs->len; s++) {
         const pr_fieldspec *spec = &specs->specs[s];
@@ -72,7 +72,7 @@ bool pr_tf_replicas(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
     if (list->kind != PR_SEQ)
         return pr_error_at(err, k->path, list->mark.line, list->mark.col, "replicas must be a list");
     for (size_t i = 0; i < list->seq.len; i++)
-        if (!apply_replica(ctx, k, m, list->seq.items[i], i, err))
+        if (!pr_tf_replica_apply(ctx, k, list->seq.items[i], i, &k->tconfig->replicas, m, err))
             return false;
     return true;
 }

@@ -10,6 +10,7 @@
  * overwrite a scalar in place (smp.c's set_field) complete it.
  */
 #include "kust/pipeline.h"
+#include "pleo/yaml.h"
 
 typedef struct {
     const pr_node *pairs; /* key -> value, values checked to be scalars */
@@ -39,6 +40,17 @@ bool pr_set_entries(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     const pr_node *pairs, const pr_fieldspec_list *specs,
                     const char *what, pr_error *err)
 {
+    /* kustomize writes the key back without its quotes, so one that reads
+     * as a number, boolean or null makes its next JSON step fail. */
+    for (size_t j = 0; j < pairs->map.len && pr_resmap_len(m); j++) {
+        const pr_node *key = pairs->map.items[j].key;
+        if (pr_resolve_plain(key->scalar.text, key->scalar.len) != PR_TAG_STR)
+            return pr_error_at(err, k->path, key->mark.line, key->mark.col,
+                               "%s key \"%s\" does not read as a string once written back "
+                               "unquoted, and kustomize fails on it (json: unsupported type: "
+                               "map[interface {}]interface {}); use a key that reads as a string",
+                               what, key->scalar.text);
+    }
     entry_setter s = {pairs, pr_alloc(ctx->a, (pairs->map.len + 1) * sizeof(pr_node *)), what};
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);

@@ -41,6 +41,7 @@ typedef struct {
     pr_error *err;
     int depth;
     size_t *work; /* list items visited so far in this build */
+    const pr_openapi *t; /* the schema merges consult */
 } smp;
 
 typedef enum { SMP_MERGE, SMP_REPLACE, SMP_DELETE, SMP_UNKNOWN } directive;
@@ -68,12 +69,33 @@ static int type_compare(const void *key, const void *elem)
     return c ? c : strcmp(k->kind, e->kind);
 }
 
-int pr_smp_schema_for(const char *api_version, const char *kind)
+/* The generated tables of kustomize's builtin schema (Kubernetes v1.21.2). */
+static const pr_openapi builtin_schema = {
+    pr_smp_props, pr_smp_keys, pr_smp_schemas, pr_smp_types, 0,
+};
+
+const pr_openapi *pr_openapi_builtin(void)
+{
+    /* the length is not a constant expression in C */
+    static pr_openapi t;
+    if (!t.types) {
+        t = builtin_schema;
+        t.ntypes = pr_smp_types_len;
+    }
+    return &t;
+}
+
+int pr_openapi_schema_for(const pr_openapi *t, const char *api_version, const char *kind)
 {
     pr_smp_type key = {api_version, kind, 0};
-    const pr_smp_type *t = bsearch(&key, pr_smp_types, pr_smp_types_len,
-                                   sizeof *pr_smp_types, type_compare);
-    return t ? t->schema : NO_SCHEMA;
+    const pr_smp_type *found = t->ntypes ? bsearch(&key, t->types, t->ntypes,
+                                                   sizeof *t->types, type_compare) : NULL;
+    return found ? found->schema : NO_SCHEMA;
+}
+
+int pr_smp_schema_for(const char *api_version, const char *kind)
+{
+    return pr_openapi_schema_for(pr_openapi_builtin(), api_version, kind);
 }
 
 static int prop_compare(const void *key, const void *elem)
@@ -82,23 +104,23 @@ static int prop_compare(const void *key, const void *elem)
 }
 
 /* Properties first, then the value schema of a map-typed object. */
-static int field_schema(int schema, const char *key)
+static int field_schema(const pr_openapi *t, int schema, const char *key)
 {
     if (schema == NO_SCHEMA)
         return NO_SCHEMA;
-    const pr_smp_schema *sc = &pr_smp_schemas[schema];
-    const pr_smp_prop *p = bsearch(key, pr_smp_props + sc->props, sc->nprops,
-                                   sizeof *pr_smp_props, prop_compare);
+    const pr_smp_schema *sc = &t->schemas[schema];
+    const pr_smp_prop *p = sc->nprops ? bsearch(key, t->props + sc->props, sc->nprops,
+                                                sizeof *t->props, prop_compare) : NULL;
     if (p)
         return p->schema;
     return sc->additional;
 }
 
-static int element_schema(int schema)
+static int element_schema(const pr_openapi *t, int schema)
 {
-    if (schema == NO_SCHEMA || !(pr_smp_schemas[schema].flags & PR_SMP_ARRAY))
+    if (schema == NO_SCHEMA || !(t->schemas[schema].flags & PR_SMP_ARRAY))
         return NO_SCHEMA;
-    return pr_smp_schemas[schema].items;
+    return t->schemas[schema].items;
 }
 
 /* ---- node helpers with kyaml's notion of emptiness ------------------- */
@@ -496,7 +518,7 @@ static bool walk_map(smp *s, pr_node *dest, pr_node *origin, int schema,
         pr_node *fd = field(dest, names[i]), *fo = field(origin, names[i]);
         path here = {at, names[i], false};
         pr_node *v;
-        if (!walk(s, fd, fo, field_schema(schema, names[i]), &here, &v))
+        if (!walk(s, fd, fo, field_schema(s->t, schema, names[i]), &here, &v))
             return false;
         bool keep = v && v == fd && !fo && pr_node_is_null(v);
         long ko = origin && origin->kind == PR_MAP ? pr_map_index(origin, names[i]) : -1;
@@ -686,7 +708,7 @@ static bool set_elements(smp *s, const path *at, tuple_list *values,
                          pr_node *origin, int schema, pr_node **out)
 {
     pr_node *added = pr_node_seq(s->a);
-    int item_schema = element_schema(schema);
+    int item_schema = element_schema(s->t, schema);
     if (nkeys > 1)
         merge_tuples(s, values);
     const char **vk = pr_alloc(s->a, nkeys * sizeof *vk);
@@ -759,8 +781,8 @@ static bool walk_merge_list(smp *s, pr_node *dest, pr_node *origin, int schema,
     }
     if (!dest)
         return true;
-    const pr_smp_schema *sc = &pr_smp_schemas[schema];
-    const char *const *keys = pr_smp_keys + sc->keys;
+    const pr_smp_schema *sc = &s->t->schemas[schema];
+    const char *const *keys = s->t->keys + sc->keys;
     tuple_list values;
     if (sc->nkeys)
         return keyed_values(s, at, dest, origin, keys, sc->nkeys, &values) &&
@@ -774,7 +796,7 @@ static bool walk_merge_list(smp *s, pr_node *dest, pr_node *origin, int schema,
 
 /* With no schema from above, a node that names its apiVersion and kind
  * brings its own (the object at the top; embedded objects below). */
-static int schema_of(const pr_node *n)
+static int schema_of(const pr_openapi *t, const pr_node *n)
 {
     if (missing_or_null(n) || n->kind != PR_MAP)
         return NO_SCHEMA;
@@ -782,7 +804,7 @@ static int schema_of(const pr_node *n)
     const pr_node *kind = pr_map_get(n, "kind");
     if (nil_or_empty(api) || nil_or_empty(kind) || !*value_of(api) || !*value_of(kind))
         return NO_SCHEMA;
-    return pr_smp_schema_for(value_of(api), value_of(kind));
+    return pr_openapi_schema_for(t, value_of(api), value_of(kind));
 }
 
 static bool walk_node(smp *s, pr_node *dest, pr_node *origin, int schema,
@@ -803,9 +825,9 @@ static bool walk_node(smp *s, pr_node *dest, pr_node *origin, int schema,
                       const path *at, pr_node **out)
 {
     if (schema == NO_SCHEMA) {
-        schema = schema_of(dest);
+        schema = schema_of(s->t, dest);
         if (schema == NO_SCHEMA)
-            schema = schema_of(origin);
+            schema = schema_of(s->t, origin);
     }
     pr_node *first = !missing_or_null(dest) ? dest : !missing_or_null(origin) ? origin : NULL;
     if (!first)
@@ -816,7 +838,7 @@ static bool walk_node(smp *s, pr_node *dest, pr_node *origin, int schema,
     case PR_MAP:
         return walk_map(s, dest, origin, schema, at, out);
     case PR_SEQ:
-        if (schema != NO_SCHEMA && (pr_smp_schemas[schema].flags & PR_SMP_MERGE))
+        if (schema != NO_SCHEMA && (s->t->schemas[schema].flags & PR_SMP_MERGE))
             return walk_merge_list(s, dest, origin, schema, at, out);
         *out = origin ? origin : dest;
         return true;
@@ -829,8 +851,14 @@ static bool walk_node(smp *s, pr_node *dest, pr_node *origin, int schema,
 bool pr_smp_merge(pr_arena *a, pr_node *obj, pr_node *patch, size_t *work,
                   bool *deleted, pr_error *err)
 {
+    return pr_smp_merge_with(a, NULL, obj, patch, work, deleted, err);
+}
+
+bool pr_smp_merge_with(pr_arena *a, const pr_openapi *schema, pr_node *obj, pr_node *patch,
+                       size_t *work, bool *deleted, pr_error *err)
+{
     size_t own_work = 0;
-    smp s = {a, err, 0, work ? work : &own_work};
+    smp s = {a, err, 0, work ? work : &own_work, schema ? schema : pr_openapi_builtin()};
     pr_node *out;
     if (!walk(&s, obj, patch, NO_SCHEMA, NULL, &out))
         return false;

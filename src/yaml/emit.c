@@ -44,7 +44,96 @@ typedef struct {
     pr_error *err;
     pr_strbuf scratch;
     bool marked; /* some scalar carries END_MARK (see emit_string) */
+    pr_strbuf bom_texts; /* escaped texts of BOM-led strings, NUL-separated */
+    size_t bom_count;
+    bool keep_order; /* mapping keys in the node's order, not sorted */
 } writer;
+
+/* go-yaml v2's test for a byte order mark looks at the start of the
+ * string whatever the position asked about, so in a string that starts
+ * with U+FEFF it escapes every character: "\uFEFF\x78\x79\x7A" for
+ * "\ufeffxyz". libyaml escapes only the mark. Such a string is emitted as
+ * BOM_MARK + its number + BOM_MARK, and replace_bom_strings() then puts
+ * go-yaml's text in its place. */
+#define BOM_MARK "\xEF\xA3\xBE" /* U+F8FE, private use */
+
+static bool starts_with_bom(const char *s, size_t n)
+{
+    return n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+           (unsigned char)s[2] == 0xBF;
+}
+
+/* go-yaml's escape of one code point in a double-quoted scalar. */
+static void escape_code_point(pr_strbuf *out, unsigned v)
+{
+    static const struct {
+        unsigned v;
+        char c;
+    } named[] = {{0x00, '0'}, {0x07, 'a'},   {0x08, 'b'},   {0x09, 't'},   {0x0A, 'n'},
+                 {0x0B, 'v'}, {0x0C, 'f'},   {0x0D, 'r'},   {0x1B, 'e'},   {0x22, '"'},
+                 {0x5C, '\\'}, {0x85, 'N'}, {0xA0, '_'}, {0x2028, 'L'}, {0x2029, 'P'}};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (named[i].v == v) {
+            pr_sb_addf(out, "\\%c", named[i].c);
+            return;
+        }
+    if (v <= 0xFF)
+        pr_sb_addf(out, "\\x%02X", v);
+    else if (v <= 0xFFFF)
+        pr_sb_addf(out, "\\u%04X", v);
+    else
+        pr_sb_addf(out, "\\U%08X", v);
+}
+
+/* Every code point of valid UTF-8 `s`, escaped, between double quotes. */
+static void escape_all(pr_strbuf *out, const char *s, size_t n)
+{
+    pr_sb_addc(out, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t w = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        unsigned v = w == 1 ? c : c & (0x3F >> (w - 1));
+        for (size_t k = 1; k < w && i + k < n; k++)
+            v = (v << 6) | ((unsigned char)s[i + k] & 0x3F);
+        escape_code_point(out, v);
+        i += w;
+    }
+    pr_sb_addc(out, '"');
+}
+
+/* Puts each BOM-led string's go-yaml text where its placeholder was
+ * written, quotes included. */
+static void replace_bom_strings(const writer *w, pr_strbuf *out, size_t start)
+{
+    pr_strbuf result;
+    pr_sb_init(&result);
+    const char *texts = w->bom_texts.buf;
+    size_t r = start;
+    while (r < out->len) {
+        const char *mark = r + 1 + 3 <= out->len && out->buf[r] == '"'
+                               ? (memcmp(out->buf + r + 1, BOM_MARK, 3) ? NULL : out->buf + r + 4)
+                               : NULL;
+        if (!mark) {
+            pr_sb_addc(&result, out->buf[r++]);
+            continue;
+        }
+        char *digits_end;
+        size_t index = strtoul(mark, &digits_end, 10);
+        if (digits_end == mark || index >= w->bom_count ||
+            memcmp(digits_end, BOM_MARK "\"", 4) != 0) {
+            pr_sb_addc(&result, out->buf[r++]); /* a user's text, not a placeholder */
+            continue;
+        }
+        const char *text = texts;
+        for (size_t i = 0; i < index; i++)
+            text += strlen(text) + 1;
+        pr_sb_adds(&result, text);
+        r = (size_t)(digits_end - out->buf) + 4;
+    }
+    out->len = start;
+    pr_sb_add(out, result.buf ? result.buf : "", result.len);
+    pr_sb_release(&result);
+}
 
 /* U+F8FF, a private-use character, appended to strings that end in U+2028
  * or U+2029. libyaml 0.2.5 indents the closing quote of such a string onto
@@ -93,6 +182,16 @@ static bool emit_event(writer *w, yaml_event_t *ev)
 
 static bool emit_string(writer *w, const char *s, size_t n)
 {
+    if (starts_with_bom(s, n)) {
+        escape_all(&w->bom_texts, s, n);
+        pr_sb_addc(&w->bom_texts, '\0');
+        pr_sb_reset(&w->scratch);
+        pr_sb_addf(&w->scratch, BOM_MARK "%zu" BOM_MARK, w->bom_count++);
+        yaml_event_t ev;
+        yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)w->scratch.buf,
+                                     (int)w->scratch.len, 1, 1, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+        return emit_event(w, &ev);
+    }
     yaml_scalar_style_t style;
     if (memchr(s, '\n', n))
         style = YAML_LITERAL_SCALAR_STYLE;
@@ -252,7 +351,8 @@ static bool open_node(writer *w, const pr_node *n, open_collection **stack,
         c->pairs[i].key = pr_sb_detach(&key, &c->pairs[i].len);
         c->pairs[i].value = n->map.items[i].value;
     }
-    qsort(c->pairs, len, sizeof *c->pairs, compare_pairs);
+    if (!w->keep_order)
+        qsort(c->pairs, len, sizeof *c->pairs, compare_pairs);
     return emit_event(w, &ev);
 }
 
@@ -306,12 +406,14 @@ static bool emit_tree(writer *w, const pr_node *root)
     return ok;
 }
 
-bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
+static bool emit_document(const pr_node *doc, pr_strbuf *out, bool keep_order, pr_error *err)
 {
     size_t start = out->len;
     writer w;
     memset(&w, 0, sizeof w);
+    w.keep_order = keep_order;
     pr_sb_init(&w.scratch);
+    pr_sb_init(&w.bom_texts);
     w.err = err;
     if (!yaml_emitter_initialize(&w.emitter))
         return pr_error_set(err, "cannot initialize YAML emitter");
@@ -340,6 +442,9 @@ bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
     pr_sb_release(&w.scratch);
     if (ok && w.marked)
         unmark(out, start);
+    if (ok && w.bom_count)
+        replace_bom_strings(&w, out, start);
+    pr_sb_release(&w.bom_texts);
     /* libyaml 0.2.5 closes a document that ends in a keep-chomped block
      * scalar with "..."; go-yaml v2 does not. A block scalar may also end
      * in U+2028 or U+2029, which both take for a line break: go-yaml then
@@ -356,4 +461,14 @@ bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
         }
     }
     return ok;
+}
+
+bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err)
+{
+    return emit_document(doc, out, false, err);
+}
+
+bool pr_yaml_emit_ordered(const pr_node *doc, pr_strbuf *out, pr_error *err)
+{
+    return emit_document(doc, out, true, err);
 }

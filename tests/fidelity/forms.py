@@ -46,6 +46,11 @@ TRICKY = ["a: b", "a:b", "a :b", "a #b", "a#b", "#a", "*star", "&amp", "!bang", 
           "\u2028", "sep then space\u2028 ", "nel at end\u0085", "nel\u0085--- marker",
           "nel\u0085---", "nel\u0085...\u0085",
           "bell\u0007", "esc\u001b", "del\u007f", "bom\ufeffx", "nul\u0000x",
+          # leading special characters (go-yaml escapes a whole string that
+          # starts with U+FEFF)
+          "\ufeffxyz", "\ufeff", "\ufeff\ufeff", "\ufeff é 😀\u2028", "\u2028lead",
+          "\u2029lead", "\u0085lead", "\u200blead", "\u0007lead", "\u007flead",
+          "\ue000pua", "\ufffdrepl", "\u00adsoft", "\ufeff\nnext",
           "0x1F is hex", "yes please", "on time", "null and void", "true story",
           "1 2 3", "1-800-FLOWERS", "v1.2.3", "1.2.3-rc.1", "sha256:abc", "image:tag",
           "a/b", "a.b", "a_b", "a-b", "A", "a" * 80, "a " * 45, ("word " * 30).strip(),
@@ -164,7 +169,8 @@ def key_forms():
             "é", "ü", "z", "Z", "日本", "😀", "a:b", "a#b", "k8s.io/name", "app.kubernetes.io/name",
             "x1y", "x01y", "x001y", "x1z", "x10y", "a0", "a00", "a000", "a0b", "a00b",
             "abc123def", "abc12def", "abc1234def", "$dollar", "@at", "%pct",
-            "line\u2028sep", "ends in sep\u2028", "nel\u0085key", "del\u007fkey"]
+            "line\u2028sep", "ends in sep\u2028", "nel\u0085key", "del\u007fkey",
+            "\ufeffkey", "\u2028key", "\u200bkey"]
     forms = []
     for k in keys:
         forms.append(("key %r" % k, go_quoted(k)))

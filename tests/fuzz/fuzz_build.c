@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         name = pr_strndup(a, path, (size_t)(nl - path));
         start = nl + 1;
     }
-    pr_build_options opts = {pr_fs_memory_fs(tree), false};
+    pr_build_options opts = {.fs = pr_fs_memory_fs(tree)};
     pr_strbuf out, warnings;
     pr_error err;
     pr_sb_init(&out);

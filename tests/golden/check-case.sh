@@ -11,6 +11,12 @@
 #                        file must appear in pleo-render's error message
 #                        (a line "re:REGEX" must match as an extended
 #                        regex), and stdout must stay empty.
+# Optional: `build-flags` (one flag a line) given to both renderers, and
+# `expected.from` (one line: a subdirectory) when kubectl cannot run the case
+# itself (exec KRM functions need --enable-exec, which kubectl lacks):
+# expected.yaml is then kubectl's render of that subdirectory, a tree that
+# reaches the same result with builtin fields, and the live comparison
+# renders it instead.
 # When kubectl is installed, successful cases are also compared with a live
 # `kubectl kustomize` run, so a stale golden cannot hide a difference.
 set -u
@@ -19,7 +25,9 @@ build_dir=.
 [ -f "$case_dir/build-dir" ] && build_dir=$(cat "$case_dir/build-dir")
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
-(cd "$case_dir" && "$bin" build "$build_dir") >"$out" 2>"$err"
+flags=()
+[ -f "$case_dir/build-flags" ] && mapfile -t flags < "$case_dir/build-flags"
+(cd "$case_dir" && "$bin" build "$build_dir" "${flags[@]}") >"$out" 2>"$err"
 rc=$?
 if [ -f "$case_dir/expected.error" ]; then
   if [ $rc -eq 0 ]; then echo "FAIL: expected an error, got exit 0"; exit 1; fi
@@ -42,7 +50,9 @@ if ! cmp -s "$out" "$case_dir/expected.yaml"; then
   echo "FAIL: output differs from expected.yaml"; diff -u "$case_dir/expected.yaml" "$out" | head -60; exit 1
 fi
 if command -v kubectl >/dev/null 2>&1; then
-  if ! (cd "$case_dir" && kubectl kustomize "$build_dir" 2>/dev/null) | cmp -s - "$out"; then
+  live_dir=$build_dir live_flags=("${flags[@]}")
+  if [ -f "$case_dir/expected.from" ]; then live_dir=$(cat "$case_dir/expected.from"); live_flags=(); fi
+  if ! (cd "$case_dir" && kubectl kustomize "$live_dir" "${live_flags[@]}" 2>/dev/null) | cmp -s - "$out"; then
     echo "FAIL: output differs from live kubectl kustomize"; exit 1
   fi
 fi

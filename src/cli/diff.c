@@ -1,0 +1,550 @@
+/*
+ * `pleo-render diff`: render two versions of a tree and report what
+ * changed, object by object.
+ *
+ *   pleo-render diff [options] OLD_DIR NEW_DIR
+ *   pleo-render diff [options] --git REV [REV2] [--] [ROOT...]
+ *
+ * Two directories are one root each when both hold a kustomization file,
+ * otherwise each is searched for its roots. With --git, both sides are
+ * read from git objects (REV2 defaults to the work tree, read from disk)
+ * without checking anything out; roots are the ones given or, by default,
+ * discovered in each revision. Exit status as diff(1): 0 no differences,
+ * 1 differences, 2 usage error or a root that failed to render (reported
+ * after every other root).
+ */
+#include "cli/commands.h"
+
+#ifndef PLEO_DIFF
+/* A static build has no libgit2 (see CMakeLists.txt): say so. */
+int pr_cmd_diff(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    pr_cli_error("diff: this pleo-render was built without libgit2 (PLEO_STATIC); "
+                 "use a build linked dynamically");
+    return PR_EXIT_USAGE;
+}
+#else
+
+#include <git2.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pleo/diff.h"
+
+enum { EXIT_SAME = 0, EXIT_DIFFERENT = 1, EXIT_TROUBLE = 2 };
+
+typedef enum { FORMAT_TEXT, FORMAT_MARKDOWN, FORMAT_JSON } format;
+
+typedef struct {
+    format fmt;
+    int color; /* -1 auto, 0 never, 1 always */
+    pr_diff_options diff;
+    pr_build_options build;
+    bool git;
+    const char *positional[2];
+    size_t npositional;
+    const char **roots; /* after --git REV [REV2] */
+    size_t nroots;
+} diff_args;
+
+/* One side of the comparison. */
+typedef struct {
+    const char *name;  /* "old" or "new" */
+    const char *label; /* what it is: a directory, a revision, the work tree */
+    const pr_fs *fs;
+    bool from_git;     /* errors cannot point into files on disk */
+    const char *base;  /* roots are relative to it */
+    const char **roots;
+    size_t nroots;
+} side;
+
+static void usage(FILE *out)
+{
+    fputs("usage: pleo-render diff [options] OLD_DIR NEW_DIR\n"
+          "       pleo-render diff [options] --git REV [REV2] [--] [ROOT...]\n\n"
+          "Renders both sides and shows what changed, object by object. With --git,\n"
+          "both sides come from git objects (REV2: the work tree when not given) and\n"
+          "the roots are every kustomization no other one includes, unless given.\n\n"
+          "options:\n"
+          "  --format text|markdown|json  report format (default text)\n"
+          "  --color auto|always|never    colour the text report (auto: on a terminal)\n"
+          "  -U N, --unified N            lines of context (default 3)\n"
+          "  --show-secrets               print Secret data (masked by default)\n"
+          "  --load-restrictor MODE       as for build\n\n"
+          "exit status: 0 no differences, 1 differences, 2 usage or render error\n",
+          out);
+}
+
+static bool parse_int(const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 0 || v > 100000)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+/* The value of an option given as "--opt VALUE" or "--opt=VALUE". */
+static const char *option_value(int argc, char **argv, int *i, const char *opt)
+{
+    size_t n = strlen(opt);
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+static bool is_option(const char *arg, const char *opt)
+{
+    size_t n = strlen(opt);
+    return !strncmp(arg, opt, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int parse_args(int argc, char **argv, diff_args *d, char **rev2_candidate)
+{
+    bool dashdash = false;
+    *rev2_candidate = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!dashdash && arg[0] == '-' && arg[1] != '\0') {
+            const char *v;
+            if (!strcmp(arg, "--")) {
+                dashdash = true;
+            } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+                usage(stdout);
+                return -1;
+            } else if (is_option(arg, "--format")) {
+                v = option_value(argc, argv, &i, "--format");
+                if (v && !strcmp(v, "text"))
+                    d->fmt = FORMAT_TEXT;
+                else if (v && !strcmp(v, "markdown"))
+                    d->fmt = FORMAT_MARKDOWN;
+                else if (v && !strcmp(v, "json"))
+                    d->fmt = FORMAT_JSON;
+                else {
+                    pr_cli_error("diff: --format takes text, markdown or json");
+                    return EXIT_TROUBLE;
+                }
+            } else if (is_option(arg, "--color")) {
+                v = option_value(argc, argv, &i, "--color");
+                if (v && !strcmp(v, "auto"))
+                    d->color = -1;
+                else if (v && !strcmp(v, "always"))
+                    d->color = 1;
+                else if (v && !strcmp(v, "never"))
+                    d->color = 0;
+                else {
+                    pr_cli_error("diff: --color takes auto, always or never");
+                    return EXIT_TROUBLE;
+                }
+            } else if (!strncmp(arg, "-U", 2) || is_option(arg, "--unified")) {
+                v = arg[1] == 'U' ? (arg[2] ? arg + 2 : (i + 1 < argc ? argv[++i] : NULL))
+                                  : option_value(argc, argv, &i, "--unified");
+                if (!v || !parse_int(v, &d->diff.context)) {
+                    pr_cli_error("diff: -U takes a number of lines (0 or more)");
+                    return EXIT_TROUBLE;
+                }
+            } else if (!strcmp(arg, "--show-secrets")) {
+                d->diff.show_secrets = true;
+            } else if (is_option(arg, "--load-restrictor")) {
+                v = option_value(argc, argv, &i, "--load-restrictor");
+                if (v && !strcmp(v, "LoadRestrictionsNone"))
+                    d->build.load_restrict_none = true;
+                else if (!v || strcmp(v, "LoadRestrictionsRootOnly") != 0) {
+                    pr_cli_error("diff: --load-restrictor takes LoadRestrictionsRootOnly or "
+                                 "LoadRestrictionsNone");
+                    return EXIT_TROUBLE;
+                }
+            } else if (!strcmp(arg, "--git")) {
+                if (d->git || i + 1 >= argc || !strcmp(argv[i + 1], "--")) {
+                    pr_cli_error("diff: --git needs a revision (e.g. --git origin/main)");
+                    return EXIT_TROUBLE;
+                }
+                d->git = true;
+                d->positional[0] = argv[++i];
+                d->npositional = 1;
+                /* The next plain word is REV2 when it names a revision;
+                 * after "--" everything is a root. */
+                if (i + 1 < argc && argv[i + 1][0] != '-')
+                    *rev2_candidate = argv[++i];
+            } else {
+                pr_cli_error("diff: unknown option '%s' (see pleo-render diff --help)", arg);
+                return EXIT_TROUBLE;
+            }
+        } else if (d->git) {
+            d->roots[d->nroots++] = arg;
+        } else if (d->npositional < 2) {
+            d->positional[d->npositional++] = arg;
+        } else {
+            pr_cli_error("diff: give two directories, or --git REV [REV2] [ROOT...] "
+                         "(got '%s' too)", arg);
+            return EXIT_TROUBLE;
+        }
+    }
+    if (!d->git && d->npositional != 2) {
+        pr_cli_error("diff: give two directories (OLD_DIR NEW_DIR) or --git REV [REV2]");
+        return EXIT_TROUBLE;
+    }
+    return EXIT_SAME;
+}
+
+static bool has_kustomization(const pr_fs *fs, pr_arena *a, const char *dir)
+{
+    static const char *const names[] = {"kustomization.yaml", "kustomization.yml",
+                                        "Kustomization"};
+    for (size_t i = 0; i < 3; i++)
+        if (fs->path_type(fs, pr_path_join(a, dir, names[i])) == PR_PATH_FILE)
+            return true;
+    return false;
+}
+
+/* Deprecation warnings are printed once, however many renders give them. */
+static void print_warnings(const pr_strbuf *w)
+{
+    pr_arena *a = pr_arena_new();
+    const char **seen = NULL;
+    size_t n = 0, cap = 0;
+    for (const char *p = w->buf; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        const char *line = pr_strndup(a, p, len);
+        bool dup = false;
+        for (size_t i = 0; i < n && !dup; i++)
+            dup = !strcmp(seen[i], line);
+        if (!dup) {
+            seen = pr_grow(a, seen, sizeof *seen, &cap, n + 1);
+            seen[n++] = line;
+            fprintf(stderr, "%s\n", line);
+        }
+        p += nl ? len + 1 : len;
+    }
+    pr_arena_free(a);
+}
+
+/* Render errors, printed after the report. */
+typedef struct {
+    pr_error *items;
+    size_t len, cap;
+} error_list;
+
+/* Renders `root` on side `s`: its objects, or NULL with the message in
+ * `*error` (and printed, with the file's line when it is on disk). */
+static pr_rendered *render(pr_arena *a, const side *s, const char *root, const diff_args *d,
+                           size_t *len, pr_strbuf *warnings, const char **error,
+                           error_list *reports)
+{
+    pr_build_options opts = d->build;
+    opts.fs = s->fs;
+    pr_rendered *items;
+    pr_error err;
+    pr_error_init(&err);
+    const char *dir = pr_path_join(a, s->base, root);
+    if (pr_build_resources(dir, &opts, a, &items, len, warnings, &err)) {
+        pr_error_release(&err);
+        return items;
+    }
+    *error = pr_strdup(a, pr_error_text(&err));
+    pr_error_prefix(&err, "diff: %s: %s side (%s)", root, s->name, s->label);
+    if (s->from_git) {
+        /* The line shown under the message would come from the work tree,
+         * not from the revision that failed. */
+        pr_error plain;
+        pr_error_init(&plain);
+        pr_error_set(&plain, "%s", pr_error_text(&err));
+        pr_error_release(&err);
+        err = plain;
+    }
+    /* Kept for the end, so errors are the last thing a reader sees. */
+    reports->items = pr_grow(a, reports->items, sizeof *reports->items, &reports->cap,
+                             reports->len + 1);
+    reports->items[reports->len++] = err;
+    return NULL;
+}
+
+static int compare_strings(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Renders and compares every root of either side (sorted lists). */
+static int run(pr_arena *a, side *old, side *new_, const diff_args *d)
+{
+    size_t cap = old->nroots + new_->nroots + 1, n = 0;
+    pr_diff_root *results = pr_alloc(a, cap * sizeof *results);
+    pr_strbuf warnings;
+    pr_sb_init(&warnings);
+    error_list reports = {NULL, 0, 0};
+    size_t i = 0, j = 0;
+    bool failed = false, different = false;
+    while (i < old->nroots || j < new_->nroots) {
+        int c = i >= old->nroots    ? 1
+                : j >= new_->nroots ? -1
+                                    : strcmp(old->roots[i], new_->roots[j]);
+        const char *root = c <= 0 ? old->roots[i] : new_->roots[j];
+        bool in_old = c <= 0, in_new = c >= 0;
+        i += in_old;
+        j += in_new;
+        const char *old_error = NULL, *new_error = NULL;
+        size_t old_len = 0, new_len = 0;
+        pr_rendered *o = in_old ? render(a, old, root, d, &old_len, &warnings, &old_error,
+                                         &reports)
+                                : NULL;
+        pr_rendered *nw = in_new ? render(a, new_, root, d, &new_len, &warnings, &new_error,
+                                          &reports)
+                                 : NULL;
+        pr_diff_root *r = &results[n++];
+        if (old_error || new_error) {
+            memset(r, 0, sizeof *r);
+            r->root = root;
+            r->status = PR_ROOT_FAILED;
+            r->old_error = old_error;
+            r->new_error = new_error;
+            failed = true;
+            continue;
+        }
+        pr_diff_compare(a, root, o, old_len, nw, new_len, &d->diff, r);
+        different |= r->status != PR_ROOT_UNCHANGED;
+    }
+    print_warnings(&warnings);
+    pr_strbuf out;
+    pr_sb_init(&out);
+    bool color = d->color == 1 ||
+                 (d->color == -1 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+    switch (d->fmt) {
+    case FORMAT_TEXT: pr_diff_format_text(results, n, color, &out); break;
+    case FORMAT_MARKDOWN: pr_diff_format_markdown(results, n, &out); break;
+    case FORMAT_JSON: pr_diff_format_json(results, n, &out); break;
+    }
+    int rc = pr_cli_write_output(NULL, out.buf, out.len) != 0 ? EXIT_TROUBLE
+             : failed                                          ? EXIT_TROUBLE
+             : different                                       ? EXIT_DIFFERENT
+                                                               : EXIT_SAME;
+    for (size_t k = 0; k < reports.len; k++) {
+        pr_cli_report(&reports.items[k]);
+        pr_error_release(&reports.items[k]);
+    }
+    pr_sb_release(&out);
+    pr_sb_release(&warnings);
+    return rc;
+}
+
+static int diff_dirs(pr_arena *a, const diff_args *d)
+{
+    side sides[2] = {
+        {"old", d->positional[0], pr_fs_disk(), false, d->positional[0], NULL, 0},
+        {"new", d->positional[1], pr_fs_disk(), false, d->positional[1], NULL, 0},
+    };
+    for (int k = 0; k < 2; k++) {
+        if (pr_fs_disk()->path_type(pr_fs_disk(), sides[k].base) != PR_PATH_DIR) {
+            pr_cli_error("diff: '%s' is not a directory", sides[k].base);
+            return EXIT_TROUBLE;
+        }
+    }
+    bool single = has_kustomization(pr_fs_disk(), a, sides[0].base) &&
+                  has_kustomization(pr_fs_disk(), a, sides[1].base);
+    for (int k = 0; k < 2; k++) {
+        if (single) {
+            static const char *dot[] = {"."};
+            sides[k].roots = dot;
+            sides[k].nroots = 1;
+            continue;
+        }
+        const char **files;
+        size_t nfiles;
+        pr_error err;
+        pr_error_init(&err);
+        if (!pr_diff_list_dir(a, sides[k].base, NULL, NULL, &files, &nfiles, &err)) {
+            pr_error_prefix(&err, "diff");
+            pr_cli_report(&err);
+            pr_error_release(&err);
+            return EXIT_TROUBLE;
+        }
+        pr_error_release(&err);
+        pr_diff_find_roots(a, sides[k].fs, sides[k].base, files, nfiles, &sides[k].roots,
+                           &sides[k].nroots);
+    }
+    return run(a, &sides[0], &sides[1], d);
+}
+
+static bool worktree_ignored(const char *path, void *ctx)
+{
+    int ignored = 0;
+    return git_ignore_path_is_ignored(&ignored, ctx, path) == 0 && ignored;
+}
+
+static const char *git_message(void)
+{
+    const git_error *e = git_error_last();
+    return e && e->message ? e->message : "unknown git error";
+}
+
+/* The current directory relative to the work tree's top ("" at the top). */
+static const char *cwd_prefix(pr_arena *a, const char *workdir)
+{
+    char *cwd = realpath(".", NULL), *top = realpath(workdir, NULL);
+    const char *prefix = "";
+    if (cwd && top && pr_path_within(top, cwd) && strlen(cwd) > strlen(top))
+        prefix = pr_strdup(a, cwd + strlen(top) + (strcmp(top, "/") ? 1 : 0));
+    free(cwd);
+    free(top);
+    return prefix;
+}
+
+/* True when `path` is `dir` or lies below it ("." holds everything). */
+static bool within(const char *dir, const char *path)
+{
+    size_t n = strlen(dir);
+    return !strcmp(dir, ".") || (!strncmp(dir, path, n) && (path[n] == '\0' || path[n] == '/'));
+}
+
+static int diff_git(pr_arena *a, diff_args *d, const char *rev2)
+{
+    git_repository *repo = NULL;
+    pr_fs_git *old_git = NULL, *new_git = NULL;
+    int rc = EXIT_TROUBLE;
+    pr_error err;
+    pr_error_init(&err);
+    if (git_repository_open_ext(&repo, ".", 0, NULL) != 0) {
+        pr_cli_error("diff: --git: not in a git repository (%s)", git_message());
+        goto done;
+    }
+    const char *workdir = git_repository_workdir(repo);
+    if (rev2) {
+        /* A word after REV is REV2 only when it names a revision. */
+        git_object *obj = NULL;
+        if (git_revparse_single(&obj, repo, rev2) != 0) {
+            memmove(d->roots + 1, d->roots, d->nroots * sizeof *d->roots);
+            d->roots[0] = rev2;
+            d->nroots++;
+            rev2 = NULL;
+        }
+        git_object_free(obj);
+    }
+    if (!rev2 && !workdir) {
+        pr_cli_error("diff: --git: a bare repository has no work tree; give two revisions");
+        goto done;
+    }
+    /* Roots are given relative to the current directory, as git takes
+     * paths; everything below works from the top of the work tree. */
+    const char *prefix = workdir ? cwd_prefix(a, workdir) : "";
+    for (size_t k = 0; k < d->nroots; k++) {
+        const char *rel = pr_path_join(a, *prefix ? prefix : ".", d->roots[k]);
+        if (rel[0] == '/' || !strcmp(rel, "..") || !strncmp(rel, "../", 3)) {
+            pr_cli_error("diff: root '%s' is outside the repository", d->roots[k]);
+            goto done;
+        }
+        d->roots[k] = rel;
+    }
+    if (workdir && chdir(workdir) != 0) {
+        pr_cli_error("diff: cannot enter the work tree %s", workdir);
+        goto done;
+    }
+    const char *rev = d->positional[0];
+    if (!(old_git = pr_fs_git_open(a, ".", rev, &err)) ||
+        (rev2 && !(new_git = pr_fs_git_open(a, ".", rev2, &err)))) {
+        pr_error_prefix(&err, "diff: --git");
+        pr_cli_report(&err);
+        goto done;
+    }
+    side sides[2] = {
+        {"old", rev, pr_fs_git_fs(old_git), true, ".", NULL, 0},
+        {"new", rev2 ? rev2 : "work tree", new_git ? pr_fs_git_fs(new_git) : pr_fs_disk(),
+         new_git != NULL, ".", NULL, 0},
+    };
+    /* Roots as given, sorted and once each. */
+    qsort(d->roots, d->nroots, sizeof *d->roots, compare_strings);
+    size_t n = 0;
+    for (size_t k = 0; k < d->nroots; k++)
+        if (n == 0 || strcmp(d->roots[n - 1], d->roots[k]))
+            d->roots[n++] = d->roots[k];
+    /* A given directory that is no kustomization on either side stands
+     * for the roots discovered below it. */
+    bool discover = n == 0;
+    for (size_t k = 0; k < n; k++)
+        discover |= !has_kustomization(sides[0].fs, a, d->roots[k]) &&
+                    !has_kustomization(sides[1].fs, a, d->roots[k]);
+    for (int s = 0; s < 2; s++) {
+        const char **found = NULL;
+        size_t nfound = 0;
+        if (discover) {
+            const char **files;
+            size_t nfiles;
+            pr_fs_git *g = s == 0 ? old_git : new_git;
+            bool ok = g ? pr_fs_git_list(g, a, &files, &nfiles, &err)
+                        : pr_diff_list_dir(a, ".", worktree_ignored, repo, &files, &nfiles,
+                                           &err);
+            if (!ok) {
+                pr_error_prefix(&err, "diff: %s", sides[s].label);
+                pr_cli_report(&err);
+                goto done;
+            }
+            pr_diff_find_roots(a, sides[s].fs, ".", files, nfiles, &found, &nfound);
+        }
+        if (n == 0) {
+            sides[s].roots = found;
+            sides[s].nroots = nfound;
+            continue;
+        }
+        sides[s].roots = pr_alloc(a, (n + nfound) * sizeof *sides[s].roots);
+        for (size_t k = 0; k < n; k++) {
+            if (has_kustomization(sides[s].fs, a, d->roots[k])) {
+                sides[s].roots[sides[s].nroots++] = d->roots[k];
+                continue;
+            }
+            for (size_t m = 0; m < nfound; m++)
+                if (within(d->roots[k], found[m]))
+                    sides[s].roots[sides[s].nroots++] = found[m];
+        }
+        qsort(sides[s].roots, sides[s].nroots, sizeof *sides[s].roots, compare_strings);
+        size_t kept = 0;
+        for (size_t m = 0; m < sides[s].nroots; m++)
+            if (kept == 0 || strcmp(sides[s].roots[kept - 1], sides[s].roots[m]))
+                sides[s].roots[kept++] = sides[s].roots[m];
+        sides[s].nroots = kept;
+    }
+    for (size_t k = 0; k < n; k++) {
+        bool anywhere = false;
+        for (int s = 0; s < 2; s++)
+            for (size_t m = 0; m < sides[s].nroots; m++)
+                anywhere |= within(d->roots[k], sides[s].roots[m]);
+        if (!anywhere) {
+            pr_cli_error("diff: '%s' holds no kustomization, and none below it, in %s nor "
+                         "in %s", d->roots[k], sides[0].label, sides[1].label);
+            goto done;
+        }
+    }
+    rc = run(a, &sides[0], &sides[1], d);
+done:
+    pr_fs_git_close(new_git);
+    pr_fs_git_close(old_git);
+    git_repository_free(repo);
+    pr_error_release(&err);
+    return rc;
+}
+
+int pr_cmd_diff(int argc, char **argv)
+{
+    pr_arena *a = pr_arena_new();
+    diff_args d = {.fmt = FORMAT_TEXT, .color = -1, .diff = {.context = 3}};
+    d.roots = pr_alloc(a, (size_t)(argc + 1) * sizeof *d.roots);
+    char *rev2;
+    int rc = parse_args(argc, argv, &d, &rev2);
+    if (rc < 0) {
+        rc = EXIT_SAME; /* --help */
+    } else if (rc == EXIT_SAME) {
+        git_libgit2_init();
+        rc = d.git ? diff_git(a, &d, rev2) : diff_dirs(a, &d);
+        git_libgit2_shutdown();
+    }
+    pr_arena_free(a);
+    return rc;
+}
+
+#endif /* PLEO_DIFF */

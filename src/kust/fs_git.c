@@ -1,0 +1,208 @@
+/*
+ * A pr_fs over one git revision: the build reads the tree of a commit
+ * straight from the object database, so a revision renders exactly as its
+ * checkout would, without checking it out and without touching the work
+ * tree or the index. The repository's top level is "/"; paths are
+ * resolved lexically against it and symlinks stored in the tree are
+ * followed within the tree (a target outside it is missing), as a
+ * checkout would follow them.
+ */
+#include <git2.h>
+#include <string.h>
+
+#include "pleo/fs.h"
+
+/* Symlink hops before a path counts as looping (Linux's limit). */
+#define MAX_SYMLINK_HOPS 40
+
+struct pr_fs_git {
+    pr_fs fs; /* first, so the pr_fs pointer converts back */
+    git_repository *repo;
+    git_tree *tree;
+};
+
+static bool git_fail(pr_error *err, const char *what)
+{
+    const git_error *e = git_error_last();
+    return pr_error_set(err, "%s: %s", what, e && e->message ? e->message : "unknown git error");
+}
+
+/* The tree entry at canonical `path` ("/a/b"), or NULL; free it with
+ * git_tree_entry_free. */
+static git_tree_entry *entry_at(const pr_fs_git *g, const char *path)
+{
+    git_tree_entry *e = NULL;
+    if (path[1] == '\0' || git_tree_entry_bypath(&e, g->tree, path + 1) != 0)
+        return NULL;
+    return e;
+}
+
+/* Reads a blob (a file or a symlink's target) into `out`. */
+static bool read_blob(const pr_fs_git *g, const git_tree_entry *e, pr_strbuf *out)
+{
+    git_blob *blob;
+    if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(e)) != 0)
+        return false;
+    pr_sb_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    git_blob_free(blob);
+    return true;
+}
+
+/* Resolves `path` to its canonical form in the tree, following symlinks
+ * in every segment; NULL when some segment is missing, is not a
+ * directory where one is needed, or the links loop. `type` gets what the
+ * path names. */
+static char *resolve(const pr_fs_git *g, pr_arena *a, const char *path,
+                     pr_path_type *type)
+{
+    char *rest = pr_path_join(a, "/", path); /* what remains to walk */
+    char *done = pr_strdup(a, "/");          /* resolved so far, no links */
+    int hops = 0;
+    *type = PR_PATH_DIR;
+    while (rest[0] == '/' && rest[1] != '\0') {
+        if (*type != PR_PATH_DIR)
+            return NULL;
+        const char *seg = rest + 1;
+        const char *slash = strchr(seg, '/');
+        size_t seglen = slash ? (size_t)(slash - seg) : strlen(seg);
+        char *next = pr_sprintf(a, "%s%s%.*s", done, done[1] ? "/" : "", (int)seglen, seg);
+        const char *after = slash ? slash : "";
+        git_tree_entry *e = entry_at(g, next);
+        if (!e)
+            return NULL;
+        git_filemode_t mode = git_tree_entry_filemode(e);
+        if (mode == GIT_FILEMODE_LINK) {
+            pr_strbuf target;
+            pr_sb_init(&target);
+            bool ok = ++hops <= MAX_SYMLINK_HOPS && read_blob(g, e, &target);
+            git_tree_entry_free(e);
+            if (!ok) {
+                pr_sb_release(&target);
+                return NULL;
+            }
+            /* The target is relative to the link's directory; what
+             * follows the link is walked again below it. */
+            char *joined = pr_path_join(a, done, pr_sprintf(a, "%s%s", target.buf, after));
+            pr_sb_release(&target);
+            rest = joined;
+            done = pr_strdup(a, "/");
+            *type = PR_PATH_DIR;
+            continue;
+        }
+        *type = mode == GIT_FILEMODE_TREE                                ? PR_PATH_DIR
+                : mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE ? PR_PATH_FILE
+                                                                         : PR_PATH_MISSING;
+        git_tree_entry_free(e);
+        if (*type == PR_PATH_MISSING) /* a submodule: not in this tree */
+            return NULL;
+        done = next;
+        rest = (char *)after;
+    }
+    return done;
+}
+
+static bool git_read_file(const pr_fs *fs, const char *path, pr_strbuf *out,
+                          pr_error *err)
+{
+    const pr_fs_git *g = (const pr_fs_git *)fs;
+    pr_arena *scratch = pr_arena_new();
+    pr_path_type type;
+    const char *canon = resolve(g, scratch, path, &type);
+    git_tree_entry *e = canon && type == PR_PATH_FILE ? entry_at(g, canon) : NULL;
+    bool ok = e && read_blob(g, e, out);
+    git_tree_entry_free(e);
+    pr_arena_free(scratch);
+    if (!ok)
+        return pr_error_set(err, "%s: %s", path,
+                            canon && type == PR_PATH_DIR ? "Is a directory"
+                                                         : "No such file or directory");
+    return true;
+}
+
+static pr_path_type git_path_type(const pr_fs *fs, const char *path)
+{
+    pr_arena *scratch = pr_arena_new();
+    pr_path_type type;
+    if (!resolve((const pr_fs_git *)fs, scratch, path, &type))
+        type = PR_PATH_MISSING;
+    pr_arena_free(scratch);
+    return type;
+}
+
+static char *git_canonical(const pr_fs *fs, pr_arena *a, const char *path)
+{
+    pr_path_type type;
+    return resolve((const pr_fs_git *)fs, a, path, &type);
+}
+
+pr_fs_git *pr_fs_git_open(pr_arena *a, const char *repo_dir, const char *rev,
+                          pr_error *err)
+{
+    git_libgit2_init();
+    pr_fs_git *g = pr_alloc(a, sizeof *g);
+    g->fs.read_file = git_read_file;
+    g->fs.path_type = git_path_type;
+    g->fs.canonical = git_canonical;
+    if (git_repository_open_ext(&g->repo, repo_dir, 0, NULL) != 0) {
+        git_fail(err, pr_sprintf(a, "'%s' is not in a git repository", repo_dir));
+        pr_fs_git_close(g);
+        return NULL;
+    }
+    git_object *obj = NULL;
+    if (git_revparse_single(&obj, g->repo, rev) != 0 ||
+        git_object_peel((git_object **)&g->tree, obj, GIT_OBJECT_TREE) != 0) {
+        git_fail(err, pr_sprintf(a, "revision '%s'", rev));
+        if (err)
+            pr_sb_adds(&err->msg, " (give a branch, tag or commit of the repository)");
+        git_object_free(obj);
+        pr_fs_git_close(g);
+        return NULL;
+    }
+    git_object_free(obj);
+    return g;
+}
+
+const pr_fs *pr_fs_git_fs(const pr_fs_git *g)
+{
+    return &g->fs;
+}
+
+typedef struct {
+    pr_arena *a;
+    const char **paths;
+    size_t len, cap;
+} file_list;
+
+static int list_entry(const char *root, const git_tree_entry *e, void *payload)
+{
+    file_list *l = payload;
+    git_filemode_t mode = git_tree_entry_filemode(e);
+    if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE &&
+        mode != GIT_FILEMODE_LINK)
+        return 0;
+    l->paths = pr_grow(l->a, l->paths, sizeof *l->paths, &l->cap, l->len + 1);
+    l->paths[l->len++] = pr_sprintf(l->a, "%s%s", root, git_tree_entry_name(e));
+    return 0;
+}
+
+bool pr_fs_git_list(const pr_fs_git *g, pr_arena *a, const char ***paths, size_t *len,
+                    pr_error *err)
+{
+    file_list l = {a, NULL, 0, 0};
+    if (git_tree_walk(g->tree, GIT_TREEWALK_PRE, list_entry, &l) != 0)
+        return git_fail(err, "listing the revision's files");
+    *paths = l.paths;
+    *len = l.len;
+    return true;
+}
+
+void pr_fs_git_close(pr_fs_git *g)
+{
+    if (!g)
+        return;
+    git_tree_free(g->tree);
+    git_repository_free(g->repo);
+    g->tree = NULL;
+    g->repo = NULL;
+    git_libgit2_shutdown();
+}
