@@ -18,6 +18,7 @@
 
 #include "cli/commands.h"
 #include "pleo/build.h"
+#include "pleo/roots.h"
 
 typedef enum { FLAG_BOOL, FLAG_STRING, FLAG_ARRAY } flag_type;
 
@@ -50,6 +51,10 @@ static const flag_def build_flags[] = {
     {"env", 'e', FLAG_ARRAY, NULL},
     {"as-current-user", 0, FLAG_BOOL, NULL},
     {"help", 'h', FLAG_BOOL, NULL},
+    /* pleo-render's own: many roots in one process. */
+    {"all", 0, FLAG_STRING, NULL},
+    {"shard", 0, FLAG_STRING, NULL},
+    {"jobs", 'j', FLAG_STRING, NULL},
 };
 
 const char pr_build_help[] =
@@ -88,6 +93,18 @@ const char pr_build_help[] =
     "      --helm-debug               helm template --debug\n"
     "  -h, --help                     print this help\n"
     "\n"
+    "many roots in one process (pleo-render's own; output identical to\n"
+    "rendering each root alone):\n"
+    "  pleo-render build ROOT... -o OUTDIR\n"
+    "  pleo-render build --all DIR -o OUTDIR\n"
+    "                                 each root's stream goes to OUTDIR/NAME.yaml,\n"
+    "                                 NAME being the root as given (--all: relative\n"
+    "                                 to DIR); --all renders every kustomization\n"
+    "                                 under DIR that no other one there includes\n"
+    "      --shard I/N                render only the I-th (1..N) of N stable shares\n"
+    "                                 of the roots (split by a hash of NAME)\n"
+    "  -j, --jobs N                   render N roots at once (default: one per core)\n"
+    "\n"
     "accepted for compatibility (container KRM functions need a container\n"
     "runtime and are refused when a tree asks for them):\n"
     "      -e, --env KEY=VALUE (repeatable), --mount SPEC (repeatable),\n"
@@ -117,6 +134,9 @@ typedef struct {
     const char *helm_command, *helm_kube_version;
     const char **helm_api_versions; /* malloc'd; the strings are argv's */
     size_t helm_api_versions_len;
+    const char **dirs; /* every DIR given; dir is the first */
+    size_t ndirs;
+    const char *all, *shard, *jobs;
 } build_args;
 
 static int apply_flag(build_args *b, const flag_def *f, const char *value)
@@ -143,6 +163,12 @@ static int apply_flag(build_args *b, const flag_def *f, const char *value)
         b->managed_by_label = on;
     else if (!strcmp(f->name, "help"))
         b->help = on;
+    else if (!strcmp(f->name, "all"))
+        b->all = value;
+    else if (!strcmp(f->name, "shard"))
+        b->shard = value;
+    else if (!strcmp(f->name, "jobs"))
+        b->jobs = value;
     else if (!strcmp(f->name, "enable-alpha-plugins"))
         b->alpha_plugins = on;
     else if (!strcmp(f->name, "enable-exec"))
@@ -197,11 +223,11 @@ static int parse_args(int argc, char **argv, build_args *b)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!flags || arg[0] != '-' || arg[1] == '\0') {
-            if (b->dir) {
-                pr_cli_error("specify one path to kustomization.yaml (got '%s' and '%s')", b->dir, arg);
-                return PR_EXIT_USAGE;
-            }
-            b->dir = arg;
+            /* Several are checked once all flags are known: with -o they
+             * are roots rendered together. */
+            if (!b->dir)
+                b->dir = arg;
+            b->dirs[b->ndirs++] = arg;
             continue;
         }
         if (!strcmp(arg, "--")) {
@@ -258,27 +284,37 @@ static int parse_args(int argc, char **argv, build_args *b)
     return PR_EXIT_OK;
 }
 
-static int build(const build_args *a);
+static int build(const build_args *b);
 
 int pr_cmd_build(int argc, char **argv)
 {
     build_args b = {0};
-    int rc = parse_args(argc, argv, &b);
-    if (rc != PR_EXIT_OK || b.help) {
-        free(b.helm_api_versions);
-        if (b.help)
-            fputs(pr_build_help, stdout);
-        return rc;
+    b.dirs = calloc((size_t)argc + 1, sizeof *b.dirs);
+    if (!b.dirs) {
+        pr_cli_error("out of memory");
+        return PR_EXIT_RENDER_ERROR;
     }
-    rc = build(&b);
+    int rc = parse_args(argc, argv, &b);
+    if (rc == PR_EXIT_OK && b.help)
+        fputs(pr_build_help, stdout);
+    else if (rc == PR_EXIT_OK)
+        rc = build(&b);
+    free(b.dirs);
     free(b.helm_api_versions);
     return rc;
 }
 
+/* After flags are parsed: one root to stdout or -o, or many roots. */
 static int build(const build_args *a)
 {
-    build_args b = *a;
+    const build_args b = *a;
     int rc;
+    bool many = b.all || b.shard || (b.ndirs > 1 && b.output && *b.output);
+    if (b.ndirs > 1 && !many) {
+        pr_cli_error("specify one path to kustomization.yaml (got '%s' and '%s')", b.dirs[0],
+                     b.dirs[1]);
+        return PR_EXIT_USAGE;
+    }
     pr_build_options opts = {0};
     opts.enable_helm = b.enable_helm;
     opts.helm_command = b.helm_command;
@@ -310,6 +346,10 @@ static int build(const build_args *a)
     opts.enable_exec = b.exec;
     /* kustomize reads an empty --output as "not given". */
     const char *output = b.output && *b.output ? b.output : NULL;
+    if (many) {
+        pr_build_roots_args r = {b.dirs, b.ndirs, b.all, b.shard, b.jobs, output};
+        return pr_cli_build_roots(&r, &opts);
+    }
 
     pr_strbuf out, warnings;
     pr_error err;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "pleo/build.h"
 #include "pleo/error.h"
 
 /* Exit statuses, documented in the README. */
@@ -18,6 +19,18 @@ enum {
 
 /* `pleo-render build [options] DIR`. */
 int pr_cmd_build(int argc, char **argv);
+
+/* `build ROOT... -o OUTDIR`, `build --all DIR -o OUTDIR`, `--shard I/N`,
+ * `--jobs N` (src/cli/build_roots.c), as parsed by build. */
+typedef struct {
+    const char *const *dirs; /* the ROOTs given */
+    size_t ndirs;
+    const char *all, *shard, *jobs; /* NULL when not given */
+    const char *outdir;             /* NULL when -o is missing */
+} pr_build_roots_args;
+
+/* Renders the roots into OUTDIR, in parallel; returns the exit status. */
+int pr_cli_build_roots(const pr_build_roots_args *args, const pr_build_options *opts);
 
 /* build's --help text. */
 extern const char pr_build_help[];
