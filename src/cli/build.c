@@ -213,6 +213,29 @@ static const flag_def *find_short(char c)
     return NULL;
 }
 
+/* The flag a "--name" or "--name=value" argument names, or NULL. */
+static const flag_def *long_flag(const char *arg)
+{
+    const char *name = arg + 2, *eq = strchr(name, '=');
+    return find_long(name, eq ? (size_t)(eq - name) : strlen(name));
+}
+
+/* Applies long flag `f`, written at argv[*i], taking its value after '='
+ * or (not for booleans) from the next argument. */
+static int take_long_flag(build_args *b, const flag_def *f, int argc, char **argv, int *i)
+{
+    const char *eq = strchr(argv[*i] + 2, '=');
+    const char *value = eq ? eq + 1 : NULL;
+    if (!value && f->type != FLAG_BOOL) {
+        if (++*i >= argc) {
+            pr_cli_error("flag needs an argument: --%s", f->name);
+            return PR_EXIT_USAGE;
+        }
+        value = argv[*i];
+    }
+    return apply_flag(b, f, value);
+}
+
 /* pflag's rules: a long flag takes its value after '=' or as the next
  * argument (booleans only after '='); shorthands may be grouped (`-hoFILE`)
  * and a shorthand's value follows it directly, after '=', or as the next
@@ -235,22 +258,12 @@ static int parse_args(int argc, char **argv, build_args *b)
             continue;
         }
         if (arg[1] == '-') {
-            const char *name = arg + 2, *eq = strchr(name, '=');
-            size_t len = eq ? (size_t)(eq - name) : strlen(name);
-            const flag_def *f = find_long(name, len);
+            const flag_def *f = long_flag(arg);
             if (!f) {
-                pr_cli_error("unknown flag: --%.*s (see pleo-render build --help)", (int)len, name);
+                pr_cli_error("unknown flag: %s (see pleo-render build --help)", arg);
                 return PR_EXIT_USAGE;
             }
-            const char *value = eq ? eq + 1 : NULL;
-            if (!value && f->type != FLAG_BOOL) {
-                if (++i >= argc) {
-                    pr_cli_error("flag needs an argument: --%s", f->name);
-                    return PR_EXIT_USAGE;
-                }
-                value = argv[i];
-            }
-            int rc = apply_flag(b, f, value);
+            int rc = take_long_flag(b, f, argc, argv, &i);
             if (rc != PR_EXIT_OK)
                 return rc;
             continue;
@@ -304,6 +317,41 @@ int pr_cmd_build(int argc, char **argv)
     return rc;
 }
 
+/* The build options the rendering flags give (and
+ * KUSTOMIZE_ENABLE_MANAGEDBY_LABEL); a bad value is a usage error. */
+static int options_from(const build_args *b, pr_build_options *opts)
+{
+    opts->enable_helm = b->enable_helm;
+    opts->helm_command = b->helm_command;
+    opts->helm_kube_version = b->helm_kube_version;
+    opts->helm_api_versions = b->helm_api_versions;
+    opts->helm_api_versions_len = b->helm_api_versions_len;
+    opts->helm_debug = b->helm_debug;
+    if (b->load_restrictor && !strcmp(b->load_restrictor, "LoadRestrictionsNone")) {
+        opts->load_restrict_none = true;
+    } else if (b->load_restrictor && *b->load_restrictor &&
+               strcmp(b->load_restrictor, "LoadRestrictionsRootOnly") != 0) {
+        pr_cli_error("illegal flag value --load-restrictor %s; legal values: "
+                     "[LoadRestrictionsRootOnly LoadRestrictionsNone]", b->load_restrictor);
+        return PR_EXIT_USAGE;
+    }
+    if (b->reorder) {
+        if (!strcmp(b->reorder, "legacy")) {
+            opts->reorder = PR_REORDER_LEGACY;
+        } else if (!strcmp(b->reorder, "none")) {
+            opts->reorder = PR_REORDER_NONE;
+        } else {
+            pr_cli_error("illegal flag value --reorder %s; legal values: [legacy none]", b->reorder);
+            return PR_EXIT_USAGE;
+        }
+    }
+    const char *env = getenv("KUSTOMIZE_ENABLE_MANAGEDBY_LABEL");
+    opts->managed_by_label = b->managed_by_label || (env && !strcmp(env, "on"));
+    opts->enable_alpha_plugins = b->alpha_plugins;
+    opts->enable_exec = b->exec;
+    return PR_EXIT_OK;
+}
+
 /* After flags are parsed: one root to stdout or -o, or many roots. */
 static int build(const build_args *a)
 {
@@ -316,34 +364,8 @@ static int build(const build_args *a)
         return PR_EXIT_USAGE;
     }
     pr_build_options opts = {0};
-    opts.enable_helm = b.enable_helm;
-    opts.helm_command = b.helm_command;
-    opts.helm_kube_version = b.helm_kube_version;
-    opts.helm_api_versions = b.helm_api_versions;
-    opts.helm_api_versions_len = b.helm_api_versions_len;
-    opts.helm_debug = b.helm_debug;
-    if (b.load_restrictor && !strcmp(b.load_restrictor, "LoadRestrictionsNone")) {
-        opts.load_restrict_none = true;
-    } else if (b.load_restrictor && *b.load_restrictor &&
-               strcmp(b.load_restrictor, "LoadRestrictionsRootOnly") != 0) {
-        pr_cli_error("illegal flag value --load-restrictor %s; legal values: "
-                     "[LoadRestrictionsRootOnly LoadRestrictionsNone]", b.load_restrictor);
-        return PR_EXIT_USAGE;
-    }
-    if (b.reorder) {
-        if (!strcmp(b.reorder, "legacy")) {
-            opts.reorder = PR_REORDER_LEGACY;
-        } else if (!strcmp(b.reorder, "none")) {
-            opts.reorder = PR_REORDER_NONE;
-        } else {
-            pr_cli_error("illegal flag value --reorder %s; legal values: [legacy none]", b.reorder);
-            return PR_EXIT_USAGE;
-        }
-    }
-    const char *env = getenv("KUSTOMIZE_ENABLE_MANAGEDBY_LABEL");
-    opts.managed_by_label = b.managed_by_label || (env && !strcmp(env, "on"));
-    opts.enable_alpha_plugins = b.alpha_plugins;
-    opts.enable_exec = b.exec;
+    if ((rc = options_from(&b, &opts)) != PR_EXIT_OK)
+        return rc;
     /* kustomize reads an empty --output as "not given". */
     const char *output = b.output && *b.output ? b.output : NULL;
     if (many) {
@@ -373,4 +395,43 @@ static int build(const build_args *a)
     pr_sb_release(&warnings);
     pr_error_release(&err);
     return rc;
+}
+
+/* ---- build's rendering flags, for other commands that render -------- */
+
+struct pr_cli_build_flags {
+    build_args b;
+};
+
+pr_cli_build_flags *pr_cli_build_flags_new(void)
+{
+    return calloc(1, sizeof(pr_cli_build_flags));
+}
+
+void pr_cli_build_flags_free(pr_cli_build_flags *f)
+{
+    if (f)
+        free(f->b.helm_api_versions);
+    free(f);
+}
+
+int pr_cli_build_flag(pr_cli_build_flags *f, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    if (arg[0] != '-' || arg[1] != '-')
+        return 0;
+    const flag_def *def = long_flag(arg);
+    static const char *const not_rendering[] = {"output", "help", "all", "shard", "jobs"};
+    if (!def)
+        return 0;
+    for (size_t k = 0; k < sizeof not_rendering / sizeof *not_rendering; k++)
+        if (!strcmp(def->name, not_rendering[k]))
+            return 0;
+    int rc = take_long_flag(&f->b, def, argc, argv, i);
+    return rc == PR_EXIT_OK ? 1 : -1;
+}
+
+int pr_cli_build_options(const pr_cli_build_flags *f, pr_build_options *opts)
+{
+    return options_from(&f->b, opts);
 }
