@@ -296,6 +296,10 @@ static bool accumulate_list(pr_build_ctx *ctx, const pr_kustomization *k,
         const char *entry = pr_scalar_text(item);
         if (!entry)
             return pr_error_at(err, k->path, item->mark.line, item->mark.col, "%s[%zu] must be a path", field, i);
+        if (!*entry) /* kustomize: "new root cannot be empty" */
+            return pr_error_at(err, k->path, item->mark.line, item->mark.col,
+                               "%s[%zu] is empty: give a file or directory, or remove the entry",
+                               field, i);
         if (!add(ctx, k, entry, acc, err))
             return pr_error_prefix(err, "%s: %s[%zu] %s", k->path, field, i, entry);
     }
@@ -450,7 +454,12 @@ static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
 {
     const char *canonical = ctx->fs->canonical(ctx->fs, ctx->a, dir);
     if (!canonical)
-        return pr_error_set(err, "'%s': not a directory", dir);
+        return pr_error_set(err, "'%s': no such directory (or a dangling or looping symlink)",
+                            dir);
+    if (ctx->fs->path_type(ctx->fs, dir) == PR_PATH_FILE)
+        return pr_error_set(err, "'%s' is a file; a kustomization is built from the directory "
+                            "that holds it (give its directory, e.g. '%s')",
+                            dir, pr_path_dir(ctx->a, dir));
     if (!push_dir(ctx, dir, canonical, err))
         return false;
     pr_kustomization k;

@@ -171,7 +171,9 @@ bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
         const char *canon = ctx->fs->canonical(ctx->fs, ctx->a, path);
         if (canon && k->canonical && !pr_path_within(k->canonical, canon))
             return pr_error_set(err,
-                                "security; file '%s' is not in or below '%s'",
+                                "security; file '%s' is not in or below '%s' (move it into "
+                                "the kustomization's directory, or build with "
+                                "--load-restrictor LoadRestrictionsNone)",
                                 canon, k->canonical);
     }
     return ctx->fs->read_file(ctx->fs, path, out, err);

@@ -44,7 +44,8 @@ static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
         pr_sb_add(text, patch->scalar.text, patch->scalar.len);
         return true;
     }
-    return pr_kustomization_read_file(ctx, k, path->scalar.text, text, name, err);
+    return pr_kustomization_read_file(ctx, k, path->scalar.text, text, name, err) ||
+           pr_error_prefix(err, "%s: patches[%zu] path %s", k->path, index, path->scalar.text);
 }
 
 /* 2^53: integers from there on may not survive a trip through a float64. */
