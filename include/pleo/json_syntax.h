@@ -12,10 +12,11 @@
  * space (space, tab, line feed, carriage return) around it. */
 bool pr_json_syntax_valid(const char *s, size_t len);
 
-/* Rewrites the escape `\/` (JSON's optional escape for '/') inside the
- * strings of valid JSON text as a plain '/', which YAML readers reject as
- * an escape; returns the new length. The text must pass
- * pr_json_syntax_valid. */
-size_t pr_json_drop_solidus_escapes(char *s, size_t len);
+/* Rewrites, in place, the escapes of valid JSON text (it must pass
+ * pr_json_syntax_valid) that a YAML reader reads otherwise than Go's JSON
+ * decoder: `\/` becomes '/', a UTF-16 surrogate pair `\uD83D\uDE80`
+ * becomes `\U0001F680`, and a lone surrogate `\uFFFD` (the replacement
+ * character, as Go decodes it). Returns the new length. */
+size_t pr_json_escapes_for_yaml(char *s, size_t len);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "pleo/json6902.h"
 #include "pleo/yaml.h"
+#include "yaml/scalar.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -228,7 +229,69 @@ typedef struct {
     size_t copied;
 } budget;
 
-static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, budget *b, pr_error *err)
+/* Go escapes these in JSON text (HTML safety, and the two JavaScript line
+ * breaks), so the document's text of a string holding one never equals
+ * the text a patch author wrote. */
+static bool has_go_escaped(const pr_node *n)
+{
+    const char *t = n->scalar.text;
+    for (size_t i = 0; i < n->scalar.len; i++)
+        if (t[i] == '&' || t[i] == '<' || t[i] == '>' ||
+            (i + 2 < n->scalar.len && (unsigned char)t[i] == 0xE2 &&
+             (unsigned char)t[i + 1] == 0x80 &&
+             ((unsigned char)t[i + 2] == 0xA8 || (unsigned char)t[i + 2] == 0xA9)))
+            return true;
+    return false;
+}
+
+/* json-patch's equality: mappings and sequences member by member, leaves
+ * by their JSON text. The document's is Go's; so is the patch value's when
+ * the operations were YAML (converted to JSON by Go), but operations
+ * written as JSON keep their text as written: `1.0` is not `1`, and a
+ * string Go would escape matches nothing. */
+static bool json_text_equal(const pr_node *have, const pr_node *want, bool want_as_written)
+{
+    if (have->kind != want->kind)
+        return false;
+    if (have->kind == PR_MAP) {
+        if (have->map.len != want->map.len)
+            return false;
+        for (size_t i = 0; i < want->map.len; i++) {
+            const pr_node *h = pr_map_get(have, want->map.items[i].key->scalar.text);
+            if (!h || !json_text_equal(h, want->map.items[i].value, want_as_written))
+                return false;
+        }
+        return true;
+    }
+    if (have->kind == PR_SEQ) {
+        if (have->seq.len != want->seq.len)
+            return false;
+        for (size_t i = 0; i < want->seq.len; i++)
+            if (!json_text_equal(have->seq.items[i], want->seq.items[i], want_as_written))
+                return false;
+        return true;
+    }
+    pr_strbuf h, w;
+    pr_sb_init(&h);
+    pr_sb_init(&w);
+    bool have_str = !pr_scalar_json(have, &h);
+    bool want_str = want_as_written ? want->tag == PR_TAG_STR : !pr_scalar_json(want, &w);
+    bool same;
+    if (have_str || want_str)
+        same = have_str && want_str && have->scalar.len == want->scalar.len &&
+               !memcmp(have->scalar.text, want->scalar.text, want->scalar.len) &&
+               !(want_as_written && has_go_escaped(want));
+    else if (want_as_written)
+        same = h.len == want->scalar.len && !memcmp(h.buf, want->scalar.text, h.len);
+    else
+        same = h.len == w.len && !memcmp(h.buf, w.buf, h.len);
+    pr_sb_release(&h);
+    pr_sb_release(&w);
+    return same;
+}
+
+static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, bool ops_are_json,
+                      budget *b, pr_error *err)
 {
     if (op->kind != PR_MAP)
         return pr_error_set(err, "operation is not a mapping");
@@ -259,7 +322,7 @@ static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, budget *b, p
         pr_node *have = get_value(doc, &ptr);
         bool have_null = !have || pr_node_is_null(have);
         bool ok = have_null || pr_node_is_null(value) ? have_null && pr_node_is_null(value)
-                                                      : pr_node_equal(have, value);
+                                                      : json_text_equal(have, value, ops_are_json);
         if (!ok)
             return pr_error_set(err, "testing value %s failed: test failed", path);
         return true;
@@ -296,14 +359,15 @@ static bool apply_one(pr_arena *a, pr_node *doc, const pr_node *op, budget *b, p
     return pr_error_set(err, "unexpected kind of operation '%s'", name);
 }
 
-bool pr_json6902_apply(pr_arena *a, pr_node *doc, const pr_node *ops, pr_error *err)
+bool pr_json6902_apply(pr_arena *a, pr_node *doc, const pr_node *ops, bool ops_are_json,
+                       pr_error *err)
 {
     if (!ops || ops->kind != PR_SEQ)
         return pr_error_set(err, "a JSON 6902 patch must be a list of operations");
     budget b = {0};
     for (size_t i = 0; i < ops->seq.len; i++) {
         const pr_node *op = ops->seq.items[i];
-        if (!apply_one(a, doc, op, &b, err))
+        if (!apply_one(a, doc, op, ops_are_json, &b, err))
             return pr_error_prefix(err, "operation %zu (%s %s)", i,
                                    op_field(op, "op") ? op_field(op, "op") : "?",
                                    op_field(op, "path") ? op_field(op, "path") : "?");

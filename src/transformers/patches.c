@@ -130,7 +130,7 @@ static void read_ops_as_yaml11(pr_node *ops)
 /* Applies `ops` to every object `target` selects. `patches` records the
  * previous id first (the patch may rename); patchesJson6902 does not. */
 static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
-                           const pr_node *ops, bool store_prev_id,
+                           const pr_node *ops, bool ops_are_json, bool store_prev_id,
                            pr_resmap *m, pr_error *err)
 {
     if (!target || pr_node_is_null(target))
@@ -150,7 +150,7 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
         if (store_prev_id)
             pr_resource_store_prev_id(ctx->a, r);
         pr_resource_expose_bookkeeping(ctx->a, r);
-        ok = pr_json6902_apply(ctx->a, r->obj, ops, err) &&
+        ok = pr_json6902_apply(ctx->a, r->obj, ops, ops_are_json, err) &&
              pr_obj_check(r->obj, "the patched object", err);
         if (ok) {
             pr_resource_hide_bookkeeping(r);
@@ -219,7 +219,7 @@ static bool read_patch(pr_build_ctx *ctx, const pr_kustomization *k, const pr_no
               : pr_json_syntax_valid(text.buf, text.len) ? OPS_AS_JSON
                                                           : OPS_NOT_JSON;
     if (*syntax == OPS_AS_JSON)
-        text.len = pr_json_drop_solidus_escapes(text.buf, text.len);
+        text.len = pr_json_escapes_for_yaml(text.buf, text.len);
     bool ok = pr_yaml_parse(ctx->a, name, text.buf, text.len, docs, err);
     pr_sb_release(&text);
     return ok;
@@ -603,7 +603,7 @@ bool pr_tf_patch_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_no
                             "%s: %s", k->path, i, source,
                             syntax == OPS_NOT_JSON ? "it starts with '[' but is not JSON" : why);
     const pr_node *target = pr_map_get(entry, "target");
-    bool ok = json ? apply_json6902(ctx, target, ops, true, m, err)
+    bool ok = json ? apply_json6902(ctx, target, ops, syntax == OPS_AS_JSON, true, m, err)
                    : apply_smp_entry(ctx, target, &smps, &opt, source, m, err);
     return ok || pr_error_prefix(err, "%s: patches[%zu]", k->path, i);
 }
@@ -726,7 +726,7 @@ bool pr_tf_json6902_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr
                             "operations", k->path, i);
     if (!pr_yaml_check_json(ops, patch_source(ctx, entry), err))
         return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
-    if (!apply_json6902(ctx, target, ops, false, m, err))
+    if (!apply_json6902(ctx, target, ops, syntax == OPS_AS_JSON, false, m, err))
         return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
     return true;
 }

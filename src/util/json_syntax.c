@@ -5,6 +5,7 @@
 #include "pleo/json_syntax.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -165,12 +166,57 @@ done:
     return ok;
 }
 
-size_t pr_json_drop_solidus_escapes(char *s, size_t len)
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* The code unit of a "\uXXXX" escape at s[i], or -1. */
+static long unicode_escape(const char *s, size_t len, size_t i)
+{
+    if (i + 6 > len || s[i] != '\\' || s[i + 1] != 'u')
+        return -1;
+    long v = 0;
+    for (size_t k = 2; k < 6; k++) {
+        int h = hex_value(s[i + k]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+size_t pr_json_escapes_for_yaml(char *s, size_t len)
 {
     size_t out = 0;
     bool in_string = false;
     for (size_t i = 0; i < len; i++) {
         if (in_string && s[i] == '\\' && i + 1 < len) {
+            long hi = unicode_escape(s, len, i);
+            if (hi >= 0xD800 && hi <= 0xDBFF) {
+                long lo = unicode_escape(s, len, i + 6);
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    /* a pair: YAML's \U escape of the code point (12 bytes
+                     * become 10, so the rewrite stays in place) */
+                    long cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                    char buf[11];
+                    snprintf(buf, sizeof buf, "\\U%08lX", cp);
+                    memcpy(s + out, buf, 10);
+                    out += 10;
+                    i += 11;
+                    continue;
+                }
+            }
+            if (hi >= 0xD800 && hi <= 0xDFFF) {
+                /* alone, Go's decoder reads U+FFFD */
+                memcpy(s + out, "\\uFFFD", 6);
+                out += 6;
+                i += 5;
+                continue;
+            }
             if (s[i + 1] != '/')
                 s[out++] = s[i];
             s[out++] = s[++i];

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pr_error_init(&err);
     if (pr_yaml_parse(a, "fuzz.yaml", (const char *)data, size, &docs, &err) &&
         docs.len >= 2 && docs.docs[0] && docs.docs[1]) {
-        if (pr_json6902_apply(a, docs.docs[0], docs.docs[1], &err)) {
+        if (pr_json6902_apply(a, docs.docs[0], docs.docs[1], size % 2 == 1, &err)) {
             pr_strbuf out;
             pr_sb_init(&out);
             pr_yaml_emit(docs.docs[0], &out, &err);

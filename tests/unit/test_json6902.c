@@ -21,7 +21,7 @@ static void check(const char *doc, const char *ops, bool ok, const char *want)
     pr_node *d = ut_parse(a, doc);
     pr_error err;
     pr_error_init(&err);
-    bool result = pr_json6902_apply(a, d, ut_parse(a, ops), &err);
+    bool result = pr_json6902_apply(a, d, ut_parse(a, ops), false, &err);
     if (result != ok)
         fail_msg("expected %s, got %s (%s)", ok ? "success" : "failure",
                  result ? "success" : "failure", pr_error_text(&err));
@@ -104,7 +104,7 @@ static void test_values_are_copied_not_shared(void **state)
     pr_arena *a = pr_arena_new();
     pr_node *d = ut_parse(a, "a: 1\n");
     pr_node *ops = ut_parse(a, "- {op: add, path: /b, value: {c: 1}}\n- {op: add, path: /d, value: {c: 1}}\n");
-    assert_true(pr_json6902_apply(a, d, ops, NULL));
+    assert_true(pr_json6902_apply(a, d, ops, false, NULL));
     pr_node *b = pr_map_get(d, "b");
     pr_map_set_str(a, b, "c", "changed");
     assert_string_equal(pr_map_get_str(pr_map_get(d, "d"), "c"), "1");

@@ -73,7 +73,7 @@ static void test_deep_nesting_is_not_recursive(void **state)
 static void drops(const char *text, const char *want)
 {
     char *copy = strdup(text);
-    size_t len = pr_json_drop_solidus_escapes(copy, strlen(copy));
+    size_t len = pr_json_escapes_for_yaml(copy, strlen(copy));
     assert_int_equal(len, strlen(want));
     assert_string_equal(copy, want);
     free(copy);
@@ -89,6 +89,19 @@ static void test_solidus_escapes(void **state)
     drops("[\"/\", 1]", "[\"/\", 1]");
 }
 
+static void test_surrogate_escapes(void **state)
+{
+    (void)state;
+    /* a pair becomes one code point, in either case of hex digits */
+    drops("[\"a \\ud83d\\ude80 b\"]", "[\"a \\U0001F680 b\"]");
+    drops("[\"\\uD83D\\uDE80\"]", "[\"\\U0001F680\"]");
+    /* lone halves are the replacement character, as Go decodes them */
+    drops("[\"\\ud83dx\"]", "[\"\\uFFFDx\"]");
+    drops("[\"\\ude80\\ud83d\"]", "[\"\\uFFFD\\uFFFD\"]");
+    /* other \\u escapes and text outside strings stay */
+    drops("[\"\\u00e9\", \"\\\\ud83d\"]", "[\"\\u00e9\", \"\\\\ud83d\"]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +109,7 @@ int main(void)
         cmocka_unit_test(test_yaml_that_is_not_json),
         cmocka_unit_test(test_deep_nesting_is_not_recursive),
         cmocka_unit_test(test_solidus_escapes),
+        cmocka_unit_test(test_surrogate_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
