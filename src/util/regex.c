@@ -433,6 +433,11 @@ static bool atom(reader *r, long *weight)
         pr_sb_addc(&r->out, '\\');
         pr_sb_addc(&r->out, c);
         r->pos++;
+    } else if ((c == '^' || c == '$') && repeat_op_at(r, r->pos + 1)) {
+        /* Go repeats an anchor (`^*web` is unanchored: kustomize image
+         * names such as `*` rely on it); PCRE2 repeats only a group. */
+        pr_sb_addf(&r->out, "(?:%c)", c);
+        r->pos++;
     } else {
         size_t n = utf8_len((unsigned char)c);
         if (r->pos + n > r->len)

@@ -57,6 +57,12 @@ static void test_go_syntax_that_posix_lacks(void **state)
     expect("Deplo\\d*yment", "Deployment", true);
     expect("web-\\d+", "web-12", true);
     expect("web-\\d+", "web-x", false);
+    /* Go repeats anchors, which PCRE2 refuses (kustomize's image name `*`
+     * becomes "^*..."): they compile and match as Go's do */
+    expect("^*(:x)?", ":x", true);
+    expect("^*web", "web", true);
+    expect("^+web", "web", true);
+    expect("^?web$*", "web", true);
     expect("Deploy\\Qment\\E", "Deployment", true);
     expect("a\\Q.*\\E", "a.*", true);
     expect("a\\Q.*\\E", "abc", false);
