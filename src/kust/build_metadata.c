@@ -284,18 +284,23 @@ static bool add_transformation(pr_arena *a, pr_resource *r, const pr_origin *o, 
     return true;
 }
 
+bool pr_resmap_record_transformer(pr_arena *a, pr_resmap *m, const pr_origin *o, pr_error *err)
+{
+    for (size_t i = 0; o && i < pr_resmap_len(m); i++)
+        if (!add_transformation(a, pr_resmap_at(m, i), o, err))
+            return false;
+    return true;
+}
+
 bool pr_resmap_add_transformation(pr_build_ctx *ctx, const pr_kustomization *k,
                                   pr_resmap *m, const char *kind, size_t times,
                                   pr_error *err)
 {
     const pr_origin *o = pr_origin_for_builtin(ctx, k, kind);
-    if (!o)
-        return true;
-    for (size_t t = 0; t < times; t++)
-        for (size_t i = 0; i < pr_resmap_len(m); i++)
-            if (!add_transformation(ctx->a, pr_resmap_at(m, i), o, err))
-                return pr_error_prefix(err, "%s: recording %s in the transformer annotations",
-                                       k->path, kind);
+    for (size_t t = 0; o && t < times; t++)
+        if (!pr_resmap_record_transformer(ctx->a, m, o, err))
+            return pr_error_prefix(err, "%s: recording %s in the transformer annotations",
+                                   k->path, kind);
     return true;
 }
 

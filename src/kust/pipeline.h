@@ -179,11 +179,12 @@ bool pr_plugins_validate(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap
 /* Runs the external plugin configured by `config` (src/kust/krm_exec.c):
  * an exec KRM function (config.kubernetes.io/function with exec.path)
  * when --enable-alpha-plugins and --enable-exec allow it. A generator's
- * output is added to `m`; a transformer's replaces it. Anything else is
- * the error kustomize gives (external plugins disabled, container
- * functions not supported). */
+ * output is added to `m`, each object without an origin getting `origin`
+ * (NULL: none); a transformer's replaces it. Anything else is the error
+ * kustomize gives (external plugins disabled, container functions not
+ * supported). */
 bool pr_krm_exec_run(pr_build_ctx *ctx, const pr_kustomization *k, const pr_resource *config,
-                     bool generator, pr_resmap *m, pr_error *err);
+                     bool generator, const pr_origin *origin, pr_resmap *m, pr_error *err);
 
 /* The builtin transformer configuration merged with the files `k` lists
  * under `configurations` (src/kust/tconfig.c). */
@@ -211,24 +212,28 @@ bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
  * ConfigMapGenerator / SecretGenerator plugins): `entry` holds the
  * entry's fields (name, namespace, behavior, literals, files, envs,
  * options, and type for a Secret); no generatorOptions apply. The object
- * joins `m` by its behavior. */
+ * gets `origin` (NULL: none; kustomize's AddOriginAnnotation with the
+ * plugin's origin) and joins `m` by its behavior. */
 bool pr_gen_configmap_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
-                            pr_resmap *m, pr_error *err);
+                            const pr_origin *origin, pr_resmap *m, pr_error *err);
 bool pr_gen_secret_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
-                         pr_resmap *m, pr_error *err);
+                         const pr_origin *origin, pr_resmap *m, pr_error *err);
 
 /* kustomize's HelmChartInflationGenerator for one chart
  * (src/generators/helm.c): `chart` is a decoded types.HelmChart mapping
  * (name, version, repo, releaseName, namespace, valuesFile, valuesInline,
  * valuesMerge, additionalValuesFiles, ...), `globals` a types.HelmGlobals
  * one (chartHome, configHome) or NULL; one mapping holding both, as a
- * plugin config under `generators:` does, may be passed as both. Needs
+ * plugin config under `generators:` does, may be passed as both. `label`
+ * names the configuration in errors, which carry no line:column. Needs
  * --enable-helm; runs `helm version`, `helm pull` when the chart is not
  * under chartHome and `helm template` with kustomize's arguments and
- * HELM_*_HOME environment, and appends what helm printed to `m`. Errors
- * name k's file and the chart, with helm's stderr. */
+ * HELM_*_HOME environment, and appends what helm printed to `m`, each
+ * object with `origin` (NULL: none). Errors name k's file and the chart,
+ * with helm's stderr. */
 bool pr_gen_helm(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *chart,
-                 const pr_node *globals, pr_resmap *m, pr_error *err);
+                 const pr_node *globals, const char *label, const pr_origin *origin,
+                 pr_resmap *m, pr_error *err);
 
 /* k's `helmCharts` (then its deprecated `helmChartInflationGenerator`
  * entries, converted as kustomize converts them) with its `helmGlobals`:
@@ -450,6 +455,10 @@ bool pr_resources_set_origin(pr_build_ctx *ctx, pr_resmap *m, size_t from,
 bool pr_resmap_add_transformation(pr_build_ctx *ctx, const pr_kustomization *k,
                                   pr_resmap *m, const char *kind, size_t times,
                                   pr_error *err);
+
+/* kustomize's AddTransformerAnnotation after one transformer whose origin
+ * is `o` (NULL: nothing) ran over `m`. */
+bool pr_resmap_record_transformer(pr_arena *a, pr_resmap *m, const pr_origin *o, pr_error *err);
 
 /* The value of app.kubernetes.io/managed-by that --enable-managedby-label
  * and buildMetadata: [managedByLabel] write: "kustomize-" and the
