@@ -289,6 +289,28 @@ typedef struct {
  * kustomization's `namespace` and its namespace field specs. */
 bool pr_tf_namespace_apply(pr_build_ctx *ctx, const pr_kustomization *k,
                            const pr_namespace_config *cfg, pr_resmap *m, pr_error *err);
+
+/* kustomize's namespace filter on one object (no previous id stored, no
+ * conflict check: what ValueAddTransformer applies for metadata/namespace). */
+bool pr_tf_namespace_object(pr_build_ctx *ctx, const pr_namespace_config *cfg,
+                            pr_resource *r, pr_error *err);
+
+/* One target of a ValueAddTransformer. */
+typedef struct {
+    const pr_node *selector; /* a `target:`-style mapping; NULL selects every object */
+    const char *field_path;  /* '/'-separated, `\/` for a slash in a key */
+    long file_path_position; /* > 0: insert the value as that path element */
+} pr_value_add_target;
+
+/* kustomize's ValueAddTransformer (src/transformers/value_add.c): for each
+ * target in order, on each object it selects, puts `value` at the field
+ * `field_path` names (kyaml's PathGetter with creation: missing mappings,
+ * lists and `[k=v]` items are made), or inserts it into the path that
+ * field holds; metadata/namespace goes through the namespace filter.
+ * Errors name k's file and the object. */
+bool pr_tf_value_add_apply(pr_build_ctx *ctx, const pr_kustomization *k, const char *value,
+                           const pr_value_add_target *targets, size_t n, pr_resmap *m,
+                           pr_error *err);
 bool pr_tf_prefix_suffix(pr_build_ctx *ctx, const pr_kustomization *k,
                          pr_resmap *m, pr_error *err);
 /* kustomize's PrefixTransformer (is_prefix) or SuffixTransformer: adds

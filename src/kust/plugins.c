@@ -19,6 +19,7 @@
  * order, then those read from paths in list order (kustomize collects
  * them in two passes).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "kust/pipeline.h"
@@ -327,11 +328,84 @@ static bool tf_hash(const plugin_call *c, pr_resmap *m, pr_error *err)
     return pr_tf_hash_apply(c->ctx, m, false, err);
 }
 
+/* ValueAddTransformer's `targets` (or a targets file's) into `out`. */
+static bool read_value_targets(const plugin_call *c, const pr_node *list, const char *file,
+                               pr_value_add_target *out, size_t *n, pr_error *err)
+{
+    if (!list || pr_node_is_null(list))
+        return true;
+    if (list->kind != PR_SEQ)
+        return file ? pr_error_set(err, "%s: targets must be a list", file)
+                    : config_error(c, list, "targets must be a list", err);
+    for (size_t i = 0; i < list->seq.len; i++) {
+        const pr_node *t = list->seq.items[i];
+        const pr_node *pos = pr_map_get(t, "filePathPosition");
+        const pr_node *sel = pr_map_get(t, "selector");
+        const char *path = pr_map_get_str(t, "fieldPath");
+        out[*n] = (pr_value_add_target){sel && !pr_node_is_null(sel) ? sel : NULL,
+                                        path ? path : "",
+                                        pos ? strtol(pr_scalar_text(pos), NULL, 10) : 0};
+        (*n)++;
+    }
+    return true;
+}
+
+static const char *trim_space(pr_arena *a, const char *s)
+{
+    while (*s && strchr(" \t\n\r\v\f", *s))
+        s++;
+    size_t len = strlen(s);
+    while (len && strchr(" \t\n\r\v\f", s[len - 1]))
+        len--;
+    return pr_strndup(a, s, len);
+}
+
+/* The value defaults to the name of the kustomization's directory;
+ * targetFilePath adds the targets of a file after the inline ones. */
 static bool tf_value_add(const plugin_call *c, pr_resmap *m, pr_error *err)
 {
-    (void)m;
-    return pr_error_set(err, "%s: plugin %s: ValueAddTransformer is not supported yet by "
-                        "pleo-render", c->res->origin, c->id);
+    pr_arena *a = c->ctx->a;
+    const char *value = trim_space(a, pr_map_get_str(c->cfg, "value") ? pr_map_get_str(c->cfg, "value") : "");
+    if (!*value) {
+        const char *root = c->k->canonical ? c->k->canonical : c->k->dir;
+        const char *slash = strrchr(root, '/');
+        value = slash && slash[1] ? slash + 1 : root;
+    }
+    const pr_node *inline_targets = pr_map_get(c->cfg, "targets");
+    const char *file = pr_map_get_str(c->cfg, "targetFilePath");
+    const pr_node *file_targets = NULL;
+    if (file && *file) {
+        pr_strbuf text;
+        pr_sb_init(&text);
+        const char *path;
+        pr_doclist docs = {0};
+        bool ok = pr_kustomization_read_file(c->ctx, c->k, file, &text, &path, err) &&
+                  pr_yaml_parse(a, path, text.buf, text.len, &docs, err);
+        pr_sb_release(&text);
+        if (!ok)
+            return pr_error_prefix(err, "%s: plugin %s: targetFilePath", c->k->path, c->id);
+        if (docs.len && docs.docs[0])
+            file_targets = pr_map_get(docs.docs[0], "targets");
+    }
+    size_t cap = (inline_targets && inline_targets->kind == PR_SEQ ? inline_targets->seq.len : 0) +
+                 (file_targets && file_targets->kind == PR_SEQ ? file_targets->seq.len : 0);
+    pr_value_add_target *targets = pr_alloc(a, (cap + 1) * sizeof *targets);
+    size_t n = 0;
+    if (!read_value_targets(c, inline_targets, NULL, targets, &n, err) ||
+        !read_value_targets(c, file_targets, file, targets, &n, err))
+        return false;
+    if (n == 0)
+        return config_error(c, NULL, "must specify at least one target", err);
+    for (size_t i = 0; i < n; i++) {
+        if (!*targets[i].field_path)
+            return config_error(c, NULL, "fieldPath cannot be empty", err);
+        if (targets[i].file_path_position < 0)
+            return config_error(c, NULL,
+                                pr_sprintf(a, "value of FilePathPosition (%ld) cannot be negative",
+                                           targets[i].file_path_position),
+                                err);
+    }
+    return pr_tf_value_add_apply(c->ctx, c->k, value, targets, n, m, err);
 }
 
 typedef bool (*plugin_fn)(const plugin_call *c, pr_resmap *m, pr_error *err);
