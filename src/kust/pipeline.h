@@ -112,6 +112,18 @@ bool pr_kustomization_decode(pr_arena *a, const char *path, pr_node **root,
  * tree. A null `*node` stays null. */
 bool pr_replacement_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err);
 
+/* Decodes the configuration `*cfg` of the builtin plugin `kind` as the
+ * plugin's Config does (sigs.k8s.io/yaml into its Go struct, after kyaml
+ * wrote the object: field names matched ignoring case, unknown fields
+ * ignored, wrong types rejected, numbers and booleans taken as text where
+ * a string belongs, YAML 1.1-only booleans such as `yes` read as strings);
+ * `*cfg` becomes the canonical tree (canonical field names, only the
+ * plugin's fields). Errors name `where`, with line:column when
+ * `positions`, and the plugin by `id` (its OrgId text) in kustomize's
+ * words. A kind without a table is left as it is. */
+bool pr_plugin_config_decode(pr_arena *a, const char *where, bool positions, const char *kind,
+                             const char *id, pr_node **cfg, pr_error *err);
+
 /* Finds, reads and validates the kustomization file in `dir`. */
 bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
                            pr_kustomization *out, pr_error *err);

@@ -558,6 +558,11 @@ static bool run_one(pr_build_ctx *ctx, const pr_kustomization *k, const pr_resou
         if (strcmp(builtins[i].kind, gvk.kind))
             continue;
         plugin_fn fn = role == ROLE_GENERATOR ? builtins[i].generate : builtins[i].transform;
+        /* kustomize configures the plugin before it asks what it is */
+        pr_node *cfg = res->obj;
+        if (!pr_plugin_config_decode(a, res->origin, !c.inline_entry, gvk.kind, c.id, &cfg, err))
+            return false;
+        c.cfg = cfg;
         if (!fn)
             return pr_error_set(err, "%s: plugin %s not a %s", k->path, c.id,
                                 role == ROLE_GENERATOR ? "generator" : "transformer");
