@@ -662,6 +662,17 @@ static bool decode_scalar(decoder *d, pr_node *n, const go_type *t, const char *
         }
         if (j != J_STRING)
             return type_error(d, n, json_kind_names[j], t, struct_name);
+        if (d->via_kyaml && n->tag == PR_TAG_TIMESTAMP && n->style != PR_STYLE_QUOTED &&
+            n->style != PR_STYLE_TAGGED) {
+            /* go-yaml v2 reads a time.Time, which JSON writes in RFC 3339 */
+            pr_strbuf text;
+            pr_sb_init(&text);
+            bool is_string;
+            pr_scalar_canonical(n, &text, &is_string);
+            *out = pr_node_scalar(d->a, PR_TAG_STR, text.buf ? text.buf : "", text.len);
+            pr_sb_release(&text);
+            break;
+        }
         if (n->tag == PR_TAG_BINARY) {
             pr_strbuf raw;
             pr_sb_init(&raw);
