@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pleo/arena.h"
 
@@ -67,7 +68,11 @@ struct pr_node {
         } scalar;
         struct {
             pr_pair *items;
-            size_t len, cap;
+            uint32_t len, cap;
+            /* Hash index of the keys of large mappings (node.c), kept in
+             * step by the functions below; a mapping whose items were
+             * changed behind their back is searched linearly. */
+            struct pr_map_keyindex *index;
         } map;
         struct {
             pr_node **items;
@@ -108,7 +113,9 @@ pr_node *pr_map_get(const pr_node *map, const char *key);
 /* Text of the scalar under `key`, or NULL when absent or not a scalar. */
 const char *pr_map_get_str(const pr_node *map, const char *key);
 
-/* Index of `key` in `map`, or -1. */
+/* Index of `key` in `map`, or -1. Mappings of many keys are looked up
+ * through a hash index, so a lookup does not scan; lookups never modify
+ * the node, so threads may read one tree at once. */
 long pr_map_index(const pr_node *map, const char *key);
 
 /* Sets `key` to `value`, replacing an existing entry in place or appending
@@ -122,6 +129,10 @@ void pr_map_set_str(pr_arena *a, pr_node *map, const char *key,
 /* Appends a pair without checking for an existing key (parsers use this
  * after their own duplicate check). */
 void pr_map_append(pr_arena *a, pr_node *map, pr_node *key, pr_node *value);
+
+/* Replaces the key of the pair at position `i` of `map` with the scalar
+ * `key` (which must not be present elsewhere in `map`). */
+void pr_map_set_key(pr_arena *a, pr_node *map, size_t i, pr_node *key);
 
 /* Removes `key`; returns whether it was present. */
 bool pr_map_remove(pr_node *map, const char *key);

@@ -18,6 +18,7 @@
 
 #include "cli/commands.h"
 #include "pleo/build.h"
+#include "pleo/roots.h"
 
 typedef enum { FLAG_BOOL, FLAG_STRING, FLAG_ARRAY } flag_type;
 
@@ -50,6 +51,10 @@ static const flag_def build_flags[] = {
     {"env", 'e', FLAG_ARRAY, NULL},
     {"as-current-user", 0, FLAG_BOOL, NULL},
     {"help", 'h', FLAG_BOOL, NULL},
+    /* pleo-render's own: many roots in one process. */
+    {"all", 0, FLAG_STRING, NULL},
+    {"shard", 0, FLAG_STRING, NULL},
+    {"jobs", 'j', FLAG_STRING, NULL},
 };
 
 const char pr_build_help[] =
@@ -88,6 +93,18 @@ const char pr_build_help[] =
     "      --helm-debug               helm template --debug\n"
     "  -h, --help                     print this help\n"
     "\n"
+    "many roots in one process (pleo-render's own; output identical to\n"
+    "rendering each root alone):\n"
+    "  pleo-render build ROOT... -o OUTDIR\n"
+    "  pleo-render build --all DIR -o OUTDIR\n"
+    "                                 each root's stream goes to OUTDIR/NAME.yaml,\n"
+    "                                 NAME being the root as given (--all: relative\n"
+    "                                 to DIR); --all renders every kustomization\n"
+    "                                 under DIR that no other one there includes\n"
+    "      --shard I/N                render only the I-th (1..N) of N stable shares\n"
+    "                                 of the roots (split by a hash of NAME)\n"
+    "  -j, --jobs N                   render N roots at once (default: one per core)\n"
+    "\n"
     "accepted for compatibility (container KRM functions need a container\n"
     "runtime and are refused when a tree asks for them):\n"
     "      -e, --env KEY=VALUE (repeatable), --mount SPEC (repeatable),\n"
@@ -117,6 +134,9 @@ typedef struct {
     const char *helm_command, *helm_kube_version;
     const char **helm_api_versions; /* malloc'd; the strings are argv's */
     size_t helm_api_versions_len;
+    const char **dirs; /* every DIR given; dir is the first */
+    size_t ndirs;
+    const char *all, *shard, *jobs;
 } build_args;
 
 static int apply_flag(build_args *b, const flag_def *f, const char *value)
@@ -143,6 +163,12 @@ static int apply_flag(build_args *b, const flag_def *f, const char *value)
         b->managed_by_label = on;
     else if (!strcmp(f->name, "help"))
         b->help = on;
+    else if (!strcmp(f->name, "all"))
+        b->all = value;
+    else if (!strcmp(f->name, "shard"))
+        b->shard = value;
+    else if (!strcmp(f->name, "jobs"))
+        b->jobs = value;
     else if (!strcmp(f->name, "enable-alpha-plugins"))
         b->alpha_plugins = on;
     else if (!strcmp(f->name, "enable-exec"))
@@ -187,6 +213,29 @@ static const flag_def *find_short(char c)
     return NULL;
 }
 
+/* The flag a "--name" or "--name=value" argument names, or NULL. */
+static const flag_def *long_flag(const char *arg)
+{
+    const char *name = arg + 2, *eq = strchr(name, '=');
+    return find_long(name, eq ? (size_t)(eq - name) : strlen(name));
+}
+
+/* Applies long flag `f`, written at argv[*i], taking its value after '='
+ * or (not for booleans) from the next argument. */
+static int take_long_flag(build_args *b, const flag_def *f, int argc, char **argv, int *i)
+{
+    const char *eq = strchr(argv[*i] + 2, '=');
+    const char *value = eq ? eq + 1 : NULL;
+    if (!value && f->type != FLAG_BOOL) {
+        if (++*i >= argc) {
+            pr_cli_error("flag needs an argument: --%s", f->name);
+            return PR_EXIT_USAGE;
+        }
+        value = argv[*i];
+    }
+    return apply_flag(b, f, value);
+}
+
 /* pflag's rules: a long flag takes its value after '=' or as the next
  * argument (booleans only after '='); shorthands may be grouped (`-hoFILE`)
  * and a shorthand's value follows it directly, after '=', or as the next
@@ -197,11 +246,11 @@ static int parse_args(int argc, char **argv, build_args *b)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!flags || arg[0] != '-' || arg[1] == '\0') {
-            if (b->dir) {
-                pr_cli_error("specify one path to kustomization.yaml (got '%s' and '%s')", b->dir, arg);
-                return PR_EXIT_USAGE;
-            }
-            b->dir = arg;
+            /* Several are checked once all flags are known: with -o they
+             * are roots rendered together. */
+            if (!b->dir)
+                b->dir = arg;
+            b->dirs[b->ndirs++] = arg;
             continue;
         }
         if (!strcmp(arg, "--")) {
@@ -209,22 +258,12 @@ static int parse_args(int argc, char **argv, build_args *b)
             continue;
         }
         if (arg[1] == '-') {
-            const char *name = arg + 2, *eq = strchr(name, '=');
-            size_t len = eq ? (size_t)(eq - name) : strlen(name);
-            const flag_def *f = find_long(name, len);
+            const flag_def *f = long_flag(arg);
             if (!f) {
-                pr_cli_error("unknown flag: --%.*s (see pleo-render build --help)", (int)len, name);
+                pr_cli_error("unknown flag: %s (see pleo-render build --help)", arg);
                 return PR_EXIT_USAGE;
             }
-            const char *value = eq ? eq + 1 : NULL;
-            if (!value && f->type != FLAG_BOOL) {
-                if (++i >= argc) {
-                    pr_cli_error("flag needs an argument: --%s", f->name);
-                    return PR_EXIT_USAGE;
-                }
-                value = argv[i];
-            }
-            int rc = apply_flag(b, f, value);
+            int rc = take_long_flag(b, f, argc, argv, &i);
             if (rc != PR_EXIT_OK)
                 return rc;
             continue;
@@ -258,58 +297,81 @@ static int parse_args(int argc, char **argv, build_args *b)
     return PR_EXIT_OK;
 }
 
-static int build(const build_args *a);
+static int build(const build_args *b);
 
 int pr_cmd_build(int argc, char **argv)
 {
     build_args b = {0};
-    int rc = parse_args(argc, argv, &b);
-    if (rc != PR_EXIT_OK || b.help) {
-        free(b.helm_api_versions);
-        if (b.help)
-            fputs(pr_build_help, stdout);
-        return rc;
+    b.dirs = calloc((size_t)argc + 1, sizeof *b.dirs);
+    if (!b.dirs) {
+        pr_cli_error("out of memory");
+        return PR_EXIT_RENDER_ERROR;
     }
-    rc = build(&b);
+    int rc = parse_args(argc, argv, &b);
+    if (rc == PR_EXIT_OK && b.help)
+        fputs(pr_build_help, stdout);
+    else if (rc == PR_EXIT_OK)
+        rc = build(&b);
+    free(b.dirs);
     free(b.helm_api_versions);
     return rc;
 }
 
-static int build(const build_args *a)
+/* The build options the rendering flags give (and
+ * KUSTOMIZE_ENABLE_MANAGEDBY_LABEL); a bad value is a usage error. */
+static int options_from(const build_args *b, pr_build_options *opts)
 {
-    build_args b = *a;
-    int rc;
-    pr_build_options opts = {0};
-    opts.enable_helm = b.enable_helm;
-    opts.helm_command = b.helm_command;
-    opts.helm_kube_version = b.helm_kube_version;
-    opts.helm_api_versions = b.helm_api_versions;
-    opts.helm_api_versions_len = b.helm_api_versions_len;
-    opts.helm_debug = b.helm_debug;
-    if (b.load_restrictor && !strcmp(b.load_restrictor, "LoadRestrictionsNone")) {
-        opts.load_restrict_none = true;
-    } else if (b.load_restrictor && *b.load_restrictor &&
-               strcmp(b.load_restrictor, "LoadRestrictionsRootOnly") != 0) {
+    opts->enable_helm = b->enable_helm;
+    opts->helm_command = b->helm_command;
+    opts->helm_kube_version = b->helm_kube_version;
+    opts->helm_api_versions = b->helm_api_versions;
+    opts->helm_api_versions_len = b->helm_api_versions_len;
+    opts->helm_debug = b->helm_debug;
+    if (b->load_restrictor && !strcmp(b->load_restrictor, "LoadRestrictionsNone")) {
+        opts->load_restrict_none = true;
+    } else if (b->load_restrictor && *b->load_restrictor &&
+               strcmp(b->load_restrictor, "LoadRestrictionsRootOnly") != 0) {
         pr_cli_error("illegal flag value --load-restrictor %s; legal values: "
-                     "[LoadRestrictionsRootOnly LoadRestrictionsNone]", b.load_restrictor);
+                     "[LoadRestrictionsRootOnly LoadRestrictionsNone]", b->load_restrictor);
         return PR_EXIT_USAGE;
     }
-    if (b.reorder) {
-        if (!strcmp(b.reorder, "legacy")) {
-            opts.reorder = PR_REORDER_LEGACY;
-        } else if (!strcmp(b.reorder, "none")) {
-            opts.reorder = PR_REORDER_NONE;
+    if (b->reorder) {
+        if (!strcmp(b->reorder, "legacy")) {
+            opts->reorder = PR_REORDER_LEGACY;
+        } else if (!strcmp(b->reorder, "none")) {
+            opts->reorder = PR_REORDER_NONE;
         } else {
-            pr_cli_error("illegal flag value --reorder %s; legal values: [legacy none]", b.reorder);
+            pr_cli_error("illegal flag value --reorder %s; legal values: [legacy none]", b->reorder);
             return PR_EXIT_USAGE;
         }
     }
     const char *env = getenv("KUSTOMIZE_ENABLE_MANAGEDBY_LABEL");
-    opts.managed_by_label = b.managed_by_label || (env && !strcmp(env, "on"));
-    opts.enable_alpha_plugins = b.alpha_plugins;
-    opts.enable_exec = b.exec;
+    opts->managed_by_label = b->managed_by_label || (env && !strcmp(env, "on"));
+    opts->enable_alpha_plugins = b->alpha_plugins;
+    opts->enable_exec = b->exec;
+    return PR_EXIT_OK;
+}
+
+/* After flags are parsed: one root to stdout or -o, or many roots. */
+static int build(const build_args *a)
+{
+    const build_args b = *a;
+    int rc;
+    bool many = b.all || b.shard || (b.ndirs > 1 && b.output && *b.output);
+    if (b.ndirs > 1 && !many) {
+        pr_cli_error("specify one path to kustomization.yaml (got '%s' and '%s')", b.dirs[0],
+                     b.dirs[1]);
+        return PR_EXIT_USAGE;
+    }
+    pr_build_options opts = {0};
+    if ((rc = options_from(&b, &opts)) != PR_EXIT_OK)
+        return rc;
     /* kustomize reads an empty --output as "not given". */
     const char *output = b.output && *b.output ? b.output : NULL;
+    if (many) {
+        pr_build_roots_args r = {b.dirs, b.ndirs, b.all, b.shard, b.jobs, output};
+        return pr_cli_build_roots(&r, &opts);
+    }
 
     pr_strbuf out, warnings;
     pr_error err;
@@ -333,4 +395,43 @@ static int build(const build_args *a)
     pr_sb_release(&warnings);
     pr_error_release(&err);
     return rc;
+}
+
+/* ---- build's rendering flags, for other commands that render -------- */
+
+struct pr_cli_build_flags {
+    build_args b;
+};
+
+pr_cli_build_flags *pr_cli_build_flags_new(void)
+{
+    return calloc(1, sizeof(pr_cli_build_flags));
+}
+
+void pr_cli_build_flags_free(pr_cli_build_flags *f)
+{
+    if (f)
+        free(f->b.helm_api_versions);
+    free(f);
+}
+
+int pr_cli_build_flag(pr_cli_build_flags *f, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    if (arg[0] != '-' || arg[1] != '-')
+        return 0;
+    const flag_def *def = long_flag(arg);
+    static const char *const not_rendering[] = {"output", "help", "all", "shard", "jobs"};
+    if (!def)
+        return 0;
+    for (size_t k = 0; k < sizeof not_rendering / sizeof *not_rendering; k++)
+        if (!strcmp(def->name, not_rendering[k]))
+            return 0;
+    int rc = take_long_flag(&f->b, def, argc, argv, i);
+    return rc == PR_EXIT_OK ? 1 : -1;
+}
+
+int pr_cli_build_options(const pr_cli_build_flags *f, pr_build_options *opts)
+{
+    return options_from(&f->b, opts);
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "pleo/build.h"
 #include "pleo/error.h"
 
 /* Exit statuses, documented in the README. */
@@ -19,6 +20,18 @@ enum {
 /* `pleo-render build [options] DIR`. */
 int pr_cmd_build(int argc, char **argv);
 
+/* `build ROOT... -o OUTDIR`, `build --all DIR -o OUTDIR`, `--shard I/N`,
+ * `--jobs N` (src/cli/build_roots.c), as parsed by build. */
+typedef struct {
+    const char *const *dirs; /* the ROOTs given */
+    size_t ndirs;
+    const char *all, *shard, *jobs; /* NULL when not given */
+    const char *outdir;             /* NULL when -o is missing */
+} pr_build_roots_args;
+
+/* Renders the roots into OUTDIR, in parallel; returns the exit status. */
+int pr_cli_build_roots(const pr_build_roots_args *args, const pr_build_options *opts);
+
 /* build's --help text. */
 extern const char pr_build_help[];
 
@@ -28,6 +41,26 @@ int pr_cmd_edit(int argc, char **argv);
 /* `pleo-render diff [options] OLD_DIR NEW_DIR | --git REV [REV2] [ROOT...]`;
  * exits as diff(1) does: 0 same, 1 different, 2 trouble. */
 int pr_cmd_diff(int argc, char **argv);
+
+/* build's rendering flags (kustomize build's, less -o, --help and the
+ * many-roots ones), parsed as build parses them, for the other commands
+ * that render (diff). */
+typedef struct pr_cli_build_flags pr_cli_build_flags;
+
+/* A new, empty set of flags (NULL when out of memory); free with
+ * pr_cli_build_flags_free. */
+pr_cli_build_flags *pr_cli_build_flags_new(void);
+void pr_cli_build_flags_free(pr_cli_build_flags *f);
+
+/* When argv[*i] is one of those flags, takes it (moving *i past a value
+ * given as the next argument) and returns 1; returns 0 when it is not one
+ * of them, -1 (message printed) when its value is missing or bad. Values
+ * point into argv. */
+int pr_cli_build_flag(pr_cli_build_flags *f, int argc, char **argv, int *i);
+
+/* Fills `opts` from the flags (KUSTOMIZE_ENABLE_MANAGEDBY_LABEL too);
+ * PR_EXIT_OK, or PR_EXIT_USAGE with the message printed. */
+int pr_cli_build_options(const pr_cli_build_flags *f, pr_build_options *opts);
 
 /* Writes `len` bytes to stdout when `path` is NULL, else to `path` as the
  * shell's `>` would (through symlinks, into devices and FIFOs, keeping

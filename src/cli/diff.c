@@ -45,6 +45,7 @@ typedef struct {
     int color; /* -1 auto, 0 never, 1 always */
     pr_diff_options diff;
     pr_build_options build;
+    pr_cli_build_flags *flags; /* build's flags, as given */
     bool git;
     const char *positional[2];
     size_t npositional;
@@ -75,7 +76,9 @@ static void usage(FILE *out)
           "  --color auto|always|never    colour the text report (auto: on a terminal)\n"
           "  -U N, --unified N            lines of context (default 3)\n"
           "  --show-secrets               print Secret data (masked by default)\n"
-          "  --load-restrictor MODE       as for build\n\n"
+          "  --load-restrictor, --enable-helm, --helm-command, --enable-alpha-plugins,\n"
+          "  --enable-exec, --reorder, ...  build's flags (see pleo-render build --help),\n"
+          "                               applied to both sides\n\n"
           "exit status: 0 no differences, 1 differences, 2 usage or render error\n",
           out);
 }
@@ -153,15 +156,6 @@ static int parse_args(int argc, char **argv, diff_args *d, char **rev2_candidate
                 }
             } else if (!strcmp(arg, "--show-secrets")) {
                 d->diff.show_secrets = true;
-            } else if (is_option(arg, "--load-restrictor")) {
-                v = option_value(argc, argv, &i, "--load-restrictor");
-                if (v && !strcmp(v, "LoadRestrictionsNone"))
-                    d->build.load_restrict_none = true;
-                else if (!v || strcmp(v, "LoadRestrictionsRootOnly") != 0) {
-                    pr_cli_error("diff: --load-restrictor takes LoadRestrictionsRootOnly or "
-                                 "LoadRestrictionsNone");
-                    return EXIT_TROUBLE;
-                }
             } else if (!strcmp(arg, "--git")) {
                 if (d->git || i + 1 >= argc || !strcmp(argv[i + 1], "--")) {
                     pr_cli_error("diff: --git needs a revision (e.g. --git origin/main)");
@@ -175,8 +169,14 @@ static int parse_args(int argc, char **argv, diff_args *d, char **rev2_candidate
                 if (i + 1 < argc && argv[i + 1][0] != '-')
                     *rev2_candidate = argv[++i];
             } else {
-                pr_cli_error("diff: unknown option '%s' (see pleo-render diff --help)", arg);
-                return EXIT_TROUBLE;
+                /* build's flags render both sides the same way */
+                int taken = pr_cli_build_flag(d->flags, argc, argv, &i);
+                if (taken < 0)
+                    return EXIT_TROUBLE;
+                if (!taken) {
+                    pr_cli_error("diff: unknown option '%s' (see pleo-render diff --help)", arg);
+                    return EXIT_TROUBLE;
+                }
             }
         } else if (d->git) {
             d->roots[d->nroots++] = arg;
@@ -192,6 +192,8 @@ static int parse_args(int argc, char **argv, diff_args *d, char **rev2_candidate
         pr_cli_error("diff: give two directories (OLD_DIR NEW_DIR) or --git REV [REV2]");
         return EXIT_TROUBLE;
     }
+    if (pr_cli_build_options(d->flags, &d->build) != PR_EXIT_OK)
+        return EXIT_TROUBLE;
     return EXIT_SAME;
 }
 
@@ -534,6 +536,12 @@ int pr_cmd_diff(int argc, char **argv)
     pr_arena *a = pr_arena_new();
     diff_args d = {.fmt = FORMAT_TEXT, .color = -1, .diff = {.context = 3}};
     d.roots = pr_alloc(a, (size_t)(argc + 1) * sizeof *d.roots);
+    d.flags = pr_cli_build_flags_new();
+    if (!d.flags) {
+        pr_arena_free(a);
+        pr_cli_error("out of memory");
+        return EXIT_TROUBLE;
+    }
     char *rev2;
     int rc = parse_args(argc, argv, &d, &rev2);
     if (rc < 0) {
@@ -543,6 +551,7 @@ int pr_cmd_diff(int argc, char **argv)
         rc = d.git ? diff_git(a, &d, rev2) : diff_dirs(a, &d);
         git_libgit2_shutdown();
     }
+    pr_cli_build_flags_free(d.flags);
     pr_arena_free(a);
     return rc;
 }

@@ -75,9 +75,9 @@ void pr_diff_format_text(const pr_diff_root *roots, size_t len, bool color, pr_s
         pr_sb_addf(out, "%s=== %s%s: ", color ? C_BOLD : "", root->root,
                    root_note(root->status));
         if (root->status == PR_ROOT_FAILED)
-            pr_sb_addf(out, "%s side", root->old_error && root->new_error ? "both"
-                                       : root->old_error                  ? "old"
-                                                                          : "new");
+            pr_sb_adds(out, root->old_error && root->new_error ? "both sides"
+                            : root->old_error                  ? "old side"
+                                                               : "new side");
         else
             add_counts(out, root);
         pr_sb_adds(out, color ? C_RESET "\n" : "\n");

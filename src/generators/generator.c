@@ -201,6 +201,10 @@ bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
     const char *ns = pr_map_get_str(entry, "namespace");
     if (ns && *ns)
         pr_map_set_str(a, meta, "namespace", ns);
+    if (!pr_check_keys_read_as_strings(k, pr_map_get(options, "labels"), "options.labels", err) ||
+        !pr_check_keys_read_as_strings(k, pr_map_get(global, "labels"), "generatorOptions.labels",
+                                       err))
+        return false;
     apply_string_maps(a, obj, "labels", pr_map_get(options, "labels"), pr_map_get(global, "labels"));
     apply_string_maps(a, obj, "annotations", pr_map_get(options, "annotations"),
                       pr_map_get(global, "annotations"));

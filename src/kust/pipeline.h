@@ -258,6 +258,13 @@ bool pr_gen_helm_charts(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap 
  * mappings `specs` reach on every object of `m`, creating them, with
  * kustomize's SetEntry sharing (src/transformers/set_entries.c). `what`
  * names the field in messages. */
+/* kustomize writes label keys back without their quotes, so a key that
+ * reads as a number, boolean or null (`"1"`, `"true"`) makes its next JSON
+ * step fail; this fails on such a key of `pairs` as kustomize does, naming
+ * `what` (the field) and the key's line:column in k's file. */
+bool pr_check_keys_read_as_strings(const pr_kustomization *k, const pr_node *pairs,
+                                   const char *what, pr_error *err);
+
 bool pr_set_entries(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                     const pr_node *pairs, const pr_fieldspec_list *specs,
                     const char *what, pr_error *err);

@@ -586,6 +586,12 @@ bool pr_tf_patch_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_no
         return false;
     const char *source = patch_source(ctx, entry), *why = NULL;
     pr_node *ops = json6902_ops(&docs, syntax);
+    /* kustomize turns the operations into JSON when it reads the entry,
+     * before looking for targets: what JSON cannot hold (.inf, .nan) fails
+     * even a patch that would select nothing. */
+    if (ops && !pr_yaml_check_json(ops, source, err))
+        return pr_error_prefix(err, "%s: patches[%zu]: unable to parse SM or JSON patch",
+                               k->path, i);
     bool json = ops != NULL;
     bool smp = collect_smp(ctx->a, &docs, &smps, &why);
     if (json && smp)
@@ -717,6 +723,8 @@ bool pr_tf_json6902_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr
     if (!ops || ops->seq.len == 0)
         return pr_error_set(err, "%s: patchesJson6902[%zu]: expected a non-empty list of "
                             "operations", k->path, i);
+    if (!pr_yaml_check_json(ops, patch_source(ctx, entry), err))
+        return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
     if (!apply_json6902(ctx, target, ops, false, m, err))
         return pr_error_prefix(err, "%s: patchesJson6902[%zu]", k->path, i);
     return true;

@@ -19,11 +19,22 @@ static bool has_any_name(pr_arena *a, const pr_resource *r, const char *name,
     return false;
 }
 
+/* kyaml's FieldSetter on an existing field: it must be a scalar; the new
+ * count takes the field's quoting, so `replicas: ""` becomes "3" (a
+ * string), a plain or missing field 3. */
 static bool set_count(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
 {
-    (void)err;
     const pr_node *count = ctx;
-    *slot = pr_node_scalar(a, PR_TAG_INT, count->scalar.text, count->scalar.len);
+    const pr_node *old = *slot;
+    if (old->kind != PR_SCALAR)
+        return pr_error_set(err, "wrong node kind: expected ScalarNode but got %s",
+                            old->kind == PR_MAP ? "MappingNode" : "SequenceNode");
+    bool quoted = old->style == PR_STYLE_QUOTED;
+    pr_node *n = pr_node_scalar(a, quoted ? PR_TAG_STR : PR_TAG_INT, count->scalar.text,
+                                count->scalar.len);
+    n->style = quoted ? PR_STYLE_QUOTED : PR_STYLE_PLAIN;
+    n->mark = old->mark;
+    *slot = n;
     return true;
 }
 
@@ -47,8 +58,12 @@ bool pr_tf_replica_apply(pr_build_ctx *ctx, const pr_kustomization *k,
             pr_fieldspec any_kind = *spec;
             any_kind.gvk = (pr_gvk){NULL, NULL, NULL};
             if (!pr_fieldspec_walk(ctx->a, r->obj, &gvk, &any_kind, PR_CREATE_SCALAR,
-                                   set_count, (void *)count, err))
-                return pr_error_prefix(err, "%s: replicas[%zu]", k->path, index);
+                                   set_count, (void *)count, err)) {
+                pr_resid id = pr_resource_id(ctx->a, r);
+                return pr_error_prefix(err, "%s: replicas[%zu]: considering field '%s' of "
+                                       "object %s", k->path, index, spec->path,
+                                       pr_resid_string(ctx->a, &id));
+            }
         }
     }
     if (!found) {

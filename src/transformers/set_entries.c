@@ -36,13 +36,10 @@ static bool set_entries(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
     return true;
 }
 
-bool pr_set_entries(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
-                    const pr_node *pairs, const pr_fieldspec_list *specs,
-                    const char *what, pr_error *err)
+bool pr_check_keys_read_as_strings(const pr_kustomization *k, const pr_node *pairs,
+                                   const char *what, pr_error *err)
 {
-    /* kustomize writes the key back without its quotes, so one that reads
-     * as a number, boolean or null makes its next JSON step fail. */
-    for (size_t j = 0; j < pairs->map.len && pr_resmap_len(m); j++) {
+    for (size_t j = 0; pairs && pairs->kind == PR_MAP && j < pairs->map.len; j++) {
         const pr_node *key = pairs->map.items[j].key;
         if (pr_resolve_plain(key->scalar.text, key->scalar.len) != PR_TAG_STR)
             return pr_error_at(err, k->path, key->mark.line, key->mark.col,
@@ -51,6 +48,15 @@ bool pr_set_entries(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
                                "map[interface {}]interface {}); use a key that reads as a string",
                                what, key->scalar.text);
     }
+    return true;
+}
+
+bool pr_set_entries(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
+                    const pr_node *pairs, const pr_fieldspec_list *specs,
+                    const char *what, pr_error *err)
+{
+    if (pr_resmap_len(m) && !pr_check_keys_read_as_strings(k, pairs, what, err))
+        return false;
     entry_setter s = {pairs, pr_alloc(ctx->a, (pairs->map.len + 1) * sizeof(pr_node *)), what};
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);

@@ -1,10 +1,73 @@
-/* Construction, lookup and mutation of pr_node trees; see node.h. Mapping
- * lookups are linear: Kubernetes objects have few keys per mapping, and
- * keeping input order matters more than asymptotics here. */
+/* Construction, lookup and mutation of pr_node trees; see node.h.
+ *
+ * Mappings keep their pairs in input order. Small ones (most Kubernetes
+ * mappings) are searched linearly; from INDEX_MIN keys on, a mapping gets
+ * a hash index of its keys, so a ConfigMap of 40,000 keys is read, merged
+ * and generated in linear time. The index is built and updated by the
+ * mutating functions only, never by a lookup, so trees can be read from
+ * several threads; it records the items array and length it describes,
+ * and a lookup that finds them changed (a pair array copied or assigned
+ * behind node.c's back) falls back to scanning. */
 #include "pleo/node.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+enum { INDEX_MIN = 16 };
+
+struct pr_map_keyindex {
+    const pr_pair *items; /* the array indexed */
+    uint32_t len;         /* pairs indexed */
+    uint32_t mask;        /* slots - 1; slots is a power of two >= 2 * len */
+    uint32_t slots[];     /* position + 1, 0 = empty */
+};
+
+static uint32_t key_hash(const char *s, size_t len)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static void index_put(struct pr_map_keyindex *x, const pr_node *key, uint32_t pos)
+{
+    uint32_t slot = key_hash(key->scalar.text, key->scalar.len) & x->mask;
+    while (x->slots[slot])
+        slot = (slot + 1) & x->mask;
+    x->slots[slot] = pos + 1;
+}
+
+/* (Re)builds the index of a mapping that has grown large, sized for the
+ * array's capacity so appends do not rebuild it. */
+static void index_build(pr_arena *a, pr_node *map)
+{
+    if (map->map.len < INDEX_MIN) {
+        map->map.index = NULL;
+        return;
+    }
+    uint32_t slots = 64;
+    while (slots < 2 * (map->map.cap > map->map.len ? map->map.cap : map->map.len))
+        slots *= 2;
+    struct pr_map_keyindex *x = map->map.index;
+    if (!x || x->mask + 1 < slots) {
+        x = pr_alloc(a, sizeof *x + slots * sizeof x->slots[0]);
+        x->mask = slots - 1;
+    } else {
+        memset(x->slots, 0, (x->mask + 1) * sizeof x->slots[0]);
+    }
+    for (uint32_t i = 0; i < map->map.len; i++)
+        index_put(x, map->map.items[i].key, i);
+    x->items = map->map.items;
+    x->len = map->map.len;
+    map->map.index = x;
+}
+
+static bool index_current(const pr_node *map)
+{
+    const struct pr_map_keyindex *x = map->map.index;
+    return x && x->items == map->map.items && x->len == map->map.len;
+}
 
 static pr_node *new_node(pr_arena *a, pr_kind kind)
 {
@@ -59,6 +122,8 @@ pr_node *pr_node_copy(pr_arena *a, const pr_node *n)
             c->map.items[i].key = pr_node_copy(a, n->map.items[i].key);
             c->map.items[i].value = pr_node_copy(a, n->map.items[i].value);
         }
+        c->map.index = NULL;
+        index_build(a, c);
         break;
     case PR_SEQ:
         c->seq.items = pr_alloc(a, (n->seq.len ? n->seq.len : 1) * sizeof(pr_node *));
@@ -123,6 +188,16 @@ long pr_map_index(const pr_node *map, const char *key)
     if (!map || map->kind != PR_MAP)
         return -1;
     size_t klen = strlen(key);
+    if (index_current(map)) {
+        const struct pr_map_keyindex *x = map->map.index;
+        for (uint32_t slot = key_hash(key, klen) & x->mask; x->slots[slot];
+             slot = (slot + 1) & x->mask) {
+            const pr_node *k = map->map.items[x->slots[slot] - 1].key;
+            if (k->scalar.len == klen && memcmp(k->scalar.text, key, klen) == 0)
+                return (long)(x->slots[slot] - 1);
+        }
+        return -1;
+    }
     for (size_t i = 0; i < map->map.len; i++) {
         const pr_node *k = map->map.items[i].key;
         if (k->scalar.len == klen && memcmp(k->scalar.text, key, klen) == 0)
@@ -144,11 +219,29 @@ const char *pr_map_get_str(const pr_node *map, const char *key)
 
 void pr_map_append(pr_arena *a, pr_node *map, pr_node *key, pr_node *value)
 {
-    map->map.items = pr_grow(a, map->map.items, sizeof(pr_pair), &map->map.cap,
-                             map->map.len + 1);
+    bool was_current = index_current(map);
+    size_t cap = map->map.cap;
+    pr_pair *items = pr_grow(a, map->map.items, sizeof(pr_pair), &cap, map->map.len + 1);
+    bool moved = items != map->map.items;
+    map->map.items = items;
+    map->map.cap = (uint32_t)cap;
     map->map.items[map->map.len].key = key;
     map->map.items[map->map.len].value = value;
     map->map.len++;
+    if (was_current && !moved) {
+        struct pr_map_keyindex *x = map->map.index;
+        index_put(x, key, map->map.len - 1);
+        x->len = map->map.len;
+    } else if (map->map.len >= INDEX_MIN) {
+        index_build(a, map);
+    }
+}
+
+void pr_map_set_key(pr_arena *a, pr_node *map, size_t i, pr_node *key)
+{
+    map->map.items[i].key = key;
+    if (map->map.index)
+        index_build(a, map);
 }
 
 void pr_map_set(pr_arena *a, pr_node *map, const char *key, pr_node *value)
@@ -172,9 +265,21 @@ bool pr_map_remove(pr_node *map, const char *key)
     long i = pr_map_index(map, key);
     if (i < 0)
         return false;
+    bool indexed = index_current(map);
     memmove(&map->map.items[i], &map->map.items[i + 1],
             (map->map.len - (size_t)i - 1) * sizeof(pr_pair));
     map->map.len--;
+    /* Positions after `i` moved, so the index is rebuilt: no dearer than
+     * the memmove. It needs no allocation, as the table only shrinks. */
+    if (indexed && map->map.len >= INDEX_MIN) {
+        struct pr_map_keyindex *x = map->map.index;
+        memset(x->slots, 0, (x->mask + 1) * sizeof x->slots[0]);
+        for (uint32_t k = 0; k < map->map.len; k++)
+            index_put(x, map->map.items[k].key, k);
+        x->len = map->map.len;
+    } else {
+        map->map.index = NULL;
+    }
     return true;
 }
 

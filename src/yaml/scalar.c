@@ -11,6 +11,7 @@
  */
 #include "scalar.h"
 
+#include <pthread.h>
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -755,16 +756,20 @@ static uint32_t next_rune(const char *s, size_t n, size_t *i)
     return len ? cp : 0xFFFD;
 }
 
+/* A fixed locale, never the user's, keeps key order deterministic. Made
+ * once per process; pthread_once because roots render in parallel. */
+static locale_t utf8_loc;
+static pthread_once_t utf8_loc_once = PTHREAD_ONCE_INIT;
+
+static void make_utf8_locale(void)
+{
+    utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
 static locale_t utf8_locale(void)
 {
-    /* A fixed locale, never the user's, keeps key order deterministic. */
-    static locale_t loc;
-    static int tried;
-    if (!tried) {
-        tried = 1;
-        loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    }
-    return loc;
+    pthread_once(&utf8_loc_once, make_utf8_locale);
+    return utf8_loc;
 }
 
 static bool rune_is_letter(uint32_t r)

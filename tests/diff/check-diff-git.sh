@@ -70,14 +70,14 @@ sed -i 's/latest/v.1.0.3/' envs/dev/kustomization.yaml
 mkdir -p envs/canary scratch && cp envs/staging/kustomization.yaml envs/canary/
 printf 'namespace: scratch\nresources:\n- ../base\n' > scratch/kustomization.yaml
 printf 'scratch/\n' > .gitignore
-before=$(git status --porcelain; stat -c '%Y %s' .git/index; git rev-parse HEAD)
+before=$(git --no-optional-locks status --porcelain; stat -c '%Y %s' .git/index; sha256sum .git/index; git rev-parse HEAD)
 expect worktree 1 --git HEAD
 # A root that fails on one side: the others are printed, then exit 2.
 cp envs/dev/kustomization.yaml "$tmp/dev.yaml"
 printf 'resources:\n- ../../nowhere\n' > envs/dev/kustomization.yaml
 expect worktree-broken 2 --git HEAD
 cp "$tmp/dev.yaml" envs/dev/kustomization.yaml
-after=$(git status --porcelain; stat -c '%Y %s' .git/index; git rev-parse HEAD)
+after=$(git --no-optional-locks status --porcelain; stat -c '%Y %s' .git/index; sha256sum .git/index; git rev-parse HEAD)
 [ "$before" = "$after" ] || { echo "FAIL: the work tree or the index changed"; fail=1; }
 
 # Usage errors and bad revisions exit 2 with a message.

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Many roots in one process: `build --all DIR -o OUT`, `build ROOT... -o OUT`
+# and `--shard I/N` must write, for every root, exactly what rendering that
+# root alone writes; shards must split the roots with no overlap and no
+# gap. Runs the roots on several threads (--jobs 4), so a ThreadSanitizer
+# build (PLEO_TSAN) checks the pipeline for races here.
+#   check-roots.sh PLEO_RENDER SOURCE_DIR
+set -euo pipefail
+pleo=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 "$src/tests/bench/gen.py" "$tmp/tree" 40 --overlays 5
+fail=0
+die() { echo "FAIL: $*" >&2; fail=1; }
+
+"$pleo" build --all "$tmp/tree" -o "$tmp/all" --jobs 4 2>"$tmp/all.err" || die "--all failed: $(cat "$tmp/all.err")"
+! grep -q ThreadSanitizer "$tmp/all.err" || die "ThreadSanitizer: $(cat "$tmp/all.err")"
+roots=$(cd "$tmp/all" && find . -name '*.yaml' | sed 's|^\./||; s|\.yaml$||' | sort)
+want="fleet/o01 fleet/o02 fleet/o03 fleet/o04 fleet/o05 overlays/canary overlays/production overlays/staging"
+for r in $want; do
+  grep -qx "$r" <<<"$roots" || die "--all did not render root $r"
+done
+grep -qx "platform" <<<"$roots" && die "--all rendered platform, which the overlays include"
+grep -q "^apps/" <<<"$roots" && die "--all rendered an app base, which platform includes"
+for r in $want; do
+  "$pleo" build "$tmp/tree/$r" >"$tmp/alone.yaml" 2>/dev/null
+  cmp -s "$tmp/alone.yaml" "$tmp/all/$r.yaml" || die "$r: --all output differs from rendering it alone"
+done
+[ "$(grep -c "'vars' is deprecated" "$tmp/all.err")" = 1 ] || die "a warning given by several roots is not printed once"
+
+# Explicit roots, named as given.
+(cd "$tmp/tree" && "$pleo" build overlays/staging ./fleet/o02/ -o "$tmp/some" -j 2 2>/dev/null)
+cmp -s "$tmp/all/overlays/staging.yaml" "$tmp/some/overlays/staging.yaml" || die "explicit root overlays/staging"
+cmp -s "$tmp/all/fleet/o02.yaml" "$tmp/some/fleet/o02.yaml" || die "explicit root ./fleet/o02/"
+
+# Shards: disjoint, and together every root.
+for i in 1 2 3; do
+  "$pleo" build --all "$tmp/tree" -o "$tmp/shard$i" --shard "$i/3" 2>/dev/null || die "--shard $i/3 failed"
+done
+got=$(cd "$tmp" && for i in 1 2 3; do (cd "shard$i" 2>/dev/null && find . -name '*.yaml'); done | sort)
+[ "$got" = "$(cd "$tmp/all" && find . -name '*.yaml' | sort)" ] || die "shards 1/3..3/3 are not a partition of the roots"
+
+# A failing root is reported by name; the others are still written.
+mkdir -p "$tmp/tree/broken"
+printf 'resources:\n- missing.yaml\n' >"$tmp/tree/broken/kustomization.yaml"
+if "$pleo" build --all "$tmp/tree" -o "$tmp/with-broken" 2>"$tmp/broken.err"; then
+  die "a failing root did not make the exit status 1"
+fi
+grep -q "broken" "$tmp/broken.err" || die "the failing root is not named: $(cat "$tmp/broken.err")"
+[ -f "$tmp/with-broken/overlays/canary.yaml" ] || die "other roots not written when one fails"
+
+# Usage errors.
+"$pleo" build --all "$tmp/tree" 2>/dev/null && die "--all without -o accepted"
+"$pleo" build --all "$tmp/tree" -o "$tmp/x" --shard 4/3 2>/dev/null && die "--shard 4/3 accepted"
+"$pleo" build /abs/path other -o "$tmp/x" 2>/dev/null && die "an absolute root accepted"
+exit $fail

@@ -1,0 +1,116 @@
+/* Unit tests for mapping lookups: large mappings go through the key index
+ * (node.c), which must agree with a scan after every kind of change. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pleo/node.h"
+
+static const char *key_name(pr_arena *a, long i)
+{
+    return pr_sprintf(a, "key-%ld", i);
+}
+
+/* Every key present at its position, and absent keys absent. */
+static void assert_lookups(pr_arena *a, const pr_node *map, long n)
+{
+    assert_int_equal(map->map.len, n);
+    for (long i = 0; i < n; i++) {
+        const char *k = map->map.items[i].key->scalar.text;
+        assert_int_equal(pr_map_index(map, k), i);
+    }
+    assert_int_equal(pr_map_index(map, key_name(a, -1)), -1);
+    assert_int_equal(pr_map_index(map, "key-"), -1);
+    assert_null(pr_map_get(map, "absent"));
+}
+
+static void large_map_set_get_remove(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    pr_node *map = pr_node_map(a);
+    for (long i = 0; i < 5000; i++) {
+        pr_map_set_str(a, map, key_name(a, i), key_name(a, i * 3));
+        if (i % 997 == 0)
+            assert_lookups(a, map, i + 1);
+    }
+    assert_lookups(a, map, 5000);
+    assert_string_equal(pr_map_get_str(map, "key-4321"), "key-12963");
+    /* Setting an existing key replaces its value in place. */
+    pr_map_set_str(a, map, "key-17", "new");
+    assert_int_equal(pr_map_index(map, "key-17"), 17);
+    assert_string_equal(pr_map_get_str(map, "key-17"), "new");
+    /* Removals shift later positions; the index follows. */
+    assert_true(pr_map_remove(map, "key-0"));
+    assert_true(pr_map_remove(map, "key-2500"));
+    assert_false(pr_map_remove(map, "key-2500"));
+    assert_lookups(a, map, 4998);
+    assert_int_equal(pr_map_index(map, "key-1"), 0);
+    assert_int_equal(pr_map_index(map, "key-4999"), 4997);
+    /* Down to a small mapping and back up again. */
+    for (long i = 1; i < 4990; i++)
+        if (i != 2500)
+            assert_true(pr_map_remove(map, key_name(a, i)));
+    assert_lookups(a, map, 10);
+    for (long i = 0; i < 40; i++)
+        pr_map_set_str(a, map, key_name(a, 100000 + i), "x");
+    assert_lookups(a, map, 50);
+    pr_arena_free(a);
+}
+
+static void copy_and_rename(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    pr_node *map = pr_node_map(a);
+    for (long i = 0; i < 100; i++)
+        pr_map_append(a, map, pr_node_str(a, key_name(a, i)), pr_node_str(a, "v"));
+    pr_node *copy = pr_node_copy(a, map);
+    assert_lookups(a, copy, 100);
+    assert_true(pr_node_equal(map, copy));
+    /* The copy is independent of the original. */
+    pr_map_set_str(a, copy, "extra", "1");
+    assert_int_equal(pr_map_index(copy, "extra"), 100);
+    assert_int_equal(pr_map_index(map, "extra"), -1);
+    assert_false(pr_node_equal(map, copy));
+    /* A renamed key is found under its new name only. */
+    pr_map_set_key(a, map, 42, pr_node_str(a, "renamed"));
+    assert_int_equal(pr_map_index(map, "renamed"), 42);
+    assert_int_equal(pr_map_index(map, "key-42"), -1);
+    assert_lookups(a, map, 100);
+    pr_arena_free(a);
+}
+
+/* A pair array replaced behind node.c's back is still searched right. */
+static void items_changed_directly(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    pr_node *map = pr_node_map(a);
+    for (long i = 0; i < 64; i++)
+        pr_map_append(a, map, pr_node_str(a, key_name(a, i)), pr_node_str(a, "v"));
+    pr_node *other = pr_node_map(a);
+    for (long i = 0; i < 32; i++)
+        pr_map_append(a, other, pr_node_str(a, key_name(a, 1000 + i)), pr_node_str(a, "w"));
+    map->map.items = other->map.items;
+    map->map.len = other->map.len;
+    assert_int_equal(pr_map_index(map, "key-1005"), 5);
+    assert_int_equal(pr_map_index(map, "key-5"), -1);
+    pr_arena_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(large_map_set_get_remove),
+        cmocka_unit_test(copy_and_rename),
+        cmocka_unit_test(items_changed_directly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
