@@ -804,9 +804,8 @@ static bool decode(decoder *d, pr_node *n, const go_type *t, const char *struct_
             if (!decode(d, item, t->elem, struct_name, &v))
                 return false;
             bool nil_pointer = !strncmp(t->name, "[]*", 3);
-            pr_seq_append(d->a, seq,
-                          json_kind_of(item, d->via_kyaml) == J_NULL && !nil_pointer ? zero_value(d, t->elem, item)
-                                                                       : v);
+            bool zero = json_kind_of(item, d->via_kyaml) == J_NULL && !nil_pointer;
+            pr_seq_append(d->a, seq, zero ? zero_value(d, t->elem, item) : v);
         }
         *out = seq;
         return true;

@@ -365,7 +365,8 @@ static const char *trim_space(pr_arena *a, const char *s)
 static bool tf_value_add(const plugin_call *c, pr_resmap *m, pr_error *err)
 {
     pr_arena *a = c->ctx->a;
-    const char *value = trim_space(a, pr_map_get_str(c->cfg, "value") ? pr_map_get_str(c->cfg, "value") : "");
+    const char *given = pr_map_get_str(c->cfg, "value");
+    const char *value = trim_space(a, given ? given : "");
     if (!*value) {
         const char *root = c->k->canonical ? c->k->canonical : c->k->dir;
         const char *slash = strrchr(root, '/');
