@@ -175,6 +175,9 @@ STRUCT(T_SERVICE_ACCOUNT, "types.ServiceAccount", "ServiceAccount", {"name", &T_
 STRUCT(T_VALUE_ADD_TARGET, "builtins.Target", "Target", {"selector", &T_SELECTOR},
        {"fieldPath", &T_STRING}, {"filePathPosition", &T_INT});
 SLICE(T_VALUE_ADD_TARGETS, "[]builtins.Target", T_VALUE_ADD_TARGET);
+/* What ValueAddTransformer's targetFilePath file holds. */
+STRUCT(T_VALUE_ADD_TARGET_FILE, "struct { Targets []builtins.Target }", "",
+       {"targets", &T_VALUE_ADD_TARGETS});
 PLUGIN(T_P_ANNOTATIONS, "AnnotationsTransformer", {"annotations", &T_STRING_MAP},
        {"fieldSpecs", &T_FIELD_SPECS});
 PLUGIN(T_P_CONFIGMAP, "ConfigMapGenerator", {"metadata", &T_OBJECT_META}, GENERATOR_ARGS);
@@ -864,4 +867,11 @@ bool pr_plugin_config_decode(pr_arena *a, const char *where, bool positions, con
         return decode(&d, *cfg, plugin_types[i].type, plugin_types[i].type->struct_name, cfg);
     }
     return true;
+}
+
+bool pr_value_add_targets_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err)
+{
+    decoder d = {.a = a, .file = path, .err = err, .lenient = true,
+                 .lead = "error unmarshaling JSON: while decoding JSON: json"};
+    return decode(&d, *node, &T_VALUE_ADD_TARGET_FILE, "", node);
 }

@@ -124,6 +124,11 @@ bool pr_replacement_decode(pr_arena *a, const char *path, pr_node **node, pr_err
 bool pr_plugin_config_decode(pr_arena *a, const char *where, bool positions, const char *kind,
                              const char *id, pr_node **cfg, pr_error *err);
 
+/* Decodes the document of a ValueAddTransformer targetFilePath file as
+ * the plugin reads it (sigs.k8s.io/yaml into {targets: [...]}, leniently
+ * as pr_replacement_decode); `*node` becomes the canonical tree. */
+bool pr_value_add_targets_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err);
+
 /* Finds, reads and validates the kustomization file in `dir`. */
 bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
                            pr_kustomization *out, pr_error *err);

@@ -385,8 +385,10 @@ static bool tf_value_add(const plugin_call *c, pr_resmap *m, pr_error *err)
         pr_sb_release(&text);
         if (!ok)
             return pr_error_prefix(err, "%s: plugin %s: targetFilePath", c->k->path, c->id);
-        if (docs.len && docs.docs[0])
-            file_targets = pr_map_get(docs.docs[0], "targets");
+        pr_node *doc = docs.len ? docs.docs[0] : NULL;
+        if (doc && !pr_value_add_targets_decode(a, path, &doc, err))
+            return pr_error_prefix(err, "%s: plugin %s: targetFilePath", c->k->path, c->id);
+        file_targets = doc ? pr_map_get(doc, "targets") : NULL;
     }
     size_t cap = (inline_targets && inline_targets->kind == PR_SEQ ? inline_targets->seq.len : 0) +
                  (file_targets && file_targets->kind == PR_SEQ ? file_targets->seq.len : 0);
