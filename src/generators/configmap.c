@@ -56,7 +56,8 @@ bool pr_gen_configmaps(pr_build_ctx *ctx, const pr_kustomization *k,
 }
 
 bool pr_gen_configmap_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
-                            pr_resmap *m, pr_error *err)
+                            const pr_origin *origin, pr_resmap *m, pr_error *err)
 {
-    return pr_generator_run_entry(ctx, k, &configmap_generator, entry, NULL, m, fill_configmap, err);
+    return pr_generator_run_entry(ctx, k, &configmap_generator, entry, NULL, origin, m,
+                                  fill_configmap, err);
 }

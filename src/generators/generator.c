@@ -339,15 +339,14 @@ bool pr_generator_add(pr_build_ctx *ctx, const pr_kustomization *k,
 
 bool pr_generator_run_entry(pr_build_ctx *ctx, const pr_kustomization *k,
                             const pr_generator_kind *gk, const pr_node *entry,
-                            const pr_node *global, pr_resmap *m,
+                            const pr_node *global, const pr_origin *origin, pr_resmap *m,
                             bool (*fill)(pr_build_ctx *, const pr_kustomization *,
                                          pr_generated *, pr_error *),
                             pr_error *err)
 {
     pr_generated g;
     return pr_generator_start(ctx, k, gk, entry, global, &g, err) && fill(ctx, k, &g, err) &&
-           pr_resource_add_origin(ctx->a, g.res, pr_origin_for_builtin(ctx, k, gk->generator),
-                                  err) &&
+           pr_resource_add_origin(ctx->a, g.res, origin, err) &&
            pr_generator_add(ctx, k, m, g.res, err);
 }
 
@@ -364,7 +363,8 @@ bool pr_generator_run(pr_build_ctx *ctx, const pr_kustomization *k,
     if (list->kind != PR_SEQ)
         return pr_error_at(err, k->path, list->mark.line, list->mark.col, "%s must be a list", gk->field);
     for (size_t i = 0; i < list->seq.len; i++)
-        if (!pr_generator_run_entry(ctx, k, gk, list->seq.items[i], global, m, fill, err))
+        if (!pr_generator_run_entry(ctx, k, gk, list->seq.items[i], global,
+                                    pr_origin_for_builtin(ctx, k, gk->generator), m, fill, err))
             return false;
     return true;
 }

@@ -33,10 +33,11 @@ bool pr_generator_start(pr_build_ctx *ctx, const pr_kustomization *k,
                         const pr_generator_kind *gk, const pr_node *entry,
                         const pr_node *global, pr_generated *out, pr_error *err);
 
-/* Start, fill and add one entry. */
+/* Start, fill and add one entry; the object gets `origin` (NULL: none)
+ * unless it has an origin annotation already. */
 bool pr_generator_run_entry(pr_build_ctx *ctx, const pr_kustomization *k,
                             const pr_generator_kind *gk, const pr_node *entry,
-                            const pr_node *global, pr_resmap *m,
+                            const pr_node *global, const pr_origin *origin, pr_resmap *m,
                             bool (*fill)(pr_build_ctx *, const pr_kustomization *,
                                          pr_generated *, pr_error *),
                             pr_error *err);

@@ -455,8 +455,19 @@ static const char *const *template_args(pr_build_ctx *ctx, const helm_chart *c,
 
 /* helm may print notes before the first document; kustomize then retries
  * with what follows the first `---` line. */
+/* What helm printed, appended to `m`; each object gets `origin` (NULL:
+ * none), as kustomize's runGenerators gives the generator's output. */
+static bool add_origins(pr_build_ctx *ctx, pr_resmap *m, size_t from, const pr_origin *origin,
+                        pr_error *err)
+{
+    for (size_t i = from; i < pr_resmap_len(m); i++)
+        if (!pr_resource_add_origin(ctx->a, pr_resmap_at(m, i), origin, err))
+            return false;
+    return true;
+}
+
 static bool load_output(pr_build_ctx *ctx, const helm_chart *c, const pr_strbuf *out,
-                        pr_resmap *m, pr_error *err)
+                        const pr_origin *origin, pr_resmap *m, pr_error *err)
 {
     const char *what = pr_sprintf(ctx->a, "the output of helm template for chart %s", c->name);
     size_t before = pr_resmap_len(m);
@@ -464,7 +475,7 @@ static bool load_output(pr_build_ctx *ctx, const helm_chart *c, const pr_strbuf 
     pr_error_init(&first);
     if (pr_load_resources(ctx, what, out->buf, out->len, m, &first)) {
         pr_error_release(&first);
-        return true;
+        return add_origins(ctx, m, before, origin, err);
     }
     const char *sep = !strncmp(out->buf, "---\n", 4) ? NULL : strstr(out->buf, "\n---\n");
     bool ok = false;
@@ -476,12 +487,12 @@ static bool load_output(pr_build_ctx *ctx, const helm_chart *c, const pr_strbuf 
         pr_error_set(err, "could not parse bytes into resource map: %s", pr_error_text(&first));
     }
     pr_error_release(&first);
-    return ok;
+    return ok && add_origins(ctx, m, before, origin, err);
 }
 
 /* kustomize's Generate for a configured chart. */
 static bool generate(pr_build_ctx *ctx, const pr_kustomization *k, helm_chart *c,
-                     pr_resmap *m, pr_error *err)
+                     const pr_origin *origin, pr_resmap *m, pr_error *err)
 {
     if (!*c->config_home) {
         if (!make_tmp_dir(c, err))
@@ -512,7 +523,7 @@ static bool generate(pr_build_ctx *ctx, const pr_kustomization *k, helm_chart *c
     pr_strbuf out;
     pr_sb_init(&out);
     ok = run_helm(ctx, c, template_args(ctx, c, values_path), &out, err) &&
-         load_output(ctx, c, &out, m, err);
+         load_output(ctx, c, &out, origin, m, err);
     pr_sb_release(&out);
     return ok;
 }
@@ -536,13 +547,15 @@ static const char *chart_label(pr_build_ctx *ctx, const char *field, size_t i,
 }
 
 bool pr_gen_helm(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *chart,
-                 const pr_node *globals, pr_resmap *m, pr_error *err)
+                 const pr_node *globals, const char *label, const pr_origin *origin,
+                 pr_resmap *m, pr_error *err)
 {
     helm_chart c;
-    const char *label = chart_label(ctx, "HelmChartInflationGenerator", 0, chart);
     if (!configure(ctx, k, chart, globals, label, &c, err))
         return false;
-    bool ok = generate(ctx, k, &c, m, err);
+    /* the configuration's positions are not in k's file */
+    c.node = NULL;
+    bool ok = generate(ctx, k, &c, origin, m, err);
     cleanup(&c);
     return ok || fail(k, &c, err);
 }
@@ -605,7 +618,8 @@ bool pr_gen_helm_charts(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap 
             return false;
     }
     for (size_t i = 0; i < n; i++) {
-        bool ok = generate(ctx, k, &all[i], m, err);
+        bool ok = generate(ctx, k, &all[i],
+                           pr_origin_for_builtin(ctx, k, "HelmChartInflationGenerator"), m, err);
         cleanup(&all[i]);
         if (!ok)
             return fail(k, &all[i], err);

@@ -37,7 +37,8 @@ bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
 }
 
 bool pr_gen_secret_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
-                            pr_resmap *m, pr_error *err)
+                         const pr_origin *origin, pr_resmap *m, pr_error *err)
 {
-    return pr_generator_run_entry(ctx, k, &secret_generator, entry, NULL, m, fill_secret, err);
+    return pr_generator_run_entry(ctx, k, &secret_generator, entry, NULL, origin, m,
+                                  fill_secret, err);
 }

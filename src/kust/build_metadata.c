@@ -8,7 +8,9 @@
  * Promises, following kustomize v5.5 (api/resource/origin.go and
  * kusttarget.go): only the top-level kustomization's buildMetadata counts,
  * and any non-empty list turns tracking on for the whole tree; paths are
- * joined as Go's filepath.Join joins them, from the build root; the
+ * joined as Go's filepath.Join joins them, from the build root, or from
+ * the repository's root inside a remote base (which records repo and
+ * ref); the
  * annotation texts are what go-yaml v3 marshals for kustomize's Origin
  * (path, repo, ref, configuredIn, configuredBy with apiVersion, kind, name,
  * namespace; empty fields left out). What the top-level list does not ask
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "kust/pipeline.h"
+#include "kust/remote.h"
 #include "pleo/yaml.h"
 
 /* Go's filepath.Join of two elements: empty ones are ignored, the result
@@ -42,9 +45,19 @@ pr_origin *pr_origin_append(pr_arena *a, const pr_origin *o, const char *path)
         *out = *o;
     else
         memset(out, 0, sizeof *out);
-    /* kustomize rebases a remote base's origin on the repository (repo,
-     * ref, path inside the clone); remote bases are not fetched here, so
-     * every path is local. */
+    pr_repo_spec rs;
+    if (pr_repo_spec_parse(a, path, NULL, &rs, NULL)) {
+        /* A remote base starts over from its repository: kustomize takes
+         * the spec's AbsPath before any clone ("/notCloned" joined with
+         * the directory in the repository) and cuts its first element,
+         * leaving that directory, or "notCloned" for the root. */
+        const char *abs = pr_path_join(a, "/notCloned", rs.kust_root);
+        const char *slash = strchr(abs + 1, '/');
+        path = slash ? slash + 1 : abs + 1;
+        out->repo = pr_repo_spec_clone_url(a, &rs);
+        out->ref = rs.ref;
+        out->path = "";
+    }
     out->path = go_join(a, out->path ? out->path : "", path);
     return out;
 }
@@ -284,18 +297,23 @@ static bool add_transformation(pr_arena *a, pr_resource *r, const pr_origin *o, 
     return true;
 }
 
+bool pr_resmap_record_transformer(pr_arena *a, pr_resmap *m, const pr_origin *o, pr_error *err)
+{
+    for (size_t i = 0; o && i < pr_resmap_len(m); i++)
+        if (!add_transformation(a, pr_resmap_at(m, i), o, err))
+            return false;
+    return true;
+}
+
 bool pr_resmap_add_transformation(pr_build_ctx *ctx, const pr_kustomization *k,
                                   pr_resmap *m, const char *kind, size_t times,
                                   pr_error *err)
 {
     const pr_origin *o = pr_origin_for_builtin(ctx, k, kind);
-    if (!o)
-        return true;
-    for (size_t t = 0; t < times; t++)
-        for (size_t i = 0; i < pr_resmap_len(m); i++)
-            if (!add_transformation(ctx->a, pr_resmap_at(m, i), o, err))
-                return pr_error_prefix(err, "%s: recording %s in the transformer annotations",
-                                       k->path, kind);
+    for (size_t t = 0; o && t < times; t++)
+        if (!pr_resmap_record_transformer(ctx->a, m, o, err))
+            return pr_error_prefix(err, "%s: recording %s in the transformer annotations",
+                                   k->path, kind);
     return true;
 }
 

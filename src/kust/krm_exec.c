@@ -260,7 +260,7 @@ static bool update_resmap(pr_build_ctx *ctx, pr_resmap *m, const pr_resmap *out,
 }
 
 bool pr_krm_exec_run(pr_build_ctx *ctx, const pr_kustomization *k, const pr_resource *config,
-                     bool generator, pr_resmap *m, pr_error *err)
+                     bool generator, const pr_origin *origin, pr_resmap *m, pr_error *err)
 {
     pr_arena *a = ctx->a;
     pr_gvk gvk = pr_obj_gvk(a, config->obj);
@@ -307,7 +307,8 @@ bool pr_krm_exec_run(pr_build_ctx *ctx, const pr_kustomization *k, const pr_reso
                pr_error_prefix(err, "%s: plugin %s", k->path, fn_name);
     for (size_t i = 0; i < pr_resmap_len(result); i++) {
         pr_resource *r = pr_resmap_at(result, i);
-        if (!generator_options(r, err) || !pr_generator_add(ctx, k, m, r, err))
+        if (!generator_options(r, err) || !pr_resource_add_origin(a, r, origin, err) ||
+            !pr_generator_add(ctx, k, m, r, err))
             return pr_error_prefix(err, "%s: plugin %s", k->path, fn_name);
     }
     return true;

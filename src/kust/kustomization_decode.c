@@ -17,6 +17,7 @@
  * line:column.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -158,6 +159,89 @@ STRUCT(T_KUSTOMIZATION, "types.Kustomization", "Kustomization", {"kind", &T_STRI
        {"generators", &T_STRINGS}, {"transformers", &T_STRINGS},
        {"validators", &T_STRINGS}, {"buildMetadata", &T_STRINGS});
 
+/* The builtin plugins' configuration types (api/internal/builtins): what
+ * each plugin's Config decodes with sigs.k8s.io/yaml. Embedded structs
+ * (ObjectMeta under `metadata`, ConfigMapArgs, HelmChart...) are listed
+ * as the fields they promote. */
+#define PLUGIN(var, kind, ...) STRUCT(var, "builtins." kind "Plugin", kind "Plugin", __VA_ARGS__)
+static const go_type T_ROLE_BINDING_MODE = {GO_STRING, "namespace.RoleBindingSubjectMode",
+                                            NULL, NULL, NULL};
+static const go_type T_FS_SLICE = {GO_SLICE, "types.FsSlice", &T_FIELD_SPEC, NULL, NULL};
+static const go_type T_CLOUD = {GO_STRING, "types.Cloud", NULL, NULL, NULL};
+STRUCT(T_KUBERNETES_SERVICE, "types.KubernetesService", "KubernetesService",
+       {"name", &T_STRING}, {"namespace", &T_STRING});
+STRUCT(T_SERVICE_ACCOUNT, "types.ServiceAccount", "ServiceAccount", {"name", &T_STRING},
+       {"projectId", &T_STRING});
+STRUCT(T_VALUE_ADD_TARGET, "builtins.Target", "Target", {"selector", &T_SELECTOR},
+       {"fieldPath", &T_STRING}, {"filePathPosition", &T_INT});
+SLICE(T_VALUE_ADD_TARGETS, "[]builtins.Target", T_VALUE_ADD_TARGET);
+/* What ValueAddTransformer's targetFilePath file holds. */
+STRUCT(T_VALUE_ADD_TARGET_FILE, "struct { Targets []builtins.Target }", "",
+       {"targets", &T_VALUE_ADD_TARGETS});
+PLUGIN(T_P_ANNOTATIONS, "AnnotationsTransformer", {"annotations", &T_STRING_MAP},
+       {"fieldSpecs", &T_FIELD_SPECS});
+PLUGIN(T_P_CONFIGMAP, "ConfigMapGenerator", {"metadata", &T_OBJECT_META}, GENERATOR_ARGS);
+PLUGIN(T_P_SECRET, "SecretGenerator", {"metadata", &T_OBJECT_META}, GENERATOR_ARGS,
+       {"type", &T_STRING});
+PLUGIN(T_P_IAM, "IAMPolicyGenerator", {"cloud", &T_CLOUD},
+       {"kubernetesService", &T_KUBERNETES_SERVICE}, {"serviceAccount", &T_SERVICE_ACCOUNT});
+static const go_field T_P_HASH_fields[] = {{NULL, NULL}};
+static const go_type T_P_HASH = {GO_STRUCT, "builtins.HashTransformerPlugin", NULL,
+                                 T_P_HASH_fields, "HashTransformerPlugin"};
+PLUGIN(T_P_IMAGE_TAG, "ImageTagTransformer", {"imageTag", &T_IMAGE},
+       {"fieldSpecs", &T_FIELD_SPECS});
+PLUGIN(T_P_LABELS, "LabelTransformer", {"labels", &T_STRING_MAP},
+       {"fieldSpecs", &T_FIELD_SPECS});
+PLUGIN(T_P_NAMESPACE, "NamespaceTransformer", {"metadata", &T_OBJECT_META},
+       {"fieldSpecs", &T_FIELD_SPECS}, {"unsetOnly", &T_BOOL},
+       {"setRoleBindingSubjects", &T_ROLE_BINDING_MODE});
+PLUGIN(T_P_JSON6902, "PatchJson6902Transformer", {"target", &T_SELECTOR},
+       {"path", &T_STRING}, {"jsonOp", &T_STRING});
+PLUGIN(T_P_PSM, "PatchStrategicMergeTransformer", {"paths", &T_PSMS},
+       {"patches", &T_STRING});
+PLUGIN(T_P_PATCH, "PatchTransformer", {"path", &T_STRING}, {"patch", &T_STRING},
+       {"target", &T_SELECTOR}, {"options", &T_BOOL_MAP});
+PLUGIN(T_P_PREFIX_SUFFIX, "PrefixSuffixTransformer", {"prefix", &T_STRING},
+       {"suffix", &T_STRING}, {"fieldSpecs", &T_FIELD_SPECS});
+PLUGIN(T_P_PREFIX, "PrefixTransformer", {"prefix", &T_STRING}, {"fieldSpecs", &T_FS_SLICE});
+PLUGIN(T_P_SUFFIX, "SuffixTransformer", {"suffix", &T_STRING}, {"fieldSpecs", &T_FS_SLICE});
+PLUGIN(T_P_REPLICA, "ReplicaCountTransformer", {"replica", &T_REPLICA},
+       {"fieldSpecs", &T_FIELD_SPECS});
+PLUGIN(T_P_REPLACEMENT, "ReplacementTransformer", {"replacements", &T_REPLACEMENTS});
+PLUGIN(T_P_VALUE_ADD, "ValueAddTransformer", {"value", &T_STRING},
+       {"targets", &T_VALUE_ADD_TARGETS}, {"targetFilePath", &T_STRING});
+PLUGIN(T_P_HELM, "HelmChartInflationGenerator", {"chartHome", &T_STRING},
+       {"configHome", &T_STRING}, {"name", &T_STRING}, {"version", &T_STRING},
+       {"repo", &T_STRING}, {"releaseName", &T_STRING}, {"namespace", &T_STRING},
+       {"additionalValuesFiles", &T_STRINGS}, {"valuesFile", &T_STRING},
+       {"valuesInline", &T_ANY_MAP}, {"valuesMerge", &T_STRING}, {"includeCRDs", &T_BOOL},
+       {"skipHooks", &T_BOOL}, {"apiVersions", &T_STRINGS}, {"kubeVersion", &T_STRING},
+       {"nameTemplate", &T_STRING}, {"skipTests", &T_BOOL}, {"debug", &T_BOOL});
+
+static const struct {
+    const char *kind;
+    const go_type *type;
+} plugin_types[] = {
+    {"AnnotationsTransformer", &T_P_ANNOTATIONS},
+    {"ConfigMapGenerator", &T_P_CONFIGMAP},
+    {"SecretGenerator", &T_P_SECRET},
+    {"IAMPolicyGenerator", &T_P_IAM},
+    {"HashTransformer", &T_P_HASH},
+    {"ImageTagTransformer", &T_P_IMAGE_TAG},
+    {"LabelTransformer", &T_P_LABELS},
+    {"NamespaceTransformer", &T_P_NAMESPACE},
+    {"PatchJson6902Transformer", &T_P_JSON6902},
+    {"PatchStrategicMergeTransformer", &T_P_PSM},
+    {"PatchTransformer", &T_P_PATCH},
+    {"PrefixSuffixTransformer", &T_P_PREFIX_SUFFIX},
+    {"PrefixTransformer", &T_P_PREFIX},
+    {"SuffixTransformer", &T_P_SUFFIX},
+    {"ReplicaCountTransformer", &T_P_REPLICA},
+    {"ReplacementTransformer", &T_P_REPLACEMENT},
+    {"ValueAddTransformer", &T_P_VALUE_ADD},
+    {"HelmChartInflationGenerator", &T_P_HELM},
+};
+
 /* ---- JSON values of YAML nodes ----------------------------------------- */
 
 typedef enum { J_NULL, J_BOOL, J_NUMBER, J_STRING, J_ARRAY, J_OBJECT } json_kind;
@@ -165,10 +249,27 @@ typedef enum { J_NULL, J_BOOL, J_NUMBER, J_STRING, J_ARRAY, J_OBJECT } json_kind
 static const char *const json_kind_names[] = {"null", "bool", "number", "string", "array",
                                               "object"};
 
-/* The tag go-yaml v2 gives a scalar: quoted and block scalars are strings,
- * an explicit tag is kept, plain text follows YAML 1.1. */
-static pr_tag v2_tag(const pr_node *n)
+/* YAML 1.1's booleans that YAML 1.2 reads as strings; go-yaml v3 quotes
+ * them when it writes them back. */
+static bool is_old_bool(const char *s)
 {
+    static const char *const words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
+                                        "NO", "on", "On", "ON", "off", "Off", "OFF"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (!strcmp(s, words[i]))
+            return true;
+    return false;
+}
+
+/* The tag go-yaml v2 gives a scalar: quoted and block scalars are strings,
+ * an explicit tag is kept, plain text follows YAML 1.1. `via_kyaml`: the
+ * text was written by kyaml first (a plugin configuration), which quotes
+ * the YAML 1.1 booleans YAML 1.2 reads as strings, so they stay strings. */
+static pr_tag v2_tag(const pr_node *n, bool via_kyaml)
+{
+    if (via_kyaml && n->style != PR_STYLE_QUOTED && n->style != PR_STYLE_TAGGED &&
+        is_old_bool(n->scalar.text))
+        return PR_TAG_STR;
     switch (n->style) {
     case PR_STYLE_QUOTED:
         return PR_TAG_STR;
@@ -179,13 +280,13 @@ static pr_tag v2_tag(const pr_node *n)
     }
 }
 
-static json_kind json_kind_of(const pr_node *n)
+static json_kind json_kind_of(const pr_node *n, bool via_kyaml)
 {
     if (n->kind == PR_MAP)
         return J_OBJECT;
     if (n->kind == PR_SEQ)
         return J_ARRAY;
-    switch (v2_tag(n)) {
+    switch (v2_tag(n, via_kyaml)) {
     case PR_TAG_NULL:
         return J_NULL;
     case PR_TAG_BOOL:
@@ -289,6 +390,38 @@ static const char *go_float_text(pr_arena *a, double v)
     return pr_strdup(a, buf);
 }
 
+/* Go's strconv.FormatFloat(v, 'g', -1, 32): the shortest digits that read
+ * back as the same float32, in %e form when the exponent is below -4 or
+ * at least 6. */
+static const char *go_float32_text(pr_arena *a, double v)
+{
+    float f = (float)v;
+    if (f == 0)
+        return signbit(f) ? "-0" : "0";
+    char buf[64];
+    for (int prec = 1; prec <= 9; prec++) {
+        snprintf(buf, sizeof buf, "%.*e", prec - 1, (double)f);
+        if ((float)strtod(buf, NULL) == f)
+            break;
+    }
+    char digits[16];
+    size_t nd = 0;
+    const char *e = strchr(buf, 'e');
+    for (const char *p = buf; p < e && nd + 1 < sizeof digits; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[nd++] = *p;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    digits[nd] = '\0';
+    int exp = atoi(e + 1);
+    const char *sign = f < 0 ? "-" : "";
+    if (exp < -4 || exp >= 6)
+        return pr_sprintf(a, "%s%c%s%se%c%02d", sign, digits[0], nd > 1 ? "." : "",
+                          digits + 1, exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    int decimals = (int)nd - (exp + 1);
+    return pr_sprintf(a, "%.*f", decimals > 0 ? decimals : 0, (double)f);
+}
+
 /* ---- the decoder -------------------------------------------------------- */
 
 typedef struct {
@@ -302,8 +435,29 @@ typedef struct {
      * fields are ignored, and a number or boolean where a string belongs
      * is taken as text. */
     bool lenient;
+    bool via_kyaml; /* see v2_tag */
+    bool no_position; /* the node's marks are not positions in `file` */
     const char *lead; /* what kustomize's messages start with */
 } decoder;
+
+/* pr_error_at at `n`, or without a position when the decoder has none. */
+static bool fail_at(decoder *d, const pr_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool fail_at(decoder *d, const pr_node *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pr_strbuf msg;
+    pr_sb_init(&msg);
+    pr_sb_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    if (d->no_position)
+        pr_error_set(d->err, "%s: %s", d->file, msg.buf);
+    else
+        pr_error_at(d->err, d->file, n->mark.line, n->mark.col, "%s", msg.buf);
+    pr_sb_release(&msg);
+    return false;
+}
 
 static bool type_error(decoder *d, const pr_node *n, const char *what, const go_type *t,
                        const char *struct_name)
@@ -317,11 +471,9 @@ static bool type_error(decoder *d, const pr_node *n, const char *what, const go_
                            ? "; quote the value to make it a string"
                            : "";
     if (d->depth == 0)
-        pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
-                    "%s: cannot unmarshal %s into Go value of type %s", d->lead, what, t->name);
+        fail_at(d, n, "%s: cannot unmarshal %s into Go value of type %s", d->lead, what, t->name);
     else
-        pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
-                    "%s: cannot unmarshal %s into Go struct field %s of type %s%s", d->lead,
+        fail_at(d, n, "%s: cannot unmarshal %s into Go struct field %s of type %s%s", d->lead,
                     what, field.buf, t->name, hint);
     pr_sb_release(&field);
     return false;
@@ -331,7 +483,7 @@ static bool type_error(decoder *d, const pr_node *n, const char *what, const go_
  * and null as text. */
 static const char *key_text(decoder *d, const pr_node *key)
 {
-    switch (v2_tag(key)) {
+    switch (v2_tag(key, d->via_kyaml)) {
     case PR_TAG_BOOL:
         return v2_bool_value(key->scalar.text) ? "true" : "false";
     case PR_TAG_NULL:
@@ -414,11 +566,9 @@ static bool decode_struct(decoder *d, pr_node *n, const go_type *t, pr_node **ou
         if (!f && d->lenient)
             continue;
         if (!f)
-            return pr_error_at(d->err, d->file, p->key->mark.line, p->key->mark.col,
-                               "%s: unknown field \"%s\"", d->lead, keys[i].key);
+            return fail_at(d, p->key, "%s: unknown field \"%s\"", d->lead, keys[i].key);
         if (d->depth == sizeof d->path / sizeof d->path[0])
-            return pr_error_at(d->err, d->file, p->key->mark.line, p->key->mark.col,
-                               "%s: nested too deeply", d->lead);
+            return fail_at(d, p->key, "%s: nested too deeply", d->lead);
         d->path[d->depth++] = f->json;
         pr_node *value;
         bool ok = decode(d, p->value, f->type, t->struct_name, &value);
@@ -426,7 +576,7 @@ static bool decode_struct(decoder *d, pr_node *n, const go_type *t, pr_node **ou
         if (!ok)
             return false;
         long at = pr_map_index(result, f->json);
-        if (json_kind_of(p->value) == J_NULL) {
+        if (json_kind_of(p->value, d->via_kyaml) == J_NULL) {
             /* null leaves a scalar field as it was and clears the rest */
             if (at >= 0 && f->type->kind != GO_STRING && f->type->kind != GO_BOOL &&
                 f->type->kind != GO_INT)
@@ -504,11 +654,28 @@ static bool decode_scalar(decoder *d, pr_node *n, const go_type *t, const char *
             break;
         }
         if (d->lenient && j == J_NUMBER) {
-            *out = pr_node_scalar(d->a, PR_TAG_STR, n->scalar.text, n->scalar.len);
+            /* sigs.k8s.io/yaml formats the number it read for a string
+             * field: an integer in decimal, a float as a float32 ('g') */
+            bool is_int;
+            long long i;
+            double v = v2_number(n->scalar.text, &is_int, &i);
+            *out = pr_node_str(d->a, is_int ? pr_sprintf(d->a, "%lld", i)
+                                            : go_float32_text(d->a, v));
             break;
         }
         if (j != J_STRING)
             return type_error(d, n, json_kind_names[j], t, struct_name);
+        if (d->via_kyaml && n->tag == PR_TAG_TIMESTAMP && n->style != PR_STYLE_QUOTED &&
+            n->style != PR_STYLE_TAGGED) {
+            /* go-yaml v2 reads a time.Time, which JSON writes in RFC 3339 */
+            pr_strbuf text;
+            pr_sb_init(&text);
+            bool is_string;
+            pr_scalar_canonical(n, &text, &is_string);
+            *out = pr_node_scalar(d->a, PR_TAG_STR, text.buf ? text.buf : "", text.len);
+            pr_sb_release(&text);
+            break;
+        }
         if (n->tag == PR_TAG_BINARY) {
             pr_strbuf raw;
             pr_sb_init(&raw);
@@ -517,8 +684,7 @@ static bool decode_scalar(decoder *d, pr_node *n, const go_type *t, const char *
                 *out = pr_node_scalar(d->a, PR_TAG_STR, raw.buf ? raw.buf : "", raw.len);
             pr_sb_release(&raw);
             if (!ok)
-                return pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
-                                   "%s: !!binary value is not base64", d->lead);
+                return fail_at(d, n, "%s: !!binary value is not base64", d->lead);
         } else {
             *out = pr_node_scalar(d->a, PR_TAG_STR, n->scalar.text, n->scalar.len);
         }
@@ -572,7 +738,7 @@ static pr_node *any_to_json_types(decoder *d, const pr_node *n)
         return seq;
     }
     pr_node *out = NULL;
-    switch (json_kind_of(n)) {
+    switch (json_kind_of(n, d->via_kyaml)) {
     case J_NULL:
         out = pr_node_scalar(d->a, PR_TAG_NULL, "null", 4);
         break;
@@ -586,8 +752,7 @@ static pr_node *any_to_json_types(decoder *d, const pr_node *n)
         long long i = 0;
         double v = v2_number(n->scalar.text, &is_int, &i);
         if (isinf(v) || isnan(v)) {
-            pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
-                        "invalid Kustomization: json: unsupported value: %s",
+            fail_at(d, n, "invalid Kustomization: json: unsupported value: %s",
                         isinf(v) ? (v > 0 ? "+Inf" : "-Inf") : "NaN");
             return NULL;
         }
@@ -610,7 +775,7 @@ static pr_node *any_to_json_types(decoder *d, const pr_node *n)
 static bool decode(decoder *d, pr_node *n, const go_type *t, const char *struct_name,
                    pr_node **out)
 {
-    json_kind j = json_kind_of(n);
+    json_kind j = json_kind_of(n, d->via_kyaml);
     *out = n;
     if (t->kind == GO_ANY && j != J_NULL) {
         *out = any_to_json_types(d, n);
@@ -624,8 +789,7 @@ static bool decode(decoder *d, pr_node *n, const go_type *t, const char *struct_
         long long i;
         double v = v2_number(n->scalar.text, &is_int, &i);
         if (isinf(v) || isnan(v))
-            return pr_error_at(d->err, d->file, n->mark.line, n->mark.col,
-                               "%s: unsupported value: %s", d->lead,
+            return fail_at(d, n, "%s: unsupported value: %s", d->lead,
                                isinf(v) ? (v > 0 ? "+Inf" : "-Inf") : "NaN");
     }
     switch (t->kind) {
@@ -643,9 +807,8 @@ static bool decode(decoder *d, pr_node *n, const go_type *t, const char *struct_
             if (!decode(d, item, t->elem, struct_name, &v))
                 return false;
             bool nil_pointer = !strncmp(t->name, "[]*", 3);
-            pr_seq_append(d->a, seq,
-                          json_kind_of(item) == J_NULL && !nil_pointer ? zero_value(d, t->elem, item)
-                                                                       : v);
+            bool zero = json_kind_of(item, d->via_kyaml) == J_NULL && !nil_pointer;
+            pr_seq_append(d->a, seq, zero ? zero_value(d, t->elem, item) : v);
         }
         *out = seq;
         return true;
@@ -660,7 +823,7 @@ static bool decode(decoder *d, pr_node *n, const go_type *t, const char *struct_
             pr_node *v;
             if (!decode(d, p->value, t->elem, struct_name, &v))
                 return false;
-            if (json_kind_of(p->value) == J_NULL)
+            if (json_kind_of(p->value, d->via_kyaml) == J_NULL)
                 v = zero_value(d, t->elem, p->value);
             pr_node *key = pr_node_str(d->a, key_text(d, p->key));
             key->mark = p->key->mark;
@@ -689,4 +852,26 @@ bool pr_replacement_decode(pr_arena *a, const char *path, pr_node **node, pr_err
     decoder d = {.a = a, .file = path, .err = err, .lenient = true,
                  .lead = "error unmarshaling JSON: while decoding JSON: json"};
     return decode(&d, *node, &T_REPLACEMENT_IN_FILE, "Replacement", node);
+}
+
+bool pr_plugin_config_decode(pr_arena *a, const char *where, bool positions, const char *kind,
+                             const char *id, pr_node **cfg, pr_error *err)
+{
+    for (size_t i = 0; i < sizeof plugin_types / sizeof plugin_types[0]; i++) {
+        if (strcmp(plugin_types[i].kind, kind))
+            continue;
+        decoder d = {.a = a, .file = where, .err = err, .lenient = true, .via_kyaml = true,
+                     .no_position = !positions,
+                     .lead = pr_sprintf(a, "plugin %s fails configuration: error unmarshaling "
+                                        "JSON: while decoding JSON: json", id)};
+        return decode(&d, *cfg, plugin_types[i].type, plugin_types[i].type->struct_name, cfg);
+    }
+    return true;
+}
+
+bool pr_value_add_targets_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err)
+{
+    decoder d = {.a = a, .file = path, .err = err, .lenient = true,
+                 .lead = "error unmarshaling JSON: while decoding JSON: json"};
+    return decode(&d, *node, &T_VALUE_ADD_TARGET_FILE, "", node);
 }

@@ -112,6 +112,23 @@ bool pr_kustomization_decode(pr_arena *a, const char *path, pr_node **root,
  * tree. A null `*node` stays null. */
 bool pr_replacement_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err);
 
+/* Decodes the configuration `*cfg` of the builtin plugin `kind` as the
+ * plugin's Config does (sigs.k8s.io/yaml into its Go struct, after kyaml
+ * wrote the object: field names matched ignoring case, unknown fields
+ * ignored, wrong types rejected, numbers and booleans taken as text where
+ * a string belongs, YAML 1.1-only booleans such as `yes` read as strings);
+ * `*cfg` becomes the canonical tree (canonical field names, only the
+ * plugin's fields). Errors name `where`, with line:column when
+ * `positions`, and the plugin by `id` (its OrgId text) in kustomize's
+ * words. A kind without a table is left as it is. */
+bool pr_plugin_config_decode(pr_arena *a, const char *where, bool positions, const char *kind,
+                             const char *id, pr_node **cfg, pr_error *err);
+
+/* Decodes the document of a ValueAddTransformer targetFilePath file as
+ * the plugin reads it (sigs.k8s.io/yaml into {targets: [...]}, leniently
+ * as pr_replacement_decode); `*node` becomes the canonical tree. */
+bool pr_value_add_targets_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err);
+
 /* Finds, reads and validates the kustomization file in `dir`. */
 bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
                            pr_kustomization *out, pr_error *err);
@@ -179,11 +196,12 @@ bool pr_plugins_validate(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap
 /* Runs the external plugin configured by `config` (src/kust/krm_exec.c):
  * an exec KRM function (config.kubernetes.io/function with exec.path)
  * when --enable-alpha-plugins and --enable-exec allow it. A generator's
- * output is added to `m`; a transformer's replaces it. Anything else is
- * the error kustomize gives (external plugins disabled, container
- * functions not supported). */
+ * output is added to `m`, each object without an origin getting `origin`
+ * (NULL: none); a transformer's replaces it. Anything else is the error
+ * kustomize gives (external plugins disabled, container functions not
+ * supported). */
 bool pr_krm_exec_run(pr_build_ctx *ctx, const pr_kustomization *k, const pr_resource *config,
-                     bool generator, pr_resmap *m, pr_error *err);
+                     bool generator, const pr_origin *origin, pr_resmap *m, pr_error *err);
 
 /* The builtin transformer configuration merged with the files `k` lists
  * under `configurations` (src/kust/tconfig.c). */
@@ -211,24 +229,28 @@ bool pr_gen_secrets(pr_build_ctx *ctx, const pr_kustomization *k, pr_resmap *m,
  * ConfigMapGenerator / SecretGenerator plugins): `entry` holds the
  * entry's fields (name, namespace, behavior, literals, files, envs,
  * options, and type for a Secret); no generatorOptions apply. The object
- * joins `m` by its behavior. */
+ * gets `origin` (NULL: none; kustomize's AddOriginAnnotation with the
+ * plugin's origin) and joins `m` by its behavior. */
 bool pr_gen_configmap_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
-                            pr_resmap *m, pr_error *err);
+                            const pr_origin *origin, pr_resmap *m, pr_error *err);
 bool pr_gen_secret_entry(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
-                         pr_resmap *m, pr_error *err);
+                         const pr_origin *origin, pr_resmap *m, pr_error *err);
 
 /* kustomize's HelmChartInflationGenerator for one chart
  * (src/generators/helm.c): `chart` is a decoded types.HelmChart mapping
  * (name, version, repo, releaseName, namespace, valuesFile, valuesInline,
  * valuesMerge, additionalValuesFiles, ...), `globals` a types.HelmGlobals
  * one (chartHome, configHome) or NULL; one mapping holding both, as a
- * plugin config under `generators:` does, may be passed as both. Needs
+ * plugin config under `generators:` does, may be passed as both. `label`
+ * names the configuration in errors, which carry no line:column. Needs
  * --enable-helm; runs `helm version`, `helm pull` when the chart is not
  * under chartHome and `helm template` with kustomize's arguments and
- * HELM_*_HOME environment, and appends what helm printed to `m`. Errors
- * name k's file and the chart, with helm's stderr. */
+ * HELM_*_HOME environment, and appends what helm printed to `m`, each
+ * object with `origin` (NULL: none). Errors name k's file and the chart,
+ * with helm's stderr. */
 bool pr_gen_helm(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *chart,
-                 const pr_node *globals, pr_resmap *m, pr_error *err);
+                 const pr_node *globals, const char *label, const pr_origin *origin,
+                 pr_resmap *m, pr_error *err);
 
 /* k's `helmCharts` (then its deprecated `helmChartInflationGenerator`
  * entries, converted as kustomize converts them) with its `helmGlobals`:
@@ -291,6 +313,28 @@ typedef struct {
  * kustomization's `namespace` and its namespace field specs. */
 bool pr_tf_namespace_apply(pr_build_ctx *ctx, const pr_kustomization *k,
                            const pr_namespace_config *cfg, pr_resmap *m, pr_error *err);
+
+/* kustomize's namespace filter on one object (no previous id stored, no
+ * conflict check: what ValueAddTransformer applies for metadata/namespace). */
+bool pr_tf_namespace_object(pr_build_ctx *ctx, const pr_namespace_config *cfg,
+                            pr_resource *r, pr_error *err);
+
+/* One target of a ValueAddTransformer. */
+typedef struct {
+    const pr_node *selector; /* a `target:`-style mapping; NULL selects every object */
+    const char *field_path;  /* '/'-separated, `\/` for a slash in a key */
+    long file_path_position; /* > 0: insert the value as that path element */
+} pr_value_add_target;
+
+/* kustomize's ValueAddTransformer (src/transformers/value_add.c): for each
+ * target in order, on each object it selects, puts `value` at the field
+ * `field_path` names (kyaml's PathGetter with creation: missing mappings,
+ * lists and `[k=v]` items are made), or inserts it into the path that
+ * field holds; metadata/namespace goes through the namespace filter.
+ * Errors name k's file and the object. */
+bool pr_tf_value_add_apply(pr_build_ctx *ctx, const pr_kustomization *k, const char *value,
+                           const pr_value_add_target *targets, size_t n, pr_resmap *m,
+                           pr_error *err);
 bool pr_tf_prefix_suffix(pr_build_ctx *ctx, const pr_kustomization *k,
                          pr_resmap *m, pr_error *err);
 /* kustomize's PrefixTransformer (is_prefix) or SuffixTransformer: adds
@@ -457,6 +501,10 @@ bool pr_resources_set_origin(pr_build_ctx *ctx, pr_resmap *m, size_t from,
 bool pr_resmap_add_transformation(pr_build_ctx *ctx, const pr_kustomization *k,
                                   pr_resmap *m, const char *kind, size_t times,
                                   pr_error *err);
+
+/* kustomize's AddTransformerAnnotation after one transformer whose origin
+ * is `o` (NULL: nothing) ran over `m`. */
+bool pr_resmap_record_transformer(pr_arena *a, pr_resmap *m, const pr_origin *o, pr_error *err);
 
 /* The value of app.kubernetes.io/managed-by that --enable-managedby-label
  * and buildMetadata: [managedByLabel] write: "kustomize-" and the

@@ -15,8 +15,11 @@
  * Order, as kustomize: generator configurations run after the
  * kustomization's own generators, transformer configurations after its
  * builtin transformers (they add to that list, they do not replace it),
- * validators last; each in list order.
+ * validators last; within each list, the inline configurations in list
+ * order, then those read from paths in list order (kustomize collects
+ * them in two passes).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "kust/pipeline.h"
@@ -33,6 +36,9 @@ typedef struct {
     const pr_node *cfg;
     const char *id; /* kustomize's OrgId text, for messages */
     bool inline_entry; /* positions are within the entry's text, not a file */
+    /* kustomize's OriginFromCustomPlugin: what the plugin's products and
+     * transformations record; NULL when origins are not tracked. */
+    const pr_origin *origin;
 } plugin_call;
 
 /* ------------------------------------------------------------------ */
@@ -104,30 +110,32 @@ static pr_node *pick(pr_arena *a, const pr_node *from, const char *const *keys)
 /* Builtin generators                                                  */
 
 /* ConfigMapGenerator and SecretGenerator take the generator entry's
- * fields inline, the name and namespace from metadata. */
+ * fields inline; metadata's name and namespace stand in for an empty
+ * `name` or `namespace`, as kustomize's Config fills them. */
 static pr_node *generator_entry(const plugin_call *c)
 {
-    static const char *const keys[] = {"behavior", "envs", "env", "literals", "files",
-                                       "options", "type", NULL};
+    static const char *const keys[] = {"name", "namespace", "behavior", "envs", "env",
+                                       "literals", "files", "options", "type", NULL};
     pr_node *entry = pick(c->ctx->a, c->cfg, keys);
     const pr_node *meta = pr_map_get(c->cfg, "metadata");
-    const char *name = pr_map_get_str(meta, "name");
-    const char *ns = pr_map_get_str(meta, "namespace");
-    if (name)
-        pr_map_set_str(c->ctx->a, entry, "name", name);
-    if (ns && *ns)
-        pr_map_set_str(c->ctx->a, entry, "namespace", ns);
+    static const char *const inherited[] = {"name", "namespace"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *own = pr_map_get_str(entry, inherited[i]);
+        const char *from_meta = pr_map_get_str(meta, inherited[i]);
+        if ((!own || !*own) && from_meta && *from_meta)
+            pr_map_set_str(c->ctx->a, entry, inherited[i], from_meta);
+    }
     return entry;
 }
 
 static bool gen_configmap(const plugin_call *c, pr_resmap *m, pr_error *err)
 {
-    return pr_gen_configmap_entry(c->ctx, c->k, generator_entry(c), m, err);
+    return pr_gen_configmap_entry(c->ctx, c->k, generator_entry(c), c->origin, m, err);
 }
 
 static bool gen_secret(const plugin_call *c, pr_resmap *m, pr_error *err)
 {
-    return pr_gen_secret_entry(c->ctx, c->k, generator_entry(c), m, err);
+    return pr_gen_secret_entry(c->ctx, c->k, generator_entry(c), c->origin, m, err);
 }
 
 /* IAMPolicyGenerator: for cloud "gke", a ServiceAccount bound to a GCP
@@ -154,15 +162,16 @@ static bool gen_iam_policy(const plugin_call *c, pr_resmap *m, pr_error *err)
     pr_map_set_str(a, meta, "name", name ? name : "");
     if (ns && *ns)
         pr_map_set_str(a, meta, "namespace", ns);
-    return pr_resmap_append(m, pr_resource_new(a, obj, c->res->origin), err);
+    pr_resource *r = pr_resource_new(a, obj, c->res->origin);
+    return pr_resource_add_origin(a, r, c->origin, err) && pr_resmap_append(m, r, err);
 }
 
+/* HelmChartInflationGenerator: one configuration holds both the chart
+ * (types.HelmChart) and its globals (types.HelmGlobals), inline. */
 static bool gen_helm(const plugin_call *c, pr_resmap *m, pr_error *err)
 {
-    (void)m;
-    return pr_error_set(err, "%s: plugin %s: HelmChartInflationGenerator is not supported yet "
-                        "by pleo-render; inflate the chart with `helm template` and list "
-                        "the output under `resources`", c->res->origin, c->id);
+    return pr_gen_helm(c->ctx, c->k, c->cfg, c->cfg, pr_sprintf(c->ctx->a, "plugin %s", c->id),
+                       c->origin, m, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -319,11 +328,87 @@ static bool tf_hash(const plugin_call *c, pr_resmap *m, pr_error *err)
     return pr_tf_hash_apply(c->ctx, m, false, err);
 }
 
+/* ValueAddTransformer's `targets` (or a targets file's) into `out`. */
+static bool read_value_targets(const plugin_call *c, const pr_node *list, const char *file,
+                               pr_value_add_target *out, size_t *n, pr_error *err)
+{
+    if (!list || pr_node_is_null(list))
+        return true;
+    if (list->kind != PR_SEQ)
+        return file ? pr_error_set(err, "%s: targets must be a list", file)
+                    : config_error(c, list, "targets must be a list", err);
+    for (size_t i = 0; i < list->seq.len; i++) {
+        const pr_node *t = list->seq.items[i];
+        const pr_node *pos = pr_map_get(t, "filePathPosition");
+        const pr_node *sel = pr_map_get(t, "selector");
+        const char *path = pr_map_get_str(t, "fieldPath");
+        out[*n] = (pr_value_add_target){sel && !pr_node_is_null(sel) ? sel : NULL,
+                                        path ? path : "",
+                                        pos ? strtol(pr_scalar_text(pos), NULL, 10) : 0};
+        (*n)++;
+    }
+    return true;
+}
+
+static const char *trim_space(pr_arena *a, const char *s)
+{
+    while (*s && strchr(" \t\n\r\v\f", *s))
+        s++;
+    size_t len = strlen(s);
+    while (len && strchr(" \t\n\r\v\f", s[len - 1]))
+        len--;
+    return pr_strndup(a, s, len);
+}
+
+/* The value defaults to the name of the kustomization's directory;
+ * targetFilePath adds the targets of a file after the inline ones. */
 static bool tf_value_add(const plugin_call *c, pr_resmap *m, pr_error *err)
 {
-    (void)m;
-    return pr_error_set(err, "%s: plugin %s: ValueAddTransformer is not supported yet by "
-                        "pleo-render", c->res->origin, c->id);
+    pr_arena *a = c->ctx->a;
+    const char *given = pr_map_get_str(c->cfg, "value");
+    const char *value = trim_space(a, given ? given : "");
+    if (!*value) {
+        const char *root = c->k->canonical ? c->k->canonical : c->k->dir;
+        const char *slash = strrchr(root, '/');
+        value = slash && slash[1] ? slash + 1 : root;
+    }
+    const pr_node *inline_targets = pr_map_get(c->cfg, "targets");
+    const char *file = pr_map_get_str(c->cfg, "targetFilePath");
+    const pr_node *file_targets = NULL;
+    if (file && *file) {
+        pr_strbuf text;
+        pr_sb_init(&text);
+        const char *path;
+        pr_doclist docs = {0};
+        bool ok = pr_kustomization_read_file(c->ctx, c->k, file, &text, &path, err) &&
+                  pr_yaml_parse(a, path, text.buf, text.len, &docs, err);
+        pr_sb_release(&text);
+        if (!ok)
+            return pr_error_prefix(err, "%s: plugin %s: targetFilePath", c->k->path, c->id);
+        pr_node *doc = docs.len ? docs.docs[0] : NULL;
+        if (doc && !pr_value_add_targets_decode(a, path, &doc, err))
+            return pr_error_prefix(err, "%s: plugin %s: targetFilePath", c->k->path, c->id);
+        file_targets = doc ? pr_map_get(doc, "targets") : NULL;
+    }
+    size_t cap = (inline_targets && inline_targets->kind == PR_SEQ ? inline_targets->seq.len : 0) +
+                 (file_targets && file_targets->kind == PR_SEQ ? file_targets->seq.len : 0);
+    pr_value_add_target *targets = pr_alloc(a, (cap + 1) * sizeof *targets);
+    size_t n = 0;
+    if (!read_value_targets(c, inline_targets, NULL, targets, &n, err) ||
+        !read_value_targets(c, file_targets, file, targets, &n, err))
+        return false;
+    if (n == 0)
+        return config_error(c, NULL, "must specify at least one target", err);
+    for (size_t i = 0; i < n; i++) {
+        if (!*targets[i].field_path)
+            return config_error(c, NULL, "fieldPath cannot be empty", err);
+        if (targets[i].file_path_position < 0)
+            return config_error(c, NULL,
+                                pr_sprintf(a, "value of FilePathPosition (%ld) cannot be negative",
+                                           targets[i].file_path_position),
+                                err);
+    }
+    return pr_tf_value_add_apply(c->ctx, c->k, value, targets, n, m, err);
 }
 
 typedef bool (*plugin_fn)(const plugin_call *c, pr_resmap *m, pr_error *err);
@@ -357,10 +442,18 @@ static const struct {
 /* ------------------------------------------------------------------ */
 /* Loading and running                                                 */
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 /* kustomize's NewResMapFromBytes: text that reads as objects is inline
- * configuration; anything else (a plain file name) is not. */
-static bool try_inline(pr_build_ctx *ctx, const pr_kustomization *k, const char *field,
-                       size_t index, const char *text, pr_resmap *out)
+ * configuration (1, added to `out`); anything else (a plain file name) is
+ * not (0). -1 with `err` set when an inline object's origin cannot be
+ * recorded. */
+static int try_inline(pr_build_ctx *ctx, const pr_kustomization *k, const char *field,
+                      size_t index, const char *text, pr_resmap *out, pr_error *err)
 {
     pr_error scratch;
     pr_error_init(&scratch);
@@ -369,18 +462,27 @@ static bool try_inline(pr_build_ctx *ctx, const pr_kustomization *k, const char 
               pr_resmap_len(tmp) > 0;
     pr_error_release(&scratch);
     if (!ok)
-        return false;
+        return 0;
     for (size_t i = 0; i < pr_resmap_len(tmp); i++) {
         pr_error dup;
         pr_error_init(&dup);
         pr_resource *r = pr_resmap_at(tmp, i);
         r->origin = pr_sprintf(ctx->a, "%s: %s[%zu] (inline)", k->path, field, index);
+        /* kustomize: an inline configuration was read from the
+         * kustomization file itself */
+        if (ctx->origin &&
+            !pr_resource_set_origin(ctx->a, r,
+                                    pr_origin_append(ctx->a, ctx->origin, base_name(k->path)),
+                                    err)) {
+            pr_error_prefix(err, "%s: %s[%zu]", k->path, field, index);
+            return -1;
+        }
         bool added = pr_resmap_append(out, r, &dup);
         pr_error_release(&dup);
         if (!added)
-            return false;
+            return 0;
     }
-    return true;
+    return 1;
 }
 
 static bool load_configs(pr_build_ctx *ctx, const pr_kustomization *k, const char *field,
@@ -390,12 +492,20 @@ static bool load_configs(pr_build_ctx *ctx, const pr_kustomization *k, const cha
     *out = NULL;
     if (!list || pr_node_is_null(list) || list->kind != PR_SEQ || list->seq.len == 0)
         return true;
+    /* kustomize takes every inline configuration first and only then the
+     * paths, so inline entries run before files whatever the list order. */
     pr_accumulator acc = pr_accumulator_new(ctx);
+    bool *is_path = pr_alloc(ctx->a, list->seq.len * sizeof *is_path);
     for (size_t i = 0; i < list->seq.len; i++) {
         const char *entry = pr_scalar_text(list->seq.items[i]);
-        if (!entry || try_inline(ctx, k, field, i, entry, acc.m))
-            continue;
-        if (!pr_accumulate_path(ctx, k, entry, &acc, err))
+        int is_inline = entry ? try_inline(ctx, k, field, i, entry, acc.m, err) : 1;
+        if (is_inline < 0)
+            return false;
+        is_path[i] = !is_inline;
+    }
+    for (size_t i = 0; i < list->seq.len; i++) {
+        const char *entry = pr_scalar_text(list->seq.items[i]);
+        if (is_path[i] && !pr_accumulate_path(ctx, k, entry, &acc, err))
             return pr_error_prefix(err, "%s: %s[%zu] %s", k->path, field, i, entry);
     }
     *out = acc.m;
@@ -409,21 +519,53 @@ static const char *org_id_text(pr_arena *a, const pr_resource *r)
                       *id.namespace ? id.namespace : "[noNs]");
 }
 
+/* kustomize's OriginFromCustomPlugin: the configuration's own origin
+ * (set when it was read, only while origins are tracked) names where the
+ * plugin was configured, and the configuration's id names the plugin. */
+static bool plugin_origin(pr_arena *a, const pr_resource *config, const pr_origin **out,
+                          pr_error *err)
+{
+    pr_origin read;
+    *out = NULL;
+    int has = pr_resource_get_origin(a, config, &read, err);
+    if (has <= 0)
+        return has == 0;
+    pr_origin *o = pr_alloc(a, sizeof *o);
+    memset(o, 0, sizeof *o);
+    const pr_node *meta = pr_map_get(config->obj, "metadata");
+    o->repo = read.repo;
+    o->ref = read.ref;
+    o->configured_in = read.path;
+    o->by_api_version = pr_map_get_str(config->obj, "apiVersion");
+    o->by_kind = pr_map_get_str(config->obj, "kind");
+    o->by_name = pr_map_get_str(meta, "name");
+    o->by_namespace = pr_map_get_str(meta, "namespace");
+    *out = o;
+    return true;
+}
+
 static bool run_one(pr_build_ctx *ctx, const pr_kustomization *k, const pr_resource *res,
                     plugin_role role, pr_resmap *m, pr_error *err)
 {
     pr_arena *a = ctx->a;
     size_t n = strlen(res->origin);
     plugin_call c = {ctx, k, res, res->obj, org_id_text(a, res),
-                     n > 9 && !strcmp(res->origin + n - 9, " (inline)")};
+                     n > 9 && !strcmp(res->origin + n - 9, " (inline)"), NULL};
+    if (!plugin_origin(a, res, &c.origin, err))
+        return pr_error_prefix(err, "%s: plugin %s", k->path, c.id);
     pr_gvk gvk = pr_obj_gvk(a, res->obj);
     const char *api = pr_map_get_str(res->obj, "apiVersion");
     if (!api || strcmp(api, "builtin"))
-        return pr_krm_exec_run(ctx, k, res, role == ROLE_GENERATOR, m, err);
+        return pr_krm_exec_run(ctx, k, res, role == ROLE_GENERATOR, c.origin, m, err);
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
         if (strcmp(builtins[i].kind, gvk.kind))
             continue;
         plugin_fn fn = role == ROLE_GENERATOR ? builtins[i].generate : builtins[i].transform;
+        /* kustomize configures the plugin before it asks what it is */
+        pr_node *cfg = res->obj;
+        if (!pr_plugin_config_decode(a, res->origin, !c.inline_entry, gvk.kind, c.id, &cfg, err))
+            return false;
+        c.cfg = cfg;
         if (!fn)
             return pr_error_set(err, "%s: plugin %s not a %s", k->path, c.id,
                                 role == ROLE_GENERATOR ? "generator" : "transformer");
@@ -453,8 +595,14 @@ bool pr_plugins_transform(pr_build_ctx *ctx, const pr_kustomization *k, pr_resma
     if (!load_configs(ctx, k, "transformers", &configs, err))
         return false;
     for (size_t i = 0; configs && i < pr_resmap_len(configs); i++) {
-        if (!run_one(ctx, k, pr_resmap_at(configs, i), ROLE_TRANSFORMER, m, err))
+        const pr_resource *config = pr_resmap_at(configs, i);
+        const pr_origin *origin;
+        if (!run_one(ctx, k, config, ROLE_TRANSFORMER, m, err))
             return false;
+        if (!plugin_origin(ctx->a, config, &origin, err) ||
+            !pr_resmap_record_transformer(ctx->a, m, origin, err))
+            return pr_error_prefix(err, "%s: recording plugin %s in the transformer annotations",
+                                   k->path, org_id_text(ctx->a, config));
         pr_resmap_ids_changed(m);
     }
     return true;

@@ -60,8 +60,8 @@ static bool set_subjects(pr_arena *a, pr_node *obj, const ns_ctx *c, pr_rb_subje
     return true;
 }
 
-static bool namespace_object(pr_build_ctx *ctx, const pr_namespace_config *cfg,
-                             pr_resource *r, pr_error *err)
+bool pr_tf_namespace_object(pr_build_ctx *ctx, const pr_namespace_config *cfg,
+                            pr_resource *r, pr_error *err)
 {
     pr_arena *a = ctx->a;
     const pr_fieldspec_list *specs = cfg->specs;
@@ -105,7 +105,7 @@ bool pr_tf_namespace_apply(pr_build_ctx *ctx, const pr_kustomization *k,
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
         pr_resource_store_prev_id(ctx->a, r);
-        if (!namespace_object(ctx, cfg, r, err))
+        if (!pr_tf_namespace_object(ctx, cfg, r, err))
             return pr_error_prefix(err, "%s: namespace on %s", k->path, r->origin);
     }
     pr_resmap_ids_changed(m);

@@ -87,6 +87,20 @@ resources:
 K
 same submodules
 
+# Origins inside remote bases record the repository and ref, with paths
+# from the repository's root ("notCloned" for the root itself, as kustomize
+# writes it).
+tree origins <<K
+resources:
+- file://$repo//base?ref=v1
+- file://$work/bare.git/nested/app?version=v1&submodules=false
+- file://$sub
+components:
+- file://$repo//comp?ref=main
+buildMetadata: [originAnnotations, transformerAnnotations]
+K
+same origins
+
 tree http <<K
 resources:
 - http://127.0.0.1:$port/cm.yaml
