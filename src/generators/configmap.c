@@ -1,26 +1,13 @@
 /*
  * configMapGenerator: each entry becomes a ConfigMap whose `data` holds
  * the text values and `binaryData` (base64) the values that are not valid
- * UTF-8. Keys must be valid ConfigMap keys and may not repeat.
+ * UTF-8. Keys may not repeat; as kubectl kustomize (whose key validator
+ * accepts anything) they need not be valid ConfigMap keys.
  */
 #include <string.h>
 
 #include "generators/generator.h"
 #include "pleo/utf8.h"
-
-static bool is_configmap_key(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 253 || !strcmp(s, ".") || !strcmp(s, ".."))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!(c == '-' || c == '.' || c == '_' || (c >= 'a' && c <= 'z') ||
-              (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-            return false;
-    }
-    return true;
-}
 
 static bool fill_configmap(pr_build_ctx *ctx, const pr_kustomization *k,
                            pr_generated *g, pr_error *err)
@@ -29,11 +16,6 @@ static bool fill_configmap(pr_build_ctx *ctx, const pr_kustomization *k,
     pr_node *obj = g->res->obj;
     for (size_t i = 0; i < g->kvs.len; i++) {
         const pr_kv *kv = &g->kvs.items[i];
-        if (!is_configmap_key(kv->key))
-            return pr_error_set(err,
-                                "%s: configMapGenerator %s: invalid key '%s': a valid config key "
-                                "must consist of alphanumeric characters, '-', '_' or '.'",
-                                k->path, g->name, kv->key);
         if (pr_map_index(pr_map_get(obj, "data"), kv->key) >= 0 ||
             pr_map_index(pr_map_get(obj, "binaryData"), kv->key) >= 0)
             return pr_error_set(err, "%s: configmap %s illegally repeats the key `%s`",

@@ -36,20 +36,6 @@ bool pr_kv_add_literal(pr_arena *a, pr_kv_list *list, const char *literal,
     return true;
 }
 
-static bool is_env_var_name(const char *s, size_t n)
-{
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        bool ok = c == '-' || c == '.' || c == '_' || (c >= 'a' && c <= 'z') ||
-                  (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -76,12 +62,10 @@ bool pr_kv_add_env_file(pr_arena *a, pr_kv_list *list, const char *filename,
             continue;
         const char *eq = memchr(line, '=', n);
         size_t keylen = eq ? (size_t)(eq - line) : n;
-        if (!is_env_var_name(line, keylen))
-            return pr_error_set(err,
-                                "%s:%d: invalid key '%.*s': a valid environment variable name "
-                                "must consist of alphabetic characters, digits, '_', '-', or '.', "
-                                "and must not start with a digit",
-                                filename, lineno, (int)keylen, line);
+        /* kustomize checks keys with a validator that accepts anything
+         * here (kubectl's `export D=4` gives the key "export D"). */
+        if (keylen == 0) /* kustomize's blank pair, as for a comment */
+            continue;
         const char *value = eq ? eq + 1 : "";
         size_t value_len = eq ? n - keylen - 1 : 0;
         pr_kv_add(a, list, pr_strndup(a, line, keylen), value, value_len);
