@@ -220,8 +220,12 @@ static char *find_kustomization(const char *dir, const char **base)
         }
         free(p);
     }
-    if (n == 0) {
-        pr_cli_error("missing kustomization file 'kustomization.yaml' in %s", dir ? dir : ".");
+    struct stat dir_st;
+    if (n == 0 && dir && stat(dir, &dir_st) != 0) {
+        pr_cli_error("'%s': no such directory (given with -C)", dir);
+    } else if (n == 0) {
+        pr_cli_error("missing kustomization file 'kustomization.yaml' in %s (create one, or give "
+                     "the directory that holds it with -C)", dir ? dir : ".");
     } else if (n > 1) {
         pr_cli_error("found multiple kustomization files in %s: %s, %s%s%s", dir ? dir : ".",
                      found_names[0], found_names[1], n > 2 ? ", " : "", n > 2 ? found_names[2] : "");

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/commands.h"
 
@@ -108,6 +109,54 @@ static const command *find_command(const char *name)
         if (!strcmp(name, commands[i].name))
             return &commands[i];
     return NULL;
+}
+
+/* Levenshtein distance of two short words, capped at 3. */
+static size_t distance(const char *x, const char *y)
+{
+    size_t n = strlen(x), m = strlen(y);
+    if (n > 16 || m > 16)
+        return 3;
+    size_t d[17][17];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t best = d[i - 1][j - 1] + (x[i - 1] != y[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m] < 3 ? d[n][m] : 3;
+}
+
+/* `pleo-render WORD` renders WORD as a directory, as `kustomize build`
+ * does with no command; a WORD that names nothing on disk but is close to
+ * a command is a typo, said so rather than reported as a missing
+ * directory. */
+static bool looks_like_command(const char *arg)
+{
+    struct stat st;
+    if (arg[0] == '-' || strchr(arg, '/') || stat(arg, &st) == 0)
+        return false;
+    const command *closest = NULL;
+    size_t best = 3;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        size_t d = distance(arg, commands[i].name);
+        if (d < best) {
+            best = d;
+            closest = &commands[i];
+        }
+    }
+    if (!closest)
+        return false;
+    pr_cli_error("unknown command '%s'; did you mean '%s'? (see %s --help)", arg,
+                 closest->name, program);
+    return true;
 }
 
 static int print_help(const command *c)
@@ -216,6 +265,8 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "--version"))
         return cmd_version(1, argv);
     const command *c = find_command(argv[1]);
+    if (!c && looks_like_command(argv[1]))
+        return PR_EXIT_USAGE;
     if (!c) /* No command: everything is build's arguments. */
         return pr_cmd_build(argc, argv);
     return c->run(argc - 1, argv + 1);

@@ -81,6 +81,11 @@ void pr_diff_format_text(const pr_diff_root *roots, size_t len, bool color, pr_s
         else
             add_counts(out, root);
         pr_sb_adds(out, color ? C_RESET "\n" : "\n");
+        /* the cause belongs in the report, which CI jobs keep */
+        if (root->old_error)
+            pr_sb_addf(out, "old side: %s\n", root->old_error);
+        if (root->new_error)
+            pr_sb_addf(out, "new side: %s\n", root->new_error);
         for (size_t i = 0; i < root->len; i++)
             add_colored_diff(out, root->entries[i].diff, color);
     }
