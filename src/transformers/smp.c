@@ -14,6 +14,7 @@
  */
 #include "pleo/smp.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,15 +75,21 @@ static const pr_openapi builtin_schema = {
     pr_smp_props, pr_smp_keys, pr_smp_schemas, pr_smp_types, 0,
 };
 
+static pr_openapi builtin_with_length;
+
+static void set_builtin_length(void)
+{
+    builtin_with_length = builtin_schema;
+    builtin_with_length.ntypes = pr_smp_types_len;
+}
+
 const pr_openapi *pr_openapi_builtin(void)
 {
-    /* the length is not a constant expression in C */
-    static pr_openapi t;
-    if (!t.types) {
-        t = builtin_schema;
-        t.ntypes = pr_smp_types_len;
-    }
-    return &t;
+    /* The length is no constant expression in C, so it is filled in on
+     * first use; builds on several threads (many roots) share the table. */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, set_builtin_length);
+    return &builtin_with_length;
 }
 
 int pr_openapi_schema_for(const pr_openapi *t, const char *api_version, const char *kind)
