@@ -45,9 +45,11 @@ bool pr_load_resources(pr_build_ctx *ctx, const char *filename,
     pr_doclist docs = {0};
     if (!pr_yaml_parse(ctx->a, filename, data, len, &docs, err))
         return false;
+    /* What JSON cannot hold (.nan, a key like 1) is an error only if it is
+     * still there when kustomize converts the object to JSON, at output
+     * or for a JSON patch: a transformer may replace it first. */
     for (size_t i = 0; i < docs.len; i++)
-        if (docs.docs[i] && (!pr_yaml_check_json(docs.docs[i], filename, err) ||
-                             !add_object(ctx, filename, docs.docs[i], m, err)))
+        if (docs.docs[i] && !add_object(ctx, filename, docs.docs[i], m, err))
             return false;
     return true;
 }
@@ -479,14 +481,14 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
     return accumulate_dir(ctx, dir, AS_ROOT, acc, err);
 }
 
-/* Resources were checked for JSON when loaded, but a patch can bring in
- * what JSON cannot hold (a key like `.inf`); kustomize fails on output
- * then, and so does this, naming the object. Positions are the patch's. */
+/* kustomize converts every object to JSON on output and fails on what JSON
+ * cannot hold (`.inf`, a key like 1); so does this, naming the object and
+ * where the value was written. */
 static bool emit_all(pr_arena *a, pr_resmap *m, pr_strbuf *out, pr_error *err)
 {
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         const pr_resource *r = pr_resmap_at(m, i);
-        if (!pr_yaml_check_json(r->obj, "a patch", err)) {
+        if (!pr_yaml_check_json(r->obj, r->origin, err)) {
             pr_resid id = pr_resource_id(a, r);
             return pr_error_prefix(err, "%s", pr_resid_string(a, &id));
         }
@@ -615,7 +617,7 @@ bool pr_build_resources(const char *dir, const pr_build_options *opts, pr_arena 
         const pr_resource *r = pr_resmap_at(m, i);
         pr_rendered *it = &items[i];
         pr_resid id = pr_resource_id(a, r);
-        if (!pr_yaml_check_json(r->obj, "a patch", err)) {
+        if (!pr_yaml_check_json(r->obj, r->origin, err)) {
             ok = pr_error_prefix(err, "%s", pr_resid_string(a, &id));
             break;
         }

@@ -56,10 +56,32 @@ typedef struct {
     pr_strbuf number; /* reused for each integer's JSON text */
 } json_reread;
 
+/* Whether the YAML writer kustomize turns the patched JSON back into YAML
+ * with must quote string `s` (it would read as something else, starts
+ * with an indicator, or has spaces or a comment marker where plain text
+ * cannot): such a string comes back double-quoted, and a later writer
+ * that keeps the field's style (replicas) keeps the quotes. */
+static bool yaml_needs_quotes(const char *s, size_t n)
+{
+    if (n == 0 || pr_resolve_plain(s, n) != PR_TAG_STR || pr_plain_is_nonstring_v2(s, n))
+        return true;
+    if (strchr("@`!&*|>'\"%#,[]{}", s[0]) ||
+        ((s[0] == '-' || s[0] == '?' || s[0] == ':') && (n == 1 || s[1] == ' ')))
+        return true;
+    if (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t' || s[n - 1] == '\t' || s[n - 1] == ':')
+        return true;
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((s[i] == ':' && s[i + 1] == ' ') || (s[i] == ' ' && s[i + 1] == '#'))
+            return true;
+    return memchr(s, '\n', n) != NULL;
+}
+
 static void reread_scalar_as_json(pr_node *n, void *ctx)
 {
     json_reread *rr = ctx;
-    n->style = PR_STYLE_UNKNOWN;
+    n->style = n->tag == PR_TAG_STR && yaml_needs_quotes(n->scalar.text, n->scalar.len)
+                   ? PR_STYLE_QUOTED
+                   : PR_STYLE_UNKNOWN;
     if (n->tag == PR_TAG_TIMESTAMP) {
         /* a time.Time, which JSON writes as an RFC 3339 string, as the
          * emitter writes it (written in a flow collection, kustomize keeps
@@ -70,6 +92,7 @@ static void reread_scalar_as_json(pr_node *n, void *ctx)
         n->tag = PR_TAG_STR;
         n->scalar.text = pr_strdup(rr->a, rr->number.buf);
         n->scalar.len = rr->number.len;
+        n->style = PR_STYLE_QUOTED; /* it reads as a timestamp again */
         return;
     }
     if (n->tag != PR_TAG_INT && n->tag != PR_TAG_FLOAT && n->tag != PR_TAG_BOOL &&
@@ -149,6 +172,9 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
         pr_resid before = pr_resource_id(ctx->a, r);
         if (store_prev_id)
             pr_resource_store_prev_id(ctx->a, r);
+        /* the object is converted to JSON for the patch */
+        if (!(ok = pr_yaml_check_json(r->obj, r->origin, err)))
+            break;
         pr_resource_expose_bookkeeping(ctx->a, r);
         ok = pr_json6902_apply(ctx->a, r->obj, ops, ops_are_json, err) &&
              pr_obj_check(r->obj, "the patched object", err);

@@ -44,8 +44,11 @@ bool pr_tf_replica_apply(pr_build_ctx *ctx, const pr_kustomization *k,
 {
     const char *name = pr_map_get_str(entry, "name");
     const pr_node *count = pr_map_get(entry, "count");
-    if (!name || !count || count->kind != PR_SCALAR || count->tag != PR_TAG_INT)
-        return pr_error_at(err, k->path, entry->mark.line, entry->mark.col, "replicas[%zu] needs a name and an integer count", index);
+    /* decoded into Go's Replica, a missing count is 0 and a missing name "" */
+    if (!name)
+        name = "";
+    if (!count || count->kind != PR_SCALAR || count->tag != PR_TAG_INT)
+        count = pr_node_scalar(ctx->a, PR_TAG_INT, "0", 1);
     bool found = false;
     for (size_t s = 0; s < specs->len; s++) {
         const pr_fieldspec *spec = &specs->specs[s];
