@@ -4,12 +4,10 @@
  * kustomize` take, parsed as their flag library (pflag) parses them:
  * flags before or after DIR, `--flag=value` and `--flag value`, `-o
  * value`, `-ovalue` and `-o=value`, bare boolean flags or `--flag=false`,
- * and `--` ending the flags. The Helm flags reach the build options;
- * flags for features pleo-render does not implement (plugins, KRM
- * functions) are accepted; a tree that
- * needs those features fails on the kustomization field that asks for
- * them, so scripts that always pass the flags keep working on trees that
- * do not.
+ * and `--` ending the flags. The Helm and plugin flags reach the build
+ * options; the container-function flags (--env, --mount, --network...)
+ * are accepted, so scripts that always pass them keep working, since a
+ * container function itself is refused when a tree configures one.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -20,7 +20,7 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 page=$prefix/share/man/man1/pleo-render.1
 warnings=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
 [ -z "$warnings" ] || { echo "FAIL: man page warnings:"; echo "$warnings"; exit 1; }
-for section in BUILD EDIT VERSION HELP; do
+for section in BUILD EDIT DIFF VERSION HELP; do
   MANWIDTH=80 man -l "$page" 2>/dev/null | grep -q "^$section" || { echo "FAIL: man page lacks $section"; exit 1; }
 done
 bash -n "$prefix/share/bash-completion/completions/pleo-render"
