@@ -92,6 +92,9 @@ void pr_diff_find_roots(pr_arena *a, const pr_fs *fs, const char *base,
             !pr_yaml_parse(a, path, text.buf, text.len, &docs, NULL) || docs.len == 0)
             continue;
         mark_included(a, docs.docs[0], found[i], dirs);
+        /* a component is made to be included, not built alone */
+        if (pr_scalar_is(pr_map_get(docs.docs[0], "kind"), "Component"))
+            *pr_strmap_slot(dirs, found[i]) = "included";
     }
     pr_sb_release(&text);
     size_t n = 0;

@@ -103,6 +103,12 @@ static bool mark_included(finder *f, const char *dir, const char *file, pr_error
     const pr_node *root = docs.len ? docs.docs[0] : NULL;
     if (!root || root->kind != PR_MAP)
         return true; /* rendering it will say what is wrong */
+    /* A component is made to be included, not built alone. */
+    if (pr_scalar_is(pr_map_get(root, "kind"), "Component")) {
+        const char *canonical = f->fs->canonical(f->fs, f->a, dir);
+        if (canonical)
+            *pr_strmap_slot(f->included, canonical) = (void *)1;
+    }
     for (size_t i = 0; i < root->map.len; i++) {
         const char *key = root->map.items[i].key->scalar.text;
         const pr_node *list = root->map.items[i].value;
