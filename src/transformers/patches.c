@@ -104,8 +104,19 @@ static void reread_scalar_as_json(pr_node *n, void *ctx)
     pr_sb_reset(&rr->number);
     if (!pr_scalar_json(n, &rr->number))
         return;
-    if (n->tag == PR_TAG_INT && fabs(strtod(rr->number.buf, NULL)) >= FLOAT64_EXACT_INTS)
-        n->tag = PR_TAG_FLOAT; /* the emitter rounds and prints it as Go does */
+    if (n->tag == PR_TAG_INT && fabs(strtod(rr->number.buf, NULL)) >= FLOAT64_EXACT_INTS) {
+        /* a float64 now, written back as YAML writes one
+         * (1.2345678901234567e+19), which shows where the text is kept
+         * (annotations) */
+        n->tag = PR_TAG_FLOAT;
+        pr_strbuf g;
+        pr_sb_init(&g);
+        pr_format_go_g(strtod(rr->number.buf, NULL), &g);
+        n->scalar.text = pr_strdup(rr->a, g.buf);
+        n->scalar.len = g.len;
+        pr_sb_release(&g);
+        return;
+    }
     if (n->scalar.len != rr->number.len || memcmp(n->scalar.text, rr->number.buf, rr->number.len)) {
         n->scalar.text = pr_strdup(rr->a, rr->number.buf);
         n->scalar.len = rr->number.len;

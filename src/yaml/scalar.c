@@ -565,8 +565,7 @@ static void append_exponent(const char *digits, int dp, int min_exp_digits, pr_s
     pr_sb_addf(out, "e%c%0*d", exp < 0 ? '-' : '+', min_exp_digits, exp < 0 ? -exp : exp);
 }
 
-/* Go's strconv.FormatFloat(d, 'g', -1, 64). */
-static void format_go_g(double d, pr_strbuf *out)
+void pr_format_go_g(double d, pr_strbuf *out)
 {
     if (isnan(d)) {
         pr_sb_adds(out, ".nan");
@@ -620,7 +619,7 @@ static void format_v2_number(const char *json, size_t n, pr_strbuf *out)
     }
     double d = 0;
     go_parse_float(json, n, &d);
-    format_go_g(d, out);
+    pr_format_go_g(d, out);
 }
 
 static double special_float_value(const char *s)
@@ -725,7 +724,7 @@ void pr_scalar_canonical(const pr_node *n, pr_strbuf *out, bool *is_string)
     case PR_TAG_INT:
     case PR_TAG_FLOAT: {
         if (word_in(s, len, special_floats)) {
-            format_go_g(special_float_value(s), out);
+            pr_format_go_g(special_float_value(s), out);
             return;
         }
         pr_strbuf json;

@@ -24,6 +24,11 @@ void pr_scalar_canonical(const pr_node *n, pr_strbuf *out, bool *is_string);
  * JSON cannot hold. */
 bool pr_scalar_json(const pr_node *n, pr_strbuf *out);
 
+/* Appends Go's strconv.FormatFloat(d, 'g', -1, 64), the text YAML writers
+ * give a float64 (1.2345678901234567e+19), with .nan/.inf for the
+ * specials. */
+void pr_format_go_g(double d, pr_strbuf *out);
+
 /* Decodes base64 text (whitespace ignored) onto `out`; false when the text
  * is not base64. */
 bool pr_base64_decode(const char *s, size_t len, pr_strbuf *out);
