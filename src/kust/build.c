@@ -81,7 +81,7 @@ static bool merge_accumulator(pr_build_ctx *ctx, pr_accumulator *into,
 {
     if (!pr_resmap_append_all(into->m, from->m, err))
         return false;
-    if (!pr_tconfig_merge(ctx->a, into->tconfig, from->tconfig, into->tconfig, err))
+    if (!pr_build_tconfig_merge(ctx, into->tconfig, from->tconfig, into->tconfig, err))
         return pr_error_prefix(err, "merging its transformer configuration");
     if (!pr_varset_merge(ctx, &into->vars, from->vars, err))
         return pr_error_prefix(err, "merging its vars");
@@ -323,13 +323,13 @@ static bool merge_own_config(pr_build_ctx *ctx, const pr_kustomization *k,
     const pr_tconfig *own;
     if (!pr_tconfig_read(ctx, k, &own, err))
         return false;
-    if (!pr_tconfig_merge(ctx->a, tconfig, own, tconfig, err))
+    if (!pr_build_tconfig_merge(ctx, tconfig, own, tconfig, err))
         return pr_error_prefix(err, "%s: merging its transformer configuration into that "
                                "of its resources", k->path);
     pr_tconfig crds;
     if (!pr_crds_config(ctx, k, &crds, err))
         return false;
-    if (!pr_tconfig_merge(ctx->a, tconfig, &crds, tconfig, err))
+    if (!pr_build_tconfig_merge(ctx, tconfig, &crds, tconfig, err))
         return pr_error_prefix(err, "%s: merging the field specs of its crds", k->path);
     return true;
 }

@@ -66,6 +66,7 @@ typedef struct {
     pr_sort_options sort; /* the top-level kustomization's */
     size_t smp_work;      /* list items strategic merges visited */
     const pr_tconfig *builtin_tconfig; /* made on first use */
+    struct pr_tconfig_memo *tconfig_memo; /* see pr_build_tconfig_merge */
     unsigned build_metadata;  /* PR_BUILD_META_* of the top kustomization */
     /* kustomize's kt.origin: the origin of the kustomization being built
      * (its path from the build root), NULL when the top-level
@@ -207,6 +208,13 @@ bool pr_krm_exec_run(pr_build_ctx *ctx, const pr_kustomization *k, const pr_reso
  * under `configurations` (src/kust/tconfig.c). */
 bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
                      const pr_tconfig **out, pr_error *err);
+
+/* pr_tconfig_merge for the build: merges of the same two lists (which
+ * are never modified once made) are done once and their result reused,
+ * as every kustomization merges the builtin configuration again. Only
+ * for configurations whose lists live in ctx->a or are static. */
+bool pr_build_tconfig_merge(pr_build_ctx *ctx, const pr_tconfig *base,
+                            const pr_tconfig *incoming, pr_tconfig *out, pr_error *err);
 
 /* kustomize's openapi.SetSchema for `k` (src/kust/openapi.c): reads
  * openapi.path (an error when missing, even once a schema is set), and
