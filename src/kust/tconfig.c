@@ -243,7 +243,9 @@ bool pr_fieldspec_list_merge(pr_arena *a, const pr_fieldspec_list *base,
                 index_add(&ix, &l, len, m);
         len++;
     }
-    out->specs = specs;
+    /* Nothing added: the base itself, which lets a build remember merges
+     * (see pr_build_tconfig_merge). */
+    out->specs = len == base->len ? base->specs : specs;
     out->len = len;
     return true;
 }
@@ -288,6 +290,26 @@ static const pr_fieldspec_list *clist_at(const pr_tconfig *c, size_t field)
 
 /* kustomize's nbrSlice merge: an incoming entry for a kind already listed
  * (same group, version and kind) adds its fields to that entry's. */
+static bool is_sorted(const pr_fieldspec_list *l)
+{
+    for (size_t i = 1; i < l->len; i++)
+        if (pr_gvk_compare(&l->specs[i - 1].gvk, &l->specs[i].gvk) > 0)
+            return false;
+    return true;
+}
+
+static bool same_rules(const pr_nameref_rule *x, const pr_nameref_rule *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i].referral.group != y[i].referral.group ||
+            x[i].referral.version != y[i].referral.version ||
+            x[i].referral.kind != y[i].referral.kind ||
+            x[i].referrers.specs != y[i].referrers.specs ||
+            x[i].referrers.len != y[i].referrers.len)
+            return false;
+    return true;
+}
+
 static bool merge_namerefs(pr_arena *a, const pr_tconfig *base,
                            const pr_tconfig *incoming, pr_tconfig *out,
                            pr_error *err)
@@ -321,6 +343,8 @@ static bool merge_namerefs(pr_arena *a, const pr_tconfig *base,
     sort_rules(a, rules, n);
     out->nameref = rules;
     out->nameref_len = n;
+    if (n == base->nameref_len && same_rules(rules, base->nameref, n))
+        out->nameref = base->nameref; /* so later merges find it remembered */
     return true;
 }
 
@@ -418,11 +442,21 @@ static bool merge_configs(pr_arena *a, struct pr_tconfig_memo *memo, const pr_tc
                 continue;
             }
             ok = pr_fieldspec_list_merge(a, from, in, into, err);
-            if (ok) {
+            if (ok && into->specs == from->specs) {
+                /* Nothing added: lists are never modified once made, so
+                 * an unsorted base is sorted in a copy. */
+                if (!is_sorted(into)) {
+                    pr_fieldspec *copy = pr_alloc(a, into->len * sizeof *copy);
+                    memcpy(copy, into->specs, into->len * sizeof *copy);
+                    into->specs = copy;
+                    sort_specs(a, into);
+                }
+            } else if (ok) {
                 sort_specs(a, into);
+            }
+            if (ok)
                 memo_put(a, memo, from->specs, from->len, in->specs, in->len, into->specs,
                          into->len);
-            }
         }
         if (!ok)
             return pr_error_prefix(err, "failed to merge %s fieldSpec", config_fields[f].go_name);
