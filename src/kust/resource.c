@@ -16,6 +16,26 @@
 
 #include "kust/openapi_tables.h"
 
+/* API groups common enough that their text is shared rather than copied
+ * on every id computed (ids are computed for every object by almost every
+ * transformer). */
+static const char *const known_groups[] = {
+    "apps", "batch", "autoscaling", "policy", "extensions",
+    "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io",
+    "apiextensions.k8s.io", "admissionregistration.k8s.io", "scheduling.k8s.io",
+    "coordination.k8s.io", "discovery.k8s.io", "certificates.k8s.io",
+    "node.k8s.io", "monitoring.coreos.com", "kustomize.config.k8s.io",
+    "builtin", "config.kubernetes.io",
+};
+
+static const char *group_text(pr_arena *a, const char *api, size_t len)
+{
+    for (size_t i = 0; i < sizeof known_groups / sizeof known_groups[0]; i++)
+        if (strncmp(known_groups[i], api, len) == 0 && known_groups[i][len] == '\0')
+            return known_groups[i];
+    return pr_strndup(a, api, len);
+}
+
 pr_gvk pr_obj_gvk(pr_arena *a, const pr_node *obj)
 {
     pr_gvk g = {"", "", ""};
@@ -26,7 +46,7 @@ pr_gvk pr_obj_gvk(pr_arena *a, const pr_node *obj)
     if (api) {
         const char *slash = strrchr(api, '/');
         if (slash) {
-            g.group = pr_strndup(a, api, (size_t)(slash - api));
+            g.group = group_text(a, api, (size_t)(slash - api));
             g.version = slash + 1;
         } else {
             g.version = api;
@@ -110,8 +130,13 @@ pr_resid pr_resource_id(pr_arena *a, const pr_resource *r)
 {
     pr_resid id;
     id.gvk = pr_obj_gvk(a, r->obj);
-    id.name = pr_obj_name(r->obj);
-    id.namespace = pr_obj_namespace(r->obj);
+    const pr_node *meta = metadata(r->obj);
+    id.name = pr_map_get_str(meta, "name");
+    id.namespace = pr_map_get_str(meta, "namespace");
+    if (!id.name)
+        id.name = "";
+    if (!id.namespace)
+        id.namespace = "";
     return id;
 }
 
