@@ -573,10 +573,17 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
     pr_sb_init(&rendered);
     bool ok = build_tree(&ctx, dir, opts, warnings, &m, err) &&
               emit_all(ctx.a, m, &rendered, err);
-    if (ok)
-        pr_sb_add(out, rendered.buf, rendered.len);
-    pr_sb_release(&rendered);
+    /* The arena goes before the output is handed over, and an empty
+     * `out` takes the rendered buffer rather than a second copy of it. */
     pr_arena_free(ctx.a);
+    if (ok && out->len == 0) {
+        pr_strbuf old = *out;
+        *out = rendered;
+        rendered = old;
+    } else if (ok) {
+        pr_sb_add(out, rendered.buf, rendered.len);
+    }
+    pr_sb_release(&rendered);
     return ok;
 }
 
