@@ -15,6 +15,7 @@
 #include "pleo/smp.h"
 
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,15 +75,21 @@ static const pr_openapi builtin_schema = {
     pr_smp_props, pr_smp_keys, pr_smp_schemas, pr_smp_types, 0,
 };
 
+/* The length is not a constant expression in C, so the table is filled
+ * once, under pthread_once: roots render on several threads. */
+static pr_openapi builtin_table;
+
+static void fill_builtin_table(void)
+{
+    builtin_table = builtin_schema;
+    builtin_table.ntypes = pr_smp_types_len;
+}
+
 const pr_openapi *pr_openapi_builtin(void)
 {
-    /* the length is not a constant expression in C */
-    static pr_openapi t;
-    if (!t.types) {
-        t = builtin_schema;
-        t.ntypes = pr_smp_types_len;
-    }
-    return &t;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, fill_builtin_table);
+    return &builtin_table;
 }
 
 int pr_openapi_schema_for(const pr_openapi *t, const char *api_version, const char *kind)
