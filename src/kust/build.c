@@ -179,8 +179,14 @@ static int accumulate_base_at(pr_build_ctx *ctx, const pr_kustomization *k, cons
     if (role == AS_COMPONENT)
         return accumulate_dir(ctx, path, AS_COMPONENT, acc, err);
     pr_accumulator sub = pr_accumulator_new(ctx);
-    return accumulate_dir(ctx, path, AS_RESOURCE, &sub, err) &&
-           merge_accumulator(ctx, acc, &sub, err);
+    if (!clone && pr_base_cache_take(ctx, path, canonical, &sub))
+        return merge_accumulator(ctx, acc, &sub, err);
+    pr_base_snapshot before = pr_base_cache_before(ctx);
+    if (!accumulate_dir(ctx, path, AS_RESOURCE, &sub, err))
+        return false;
+    if (!clone)
+        pr_base_cache_keep(ctx, &before, path, canonical, &sub);
+    return merge_accumulator(ctx, acc, &sub, err);
 }
 
 /* accumulate_base_at with kustomize's origin moved down into the base or

@@ -167,6 +167,24 @@ typedef struct {
     pr_varset *vars;     /* NULL when none */
 } pr_accumulator;
 
+/* Bases built once for several roots (src/kust/base_cache.c). Before
+ * building the base `path` (canonical directory `canonical`) as a
+ * `resources` entry, pr_base_cache_take fills the fresh `acc` with a copy
+ * of it when the build's cache holds it and may use it; otherwise the
+ * base is built between pr_base_cache_before and pr_base_cache_keep,
+ * which keeps a copy when nothing outside the base shaped its build. */
+typedef struct {
+    bool usable;
+    size_t warnings_len, smp_work;
+    const char **helm_api_shared;
+} pr_base_snapshot;
+
+bool pr_base_cache_take(pr_build_ctx *ctx, const char *path, const char *canonical,
+                        pr_accumulator *acc);
+pr_base_snapshot pr_base_cache_before(const pr_build_ctx *ctx);
+void pr_base_cache_keep(pr_build_ctx *ctx, const pr_base_snapshot *before, const char *path,
+                        const char *canonical, const pr_accumulator *acc);
+
 /* A fresh, empty accumulator. */
 pr_accumulator pr_accumulator_new(pr_build_ctx *ctx);
 
@@ -415,6 +433,10 @@ bool pr_vars_merge_own(pr_build_ctx *ctx, const pr_kustomization *k,
  * to `*into`; a name already present is kustomize's conflict error. */
 bool pr_varset_merge(pr_build_ctx *ctx, pr_varset **into, const pr_varset *from,
                      pr_error *err);
+
+/* A copy of `from` (NULL stays NULL) in `a`, texts included, for a base
+ * built once and reused by several roots (src/kust/base_cache.c). */
+pr_varset *pr_varset_copy(pr_arena *a, const pr_varset *from);
 
 /* ResolveVars, once at the top after name references: takes each var's
  * value from its fieldref on the resource that recorded it (an error when

@@ -480,6 +480,45 @@ bool pr_build_tconfig_merge(pr_build_ctx *ctx, const pr_tconfig *base,
     return merge_configs(ctx->a, ctx->tconfig_memo, base, incoming, out, err);
 }
 
+static pr_fieldspec_list copy_specs(pr_arena *a, const pr_fieldspec_list *l)
+{
+    pr_fieldspec_list c = {NULL, l->len};
+    if (!l->len)
+        return c;
+    pr_fieldspec *specs = pr_alloc(a, l->len * sizeof *specs);
+    for (size_t i = 0; i < l->len; i++) {
+        const pr_fieldspec *s = &l->specs[i];
+        specs[i] = *s;
+        specs[i].gvk.group = s->gvk.group ? pr_strdup(a, s->gvk.group) : NULL;
+        specs[i].gvk.version = s->gvk.version ? pr_strdup(a, s->gvk.version) : NULL;
+        specs[i].gvk.kind = s->gvk.kind ? pr_strdup(a, s->gvk.kind) : NULL;
+        specs[i].path = s->path ? pr_strdup(a, s->path) : NULL;
+    }
+    c.specs = specs;
+    return c;
+}
+
+void pr_tconfig_copy(pr_arena *a, const pr_tconfig *src, pr_tconfig *out)
+{
+    *out = *src;
+    for (size_t f = 0; f < NCONFIG_FIELDS; f++)
+        if (config_fields[f].offset != NAMEREF_FIELD)
+            *list_at(out, f) = copy_specs(a, clist_at(src, f));
+    if (src->nameref_len) {
+        pr_nameref_rule *rules = pr_alloc(a, src->nameref_len * sizeof *rules);
+        for (size_t i = 0; i < src->nameref_len; i++) {
+            const pr_nameref_rule *r = &src->nameref[i];
+            rules[i] = *r;
+            rules[i].referral.group = r->referral.group ? pr_strdup(a, r->referral.group) : NULL;
+            rules[i].referral.version =
+                r->referral.version ? pr_strdup(a, r->referral.version) : NULL;
+            rules[i].referral.kind = r->referral.kind ? pr_strdup(a, r->referral.kind) : NULL;
+            rules[i].referrers = copy_specs(a, &r->referrers);
+        }
+        out->nameref = rules;
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* The builtin configuration                                           */
 

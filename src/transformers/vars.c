@@ -199,6 +199,41 @@ bool pr_varset_merge(pr_build_ctx *ctx, pr_varset **into, const pr_varset *from,
     return true;
 }
 
+static const char *dup_text(pr_arena *a, const char *s)
+{
+    return s ? pr_strdup(a, s) : NULL;
+}
+
+static pr_gvk dup_gvk(pr_arena *a, pr_gvk g)
+{
+    return (pr_gvk){dup_text(a, g.group), dup_text(a, g.version), dup_text(a, g.kind)};
+}
+
+pr_varset *pr_varset_copy(pr_arena *a, const pr_varset *from)
+{
+    if (!from)
+        return NULL;
+    pr_varset *s = pr_alloc(a, sizeof *s);
+    s->len = s->cap = from->len;
+    s->items = pr_alloc(a, (from->len ? from->len : 1) * sizeof *s->items);
+    for (size_t i = 0; i < from->len; i++) {
+        const var *v = from->items[i];
+        var *c = pr_alloc(a, sizeof *c);
+        *c = *v;
+        c->name = dup_text(a, v->name);
+        c->api_version = dup_text(a, v->api_version);
+        c->written_gvk = dup_gvk(a, v->written_gvk);
+        c->gvk = dup_gvk(a, v->gvk);
+        c->obj_name = dup_text(a, v->obj_name);
+        c->obj_namespace = dup_text(a, v->obj_namespace);
+        c->written_field_path = dup_text(a, v->written_field_path);
+        c->field_path = dup_text(a, v->field_path);
+        c->kpath = dup_text(a, v->kpath);
+        s->items[i] = c;
+    }
+    return s;
+}
+
 /* ------------------------------------------------------------------ */
 /* MergeVars                                                           */
 
