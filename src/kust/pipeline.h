@@ -234,6 +234,12 @@ bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
 bool pr_build_tconfig_merge(pr_build_ctx *ctx, const pr_tconfig *base,
                             const pr_tconfig *incoming, pr_tconfig *out, pr_error *err);
 
+/* pr_fieldspec_list_merge for the build, remembered the same way (the
+ * lists must live in ctx->a or be static and never be modified). */
+bool pr_build_fieldspec_merge(pr_build_ctx *ctx, const pr_fieldspec_list *base,
+                              const pr_fieldspec_list *incoming, pr_fieldspec_list *out,
+                              pr_error *err);
+
 /* kustomize's openapi.SetSchema for `k` (src/kust/openapi.c): reads
  * openapi.path (an error when missing, even once a schema is set), and
  * unless an earlier kustomization set the schema, takes the custom

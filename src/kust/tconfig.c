@@ -354,9 +354,12 @@ static bool merge_namerefs(pr_arena *a, const pr_tconfig *base,
  * kustomization merging the builtin configuration into what its bases
  * brought repeats the merges the first one did. Failed merges are not
  * recorded; they are redone for their error. */
+typedef enum { MEMO_SORTED, MEMO_NAMEREF, MEMO_UNSORTED } memo_kind;
+
 typedef struct {
     const void *base, *incoming, *out;
     size_t base_len, incoming_len, out_len;
+    memo_kind kind; /* the same lists merge differently for each */
 } memo_entry;
 
 struct pr_tconfig_memo {
@@ -364,31 +367,33 @@ struct pr_tconfig_memo {
     size_t size, used; /* size: a power of two, or 0 */
 };
 
-static memo_entry *memo_slot(const struct pr_tconfig_memo *m, const void *base,
+static memo_entry *memo_slot(const struct pr_tconfig_memo *m, memo_kind kind, const void *base,
                              size_t base_len, const void *incoming, size_t incoming_len)
 {
     uint64_t h = ((uint64_t)(uintptr_t)base * 0x9e3779b97f4a7c15u) ^ base_len ^
-                 ((uint64_t)(uintptr_t)incoming * 0xc2b2ae3d27d4eb4fu) ^ (incoming_len << 32);
+                 ((uint64_t)(uintptr_t)incoming * 0xc2b2ae3d27d4eb4fu) ^ (incoming_len << 32) ^
+                 ((uint64_t)kind << 60);
     h ^= h >> 29;
     for (size_t i = (size_t)h & (m->size - 1);; i = (i + 1) & (m->size - 1)) {
         memo_entry *e = &m->slots[i];
-        if (!e->out || (e->base == base && e->base_len == base_len &&
+        if (!e->out || (e->kind == kind && e->base == base && e->base_len == base_len &&
                         e->incoming == incoming && e->incoming_len == incoming_len))
             return e;
     }
 }
 
 /* The recorded result of merging the two lists, or NULL. */
-static const memo_entry *memo_get(const struct pr_tconfig_memo *m, const void *base,
-                                  size_t base_len, const void *incoming, size_t incoming_len)
+static const memo_entry *memo_get(const struct pr_tconfig_memo *m, memo_kind kind,
+                                  const void *base, size_t base_len, const void *incoming,
+                                  size_t incoming_len)
 {
     if (!m || !m->size)
         return NULL;
-    const memo_entry *e = memo_slot(m, base, base_len, incoming, incoming_len);
+    const memo_entry *e = memo_slot(m, kind, base, base_len, incoming, incoming_len);
     return e->out ? e : NULL;
 }
 
-static void memo_put(pr_arena *a, struct pr_tconfig_memo *m, const void *base,
+static void memo_put(pr_arena *a, struct pr_tconfig_memo *m, memo_kind kind, const void *base,
                      size_t base_len, const void *incoming, size_t incoming_len,
                      const void *out, size_t out_len)
 {
@@ -399,13 +404,13 @@ static void memo_put(pr_arena *a, struct pr_tconfig_memo *m, const void *base,
         bigger.slots = pr_alloc(a, bigger.size * sizeof *bigger.slots);
         for (size_t i = 0; i < m->size; i++)
             if (m->slots[i].out)
-                *memo_slot(&bigger, m->slots[i].base, m->slots[i].base_len,
+                *memo_slot(&bigger, m->slots[i].kind, m->slots[i].base, m->slots[i].base_len,
                            m->slots[i].incoming, m->slots[i].incoming_len) = m->slots[i];
         bigger.used = m->used;
         *m = bigger;
     }
-    memo_entry *e = memo_slot(m, base, base_len, incoming, incoming_len);
-    *e = (memo_entry){base, incoming, out, base_len, incoming_len, out_len};
+    memo_entry *e = memo_slot(m, kind, base, base_len, incoming, incoming_len);
+    *e = (memo_entry){base, incoming, out, base_len, incoming_len, out_len, kind};
     m->used++;
 }
 
@@ -419,7 +424,7 @@ static bool merge_configs(pr_arena *a, struct pr_tconfig_memo *memo, const pr_tc
         if (config_fields[f].offset == NAMEREF_FIELD) {
             if (!incoming->nameref_len)
                 continue;
-            const memo_entry *e = memo_get(memo, base->nameref, base->nameref_len,
+            const memo_entry *e = memo_get(memo, MEMO_NAMEREF, base->nameref, base->nameref_len,
                                            incoming->nameref, incoming->nameref_len);
             if (e) {
                 merged.nameref = e->out;
@@ -428,14 +433,15 @@ static bool merge_configs(pr_arena *a, struct pr_tconfig_memo *memo, const pr_tc
             }
             ok = merge_namerefs(a, base, incoming, &merged, err);
             if (ok)
-                memo_put(a, memo, base->nameref, base->nameref_len, incoming->nameref,
+                memo_put(a, memo, MEMO_NAMEREF, base->nameref, base->nameref_len, incoming->nameref,
                          incoming->nameref_len, merged.nameref, merged.nameref_len);
         } else if (clist_at(incoming, f)->len == 0) {
             continue;
         } else {
             const pr_fieldspec_list *from = clist_at(base, f), *in = clist_at(incoming, f);
             pr_fieldspec_list *into = list_at(&merged, f);
-            const memo_entry *e = memo_get(memo, from->specs, from->len, in->specs, in->len);
+            const memo_entry *e =
+                memo_get(memo, MEMO_SORTED, from->specs, from->len, in->specs, in->len);
             if (e) {
                 into->specs = e->out;
                 into->len = e->out_len;
@@ -455,8 +461,8 @@ static bool merge_configs(pr_arena *a, struct pr_tconfig_memo *memo, const pr_tc
                 sort_specs(a, into);
             }
             if (ok)
-                memo_put(a, memo, from->specs, from->len, in->specs, in->len, into->specs,
-                         into->len);
+                memo_put(a, memo, MEMO_SORTED, from->specs, from->len, in->specs, in->len,
+                         into->specs, into->len);
         }
         if (!ok)
             return pr_error_prefix(err, "failed to merge %s fieldSpec", config_fields[f].go_name);
@@ -470,6 +476,27 @@ bool pr_tconfig_merge(pr_arena *a, const pr_tconfig *base,
                       pr_error *err)
 {
     return merge_configs(a, NULL, base, incoming, out, err);
+}
+
+bool pr_build_fieldspec_merge(pr_build_ctx *ctx, const pr_fieldspec_list *base,
+                              const pr_fieldspec_list *incoming, pr_fieldspec_list *out,
+                              pr_error *err)
+{
+    if (!ctx->tconfig_memo)
+        ctx->tconfig_memo = pr_alloc(ctx->a, sizeof *ctx->tconfig_memo);
+    const memo_entry *e = memo_get(ctx->tconfig_memo, MEMO_UNSORTED, base->specs, base->len,
+                                   incoming->specs, incoming->len);
+    if (e) {
+        out->specs = e->out;
+        out->len = e->out_len;
+        return true;
+    }
+    const pr_fieldspec_list from = *base, in = *incoming; /* out may be either */
+    if (!pr_fieldspec_list_merge(ctx->a, &from, &in, out, err))
+        return false;
+    memo_put(ctx->a, ctx->tconfig_memo, MEMO_UNSORTED, from.specs, from.len, in.specs, in.len,
+             out->specs, out->len);
+    return true;
 }
 
 bool pr_build_tconfig_merge(pr_build_ctx *ctx, const pr_tconfig *base,
