@@ -45,7 +45,21 @@ typedef struct {
     const char *const *helm_api_versions; /* --helm-api-versions, in order */
     size_t helm_api_versions_len;
     bool helm_debug;               /* --helm-debug */
+    /* Bases built by one root and reused by the others (build --all);
+     * NULL: every root builds its own. See pr_base_cache_new. */
+    struct pr_base_cache *base_cache;
 } pr_build_options;
+
+typedef struct pr_base_cache pr_base_cache;
+
+/* A cache of built bases that builds sharing `pr_build_options` (possibly
+ * on several threads at once) reuse, so a base several roots include is
+ * built once; each root's output stays what it would be alone (bases
+ * whose build depends on more than their directory are never shared).
+ * NULL when memory is exhausted. Freed, with all it holds, by
+ * pr_base_cache_free once no build uses it. */
+pr_base_cache *pr_base_cache_new(void);
+void pr_base_cache_free(pr_base_cache *cache);
 
 /* Renders the kustomization in `dir`, appending the YAML stream to `out`
  * and deprecation warnings (one per line, kustomize's wording) to

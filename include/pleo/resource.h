@@ -130,6 +130,12 @@ bool pr_resmap_append(pr_resmap *m, pr_resource *r, pr_error *err);
 /* Appends every resource of `src` to `m` (conflicts are errors). */
 bool pr_resmap_append_all(pr_resmap *m, const pr_resmap *src, pr_error *err);
 
+/* A deep copy of `src` in `a`: objects, ids and lists are new, so the copy
+ * can be transformed without touching `src`. With `own_texts` every text
+ * is copied too (the copy then outlives the arena of `src`); without, the
+ * copy shares the texts of `src`, which must outlive it. */
+pr_resmap *pr_resmap_copy(pr_arena *a, const pr_resmap *src, bool own_texts);
+
 /* The resource whose current id is `id`, or NULL. */
 pr_resource *pr_resmap_find(pr_resmap *m, const pr_resid *id);
 

@@ -59,6 +59,10 @@ bool pr_tconfig_merge(pr_arena *a, const pr_tconfig *base,
                       const pr_tconfig *incoming, pr_tconfig *out,
                       pr_error *err);
 
+/* A copy of `src` in `a`, texts included, so it outlives the arena of
+ * `src` (for bases built once and reused by several roots). */
+void pr_tconfig_copy(pr_arena *a, const pr_tconfig *src, pr_tconfig *out);
+
 /* kustomize's FsSlice.MergeAll without the sorting: `base` followed by the
  * specs of `incoming` no spec of the result covers yet. A covered spec that
  * differs in `create` fails with "conflicting fieldspecs (...)". */

@@ -83,7 +83,7 @@ static bool merge_accumulator(pr_build_ctx *ctx, pr_accumulator *into,
 {
     if (!pr_resmap_append_all(into->m, from->m, err))
         return false;
-    if (!pr_tconfig_merge(ctx->a, into->tconfig, from->tconfig, into->tconfig, err))
+    if (!pr_build_tconfig_merge(ctx, into->tconfig, from->tconfig, into->tconfig, err))
         return pr_error_prefix(err, "merging its transformer configuration");
     if (!pr_varset_merge(ctx, &into->vars, from->vars, err))
         return pr_error_prefix(err, "merging its vars");
@@ -181,8 +181,14 @@ static int accumulate_base_at(pr_build_ctx *ctx, const pr_kustomization *k, cons
     if (role == AS_COMPONENT)
         return accumulate_dir(ctx, path, AS_COMPONENT, acc, err);
     pr_accumulator sub = pr_accumulator_new(ctx);
-    return accumulate_dir(ctx, path, AS_RESOURCE, &sub, err) &&
-           merge_accumulator(ctx, acc, &sub, err);
+    if (!clone && pr_base_cache_take(ctx, path, canonical, &sub))
+        return merge_accumulator(ctx, acc, &sub, err);
+    pr_base_snapshot before = pr_base_cache_before(ctx);
+    if (!accumulate_dir(ctx, path, AS_RESOURCE, &sub, err))
+        return false;
+    if (!clone)
+        pr_base_cache_keep(ctx, &before, path, canonical, &sub);
+    return merge_accumulator(ctx, acc, &sub, err);
 }
 
 /* accumulate_base_at with kustomize's origin moved down into the base or
@@ -325,13 +331,13 @@ static bool merge_own_config(pr_build_ctx *ctx, const pr_kustomization *k,
     const pr_tconfig *own;
     if (!pr_tconfig_read(ctx, k, &own, err))
         return false;
-    if (!pr_tconfig_merge(ctx->a, tconfig, own, tconfig, err))
+    if (!pr_build_tconfig_merge(ctx, tconfig, own, tconfig, err))
         return pr_error_prefix(err, "%s: merging its transformer configuration into that "
                                "of its resources", k->path);
     pr_tconfig crds;
     if (!pr_crds_config(ctx, k, &crds, err))
         return false;
-    if (!pr_tconfig_merge(ctx->a, tconfig, &crds, tconfig, err))
+    if (!pr_build_tconfig_merge(ctx, tconfig, &crds, tconfig, err))
         return pr_error_prefix(err, "%s: merging the field specs of its crds", k->path);
     return true;
 }
@@ -575,10 +581,17 @@ bool pr_build_render(const char *dir, const pr_build_options *opts,
     pr_sb_init(&rendered);
     bool ok = build_tree(&ctx, dir, opts, warnings, &m, err) &&
               emit_all(ctx.a, m, &rendered, err);
-    if (ok)
-        pr_sb_add(out, rendered.buf, rendered.len);
-    pr_sb_release(&rendered);
+    /* The arena goes before the output is handed over, and an empty
+     * `out` takes the rendered buffer rather than a second copy of it. */
     pr_arena_free(ctx.a);
+    if (ok && out->len == 0) {
+        pr_strbuf old = *out;
+        *out = rendered;
+        rendered = old;
+    } else if (ok) {
+        pr_sb_add(out, rendered.buf, rendered.len);
+    }
+    pr_sb_release(&rendered);
     return ok;
 }
 

@@ -105,17 +105,30 @@ typedef struct {
     size_t n;
 } split;
 
-/* Splits "a/b\/c/d[]" into segments. Lists are entered wherever they are
- * met; the "[]" mark only says the field is a list, which must not be
- * created as a mapping when missing. */
-static void split_path(pr_arena *a, const char *path, split *out)
+/* Room for the paths of kustomize's field specs without touching the
+ * arena: a walk happens for every object and spec, and copies would
+ * outweigh the objects themselves. Longer paths use the arena. */
+enum { SPLIT_TEXT = 256, SPLIT_SEGS = 32 };
+
+typedef struct {
+    char text[SPLIT_TEXT];
+    char *segs[SPLIT_SEGS];
+    bool is_list[SPLIT_SEGS];
+} split_room;
+
+/* Splits "a/b\/c/d[]" into segments, in `room` when they fit. Lists are
+ * entered wherever they are met; the "[]" mark only says the field is a
+ * list, which must not be created as a mapping when missing. */
+static void split_path(pr_arena *a, const char *path, split_room *room, split *out)
 {
-    size_t cap = 8, n = 0, list_cap = 8;
-    char **segs = pr_alloc(a, cap * sizeof *segs);
-    bool *is_list = pr_alloc(a, list_cap * sizeof *is_list);
-    size_t len = strlen(path);
-    char *cur = pr_alloc(a, len + 1);
-    size_t k = 0;
+    size_t len = strlen(path), most = 1;
+    for (size_t i = 0; i < len; i++)
+        most += path[i] == '/';
+    char *text = len < SPLIT_TEXT ? room->text : pr_alloc(a, len + 1);
+    char **segs = most <= SPLIT_SEGS ? room->segs : pr_alloc(a, most * sizeof *segs);
+    bool *is_list = most <= SPLIT_SEGS ? room->is_list : pr_alloc(a, most * sizeof *is_list);
+    size_t n = 0, k = 0;
+    char *cur = text;
     for (size_t i = 0; i <= len; i++) {
         char c = path[i];
         if (c == '\\' && path[i + 1] == '/') {
@@ -128,11 +141,9 @@ static void split_path(pr_arena *a, const char *path, split *out)
             bool list = k >= 2 && cur[k - 2] == '[' && cur[k - 1] == ']';
             if (list)
                 cur[k - 2] = '\0';
-            segs = pr_grow(a, segs, sizeof *segs, &cap, n + 1);
-            is_list = pr_grow(a, is_list, sizeof *is_list, &list_cap, n + 1);
             is_list[n] = list;
             segs[n++] = cur;
-            cur = pr_alloc(a, len + 1);
+            cur += k + 1;
             k = 0;
             continue;
         }
@@ -211,7 +222,8 @@ bool pr_fieldspec_walk(pr_arena *a, pr_node *obj, const pr_gvk *gvk,
     if (!pr_gvk_selects(&spec->gvk, gvk))
         return true;
     walk w = {a, spec, {NULL, NULL, 0}, create, visit, ctx, err};
-    split_path(a, spec->path, &w.path);
+    split_room room;
+    split_path(a, spec->path, &room, &w.path);
     pr_node *root = obj;
     return walk_node(&w, &root, 0);
 }

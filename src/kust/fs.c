@@ -74,7 +74,10 @@ char *pr_path_join(pr_arena *a, const char *dir, const char *rel)
     size_t len = strlen(joined);
     char *out = pr_alloc(a, len + 3);
     size_t k = 0;
-    size_t *starts = pr_alloc(a, (len + 1) * sizeof *starts);
+    /* Where each kept segment starts; on the stack for common lengths,
+     * as the arena would keep eight bytes per byte of every path joined. */
+    size_t room[128];
+    size_t *starts = len < 128 ? room : pr_alloc(a, (len + 1) * sizeof *starts);
     size_t nseg = 0, leading_up = 0;
     if (absolute)
         out[k++] = '/';

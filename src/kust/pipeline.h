@@ -66,6 +66,7 @@ typedef struct {
     pr_sort_options sort; /* the top-level kustomization's */
     size_t smp_work;      /* list items strategic merges visited */
     const pr_tconfig *builtin_tconfig; /* made on first use */
+    struct pr_tconfig_memo *tconfig_memo; /* see pr_build_tconfig_merge */
     unsigned build_metadata;  /* PR_BUILD_META_* of the top kustomization */
     /* kustomize's kt.origin: the origin of the kustomization being built
      * (its path from the build root), NULL when the top-level
@@ -166,6 +167,24 @@ typedef struct {
     pr_varset *vars;     /* NULL when none */
 } pr_accumulator;
 
+/* Bases built once for several roots (src/kust/base_cache.c). Before
+ * building the base `path` (canonical directory `canonical`) as a
+ * `resources` entry, pr_base_cache_take fills the fresh `acc` with a copy
+ * of it when the build's cache holds it and may use it; otherwise the
+ * base is built between pr_base_cache_before and pr_base_cache_keep,
+ * which keeps a copy when nothing outside the base shaped its build. */
+typedef struct {
+    bool usable;
+    size_t warnings_len, smp_work;
+    const char **helm_api_shared;
+} pr_base_snapshot;
+
+bool pr_base_cache_take(pr_build_ctx *ctx, const char *path, const char *canonical,
+                        pr_accumulator *acc);
+pr_base_snapshot pr_base_cache_before(const pr_build_ctx *ctx);
+void pr_base_cache_keep(pr_build_ctx *ctx, const pr_base_snapshot *before, const char *path,
+                        const char *canonical, const pr_accumulator *acc);
+
 /* A fresh, empty accumulator. */
 pr_accumulator pr_accumulator_new(pr_build_ctx *ctx);
 
@@ -207,6 +226,19 @@ bool pr_krm_exec_run(pr_build_ctx *ctx, const pr_kustomization *k, const pr_reso
  * under `configurations` (src/kust/tconfig.c). */
 bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
                      const pr_tconfig **out, pr_error *err);
+
+/* pr_tconfig_merge for the build: merges of the same two lists (which
+ * are never modified once made) are done once and their result reused,
+ * as every kustomization merges the builtin configuration again. Only
+ * for configurations whose lists live in ctx->a or are static. */
+bool pr_build_tconfig_merge(pr_build_ctx *ctx, const pr_tconfig *base,
+                            const pr_tconfig *incoming, pr_tconfig *out, pr_error *err);
+
+/* pr_fieldspec_list_merge for the build, remembered the same way (the
+ * lists must live in ctx->a or be static and never be modified). */
+bool pr_build_fieldspec_merge(pr_build_ctx *ctx, const pr_fieldspec_list *base,
+                              const pr_fieldspec_list *incoming, pr_fieldspec_list *out,
+                              pr_error *err);
 
 /* kustomize's openapi.SetSchema for `k` (src/kust/openapi.c): reads
  * openapi.path (an error when missing, even once a schema is set), and
@@ -407,6 +439,10 @@ bool pr_vars_merge_own(pr_build_ctx *ctx, const pr_kustomization *k,
  * to `*into`; a name already present is kustomize's conflict error. */
 bool pr_varset_merge(pr_build_ctx *ctx, pr_varset **into, const pr_varset *from,
                      pr_error *err);
+
+/* A copy of `from` (NULL stays NULL) in `a`, texts included, for a base
+ * built once and reused by several roots (src/kust/base_cache.c). */
+pr_varset *pr_varset_copy(pr_arena *a, const pr_varset *from);
 
 /* ResolveVars, once at the top after name references: takes each var's
  * value from its fieldref on the resource that recorded it (an error when

@@ -16,6 +16,26 @@
 
 #include "kust/openapi_tables.h"
 
+/* API groups common enough that their text is shared rather than copied
+ * on every id computed (ids are computed for every object by almost every
+ * transformer). */
+static const char *const known_groups[] = {
+    "apps", "batch", "autoscaling", "policy", "extensions",
+    "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io",
+    "apiextensions.k8s.io", "admissionregistration.k8s.io", "scheduling.k8s.io",
+    "coordination.k8s.io", "discovery.k8s.io", "certificates.k8s.io",
+    "node.k8s.io", "monitoring.coreos.com", "kustomize.config.k8s.io",
+    "builtin", "config.kubernetes.io",
+};
+
+static const char *group_text(pr_arena *a, const char *api, size_t len)
+{
+    for (size_t i = 0; i < sizeof known_groups / sizeof known_groups[0]; i++)
+        if (strncmp(known_groups[i], api, len) == 0 && known_groups[i][len] == '\0')
+            return known_groups[i];
+    return pr_strndup(a, api, len);
+}
+
 pr_gvk pr_obj_gvk(pr_arena *a, const pr_node *obj)
 {
     pr_gvk g = {"", "", ""};
@@ -26,7 +46,7 @@ pr_gvk pr_obj_gvk(pr_arena *a, const pr_node *obj)
     if (api) {
         const char *slash = strrchr(api, '/');
         if (slash) {
-            g.group = pr_strndup(a, api, (size_t)(slash - api));
+            g.group = group_text(a, api, (size_t)(slash - api));
             g.version = slash + 1;
         } else {
             g.version = api;
@@ -110,8 +130,13 @@ pr_resid pr_resource_id(pr_arena *a, const pr_resource *r)
 {
     pr_resid id;
     id.gvk = pr_obj_gvk(a, r->obj);
-    id.name = pr_obj_name(r->obj);
-    id.namespace = pr_obj_namespace(r->obj);
+    const pr_node *meta = metadata(r->obj);
+    id.name = pr_map_get_str(meta, "name");
+    id.namespace = pr_map_get_str(meta, "namespace");
+    if (!id.name)
+        id.name = "";
+    if (!id.namespace)
+        id.namespace = "";
     return id;
 }
 
@@ -381,6 +406,85 @@ bool pr_resmap_append_all(pr_resmap *m, const pr_resmap *src, pr_error *err)
         if (!pr_resmap_append(m, src->items[i], err))
             return false;
     return true;
+}
+
+static const char *copy_text(pr_arena *a, const char *s, bool own)
+{
+    return s && own ? pr_strdup(a, s) : s;
+}
+
+/* Gives every scalar of `n` (a fresh copy) text of its own. */
+static void own_node_texts(pr_arena *a, pr_node *n)
+{
+    switch (n->kind) {
+    case PR_SCALAR:
+        n->scalar.text = pr_strndup(a, n->scalar.text, n->scalar.len);
+        break;
+    case PR_MAP:
+        for (size_t i = 0; i < n->map.len; i++) {
+            own_node_texts(a, n->map.items[i].key);
+            own_node_texts(a, n->map.items[i].value);
+        }
+        break;
+    case PR_SEQ:
+        for (size_t i = 0; i < n->seq.len; i++)
+            own_node_texts(a, n->seq.items[i]);
+        break;
+    }
+}
+
+static pr_resid copy_id(pr_arena *a, const pr_resid *id, bool own)
+{
+    pr_resid c;
+    c.gvk.group = copy_text(a, id->gvk.group, own);
+    c.gvk.version = copy_text(a, id->gvk.version, own);
+    c.gvk.kind = copy_text(a, id->gvk.kind, own);
+    c.name = copy_text(a, id->name, own);
+    c.namespace = copy_text(a, id->namespace, own);
+    return c;
+}
+
+static pr_strlist copy_strlist(pr_arena *a, const pr_strlist *l, bool own)
+{
+    pr_strlist c = {NULL, 0, 0};
+    if (!l->len)
+        return c;
+    c.items = pr_alloc(a, l->len * sizeof *c.items);
+    c.len = c.cap = l->len;
+    for (size_t i = 0; i < l->len; i++)
+        c.items[i] = copy_text(a, l->items[i], own);
+    return c;
+}
+
+pr_resmap *pr_resmap_copy(pr_arena *a, const pr_resmap *src, bool own_texts)
+{
+    pr_resmap *m = pr_resmap_new(a);
+    m->items = pr_alloc(a, (src->len ? src->len : 1) * sizeof *m->items);
+    m->cap = src->len ? src->len : 1;
+    for (size_t i = 0; i < src->len; i++) {
+        const pr_resource *s = src->items[i];
+        pr_resource *r = pr_alloc(a, sizeof *r);
+        *r = *s;
+        r->obj = pr_node_copy(a, s->obj);
+        if (own_texts)
+            own_node_texts(a, r->obj);
+        r->origin = copy_text(a, s->origin, own_texts);
+        r->generator_behavior = copy_text(a, s->generator_behavior, own_texts);
+        r->prev_ids = NULL;
+        r->prev_cap = 0;
+        if (s->nprev) {
+            r->prev_ids = pr_alloc(a, s->nprev * sizeof *r->prev_ids);
+            r->prev_cap = s->nprev;
+            for (size_t j = 0; j < s->nprev; j++)
+                r->prev_ids[j] = copy_id(a, &s->prev_ids[j], own_texts);
+        }
+        r->prefixes = copy_strlist(a, &s->prefixes, own_texts);
+        r->suffixes = copy_strlist(a, &s->suffixes, own_texts);
+        r->ref_var_names = copy_strlist(a, &s->ref_var_names, own_texts);
+        m->items[m->len++] = r;
+    }
+    m->index_valid = false;
+    return m;
 }
 
 void pr_resmap_remove(pr_resmap *m, size_t i)

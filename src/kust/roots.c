@@ -3,8 +3,9 @@
  * tree, sharding them, and rendering them on a pool of threads.
  *
  * Every root is rendered by pr_build_render with an arena of its own, so
- * the threads share nothing they write: the pipeline keeps its state in
- * the build context, and the few process-wide things it touches (the
+ * the threads share nothing they write but the cache of built bases
+ * (src/kust/base_cache.c, locked): the pipeline keeps its state in the
+ * build context, and the few process-wide things it touches (the
  * locale used to order keys) are set up once under pthread_once. Roots are
  * handed out one at a time from an atomic counter, so a slow root does not
  * hold up a thread's share of quick ones.
@@ -226,7 +227,14 @@ void pr_roots_render(pr_root *roots, size_t n, const pr_build_options *opts,
     }
     if (threads > n)
         threads = n ? (unsigned)n : 1;
-    pool p = {.roots = roots, .n = n, .opts = opts, .progress = progress, .ctx = ctx};
+    /* Roots share the bases they include: each is built once. */
+    pr_build_options shared = {0};
+    if (opts)
+        shared = *opts;
+    pr_base_cache *cache = NULL;
+    if (n > 1 && !shared.base_cache)
+        shared.base_cache = cache = pr_base_cache_new();
+    pool p = {.roots = roots, .n = n, .opts = &shared, .progress = progress, .ctx = ctx};
     atomic_init(&p.next, 0);
     pthread_mutex_init(&p.lock, NULL);
     pthread_t *ids = calloc(threads, sizeof *ids);
@@ -241,6 +249,7 @@ void pr_roots_render(pr_root *roots, size_t n, const pr_build_options *opts,
         pthread_join(ids[t], NULL);
     free(ids);
     pthread_mutex_destroy(&p.lock);
+    pr_base_cache_free(cache);
 }
 
 void pr_roots_release(pr_root *roots, size_t n)

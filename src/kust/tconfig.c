@@ -21,7 +21,6 @@
 #include <strings.h>
 
 #include "kust/pipeline.h"
-#include "pleo/strmap.h"
 #include "pleo/yaml.h"
 
 /* ------------------------------------------------------------------ */
@@ -90,49 +89,106 @@ static unsigned selector_mask(const pr_gvk *g)
            (g->kind && *g->kind ? SEL_KIND : 0);
 }
 
-/* The key under which a selector setting exactly the parts in `mask` finds
- * a spec of kind `g` at `path`. Lengths keep the key unambiguous. */
-static const char *cover_key(pr_arena *a, const pr_gvk *g, unsigned mask,
-                             const char *path)
+static uint64_t hash_text(uint64_t h, const char *s)
 {
-    const char *group = mask & SEL_GROUP ? text_or_empty(g->group) : "";
-    const char *version = mask & SEL_VERSION ? text_or_empty(g->version) : "";
-    const char *kind = mask & SEL_KIND ? text_or_empty(g->kind) : "";
-    return pr_sprintf(a, "%u|%zu:%s|%zu:%s|%zu:%s|%s", mask, strlen(group), group,
-                      strlen(version), version, strlen(kind), kind,
-                      text_or_empty(path));
+    for (s = text_or_empty(s); *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    return (h ^ 0xff) * 0x100000001b3u; /* a separator keeps parts apart */
 }
 
-/* A list being merged into, indexed for the selector masks it will be
- * asked about. */
-typedef struct {
-    pr_arena *a;
-    pr_fieldspec *specs;
-    size_t len, cap;
-    unsigned masks;   /* bit m: indexed for selectors with mask m */
-    pr_strmap *first; /* cover_key -> 1 + index of the first spec with it */
-} spec_set;
-
-static void set_add(spec_set *s, const pr_fieldspec *spec)
+/* The hash of what a selector setting exactly the parts in `mask` sees of
+ * a spec of kind `g` at `path`. */
+static uint64_t cover_hash(const pr_gvk *g, unsigned mask, const char *path)
 {
-    s->specs = pr_grow(s->a, s->specs, sizeof *s->specs, &s->cap, s->len + 1);
-    s->specs[s->len++] = *spec;
-    for (unsigned m = 0; m < SEL_MASKS; m++) {
-        if (!(s->masks & (1u << m)))
-            continue;
-        void **slot = pr_strmap_slot(s->first, cover_key(s->a, &spec->gvk, m, spec->path));
-        if (!*slot)
-            *slot = (void *)(uintptr_t)s->len;
+    uint64_t h = 0xcbf29ce484222325u ^ mask;
+    h = hash_text(h, mask & SEL_GROUP ? g->group : NULL);
+    h = hash_text(h, mask & SEL_VERSION ? g->version : NULL);
+    h = hash_text(h, mask & SEL_KIND ? g->kind : NULL);
+    return hash_text(h, path);
+}
+
+static bool same_text(const char *x, const char *y)
+{
+    return !strcmp(text_or_empty(x), text_or_empty(y));
+}
+
+/* Whether a selector setting the parts in `mask` of `want` at `path` sees
+ * the spec of kind `g` at `gpath`. */
+static bool cover_equal(const pr_gvk *g, const char *gpath, unsigned mask,
+                        const pr_gvk *want, const char *path)
+{
+    return (!(mask & SEL_GROUP) || same_text(g->group, want->group)) &&
+           (!(mask & SEL_VERSION) || same_text(g->version, want->version)) &&
+           (!(mask & SEL_KIND) || same_text(g->kind, want->kind)) &&
+           same_text(gpath, path);
+}
+
+/* An open-addressing index from (selector mask, kind parts, path) to the
+ * first of a list's items with them, sized once for all it will hold, so
+ * no key is ever formatted or copied. */
+typedef struct {
+    uint64_t hash;
+    uint32_t at; /* 1 + item index; 0: empty */
+    uint32_t mask;
+} cover_slot;
+
+typedef struct {
+    cover_slot *slots;
+    size_t size; /* a power of two */
+} cover_index;
+
+static void index_init(pr_arena *a, cover_index *ix, size_t entries)
+{
+    ix->size = 16;
+    while (ix->size < 2 * entries)
+        ix->size *= 2;
+    ix->slots = pr_alloc(a, ix->size * sizeof *ix->slots);
+}
+
+/* Where the indexed items are and where their kind and path sit. */
+typedef struct {
+    const void *items;
+    size_t size, gvk_offset, path_offset; /* path_offset: (size_t)-1, none */
+} item_layout;
+
+static const pr_gvk *item_gvk(const item_layout *l, size_t i)
+{
+    return (const pr_gvk *)((const char *)l->items + i * l->size + l->gvk_offset);
+}
+
+static const char *item_path(const item_layout *l, size_t i)
+{
+    if (l->path_offset == (size_t)-1)
+        return NULL;
+    return *(const char *const *)((const char *)l->items + i * l->size + l->path_offset);
+}
+
+/* The slot holding the first item seen as (want, mask, path), or the
+ * empty slot where it would go. */
+static cover_slot *index_slot(const cover_index *ix, const item_layout *l,
+                              const pr_gvk *want, unsigned mask, const char *path)
+{
+    uint64_t h = cover_hash(want, mask, path);
+    for (size_t i = (size_t)h & (ix->size - 1);; i = (i + 1) & (ix->size - 1)) {
+        cover_slot *s = &ix->slots[i];
+        if (!s->at)
+            return s;
+        if (s->hash == h && s->mask == mask &&
+            cover_equal(item_gvk(l, s->at - 1), item_path(l, s->at - 1), mask, want, path))
+            return s;
     }
 }
 
-/* The first spec `x` covers: same path, and a kind that x's kind selects
- * (kustomize's FieldSpec.effectivelyEquals). */
-static const pr_fieldspec *set_find(const spec_set *s, const pr_fieldspec *x)
+/* Records item `i` (already in l->items) under `mask` unless an earlier
+ * item has the same key. */
+static void index_add(cover_index *ix, const item_layout *l, size_t i, unsigned mask)
 {
-    const char *key = cover_key(s->a, &x->gvk, selector_mask(&x->gvk), x->path);
-    uintptr_t at = (uintptr_t)pr_strmap_get(s->first, key);
-    return at ? &s->specs[at - 1] : NULL;
+    cover_slot *s = index_slot(ix, l, item_gvk(l, i), mask, item_path(l, i));
+    if (!s->at) {
+        s->hash = cover_hash(item_gvk(l, i), mask, item_path(l, i));
+        s->mask = mask;
+        s->at = (uint32_t)(i + 1);
+    }
 }
 
 /* kustomize's FieldSpec.String(): "Kind.version.group:create:path". */
@@ -150,22 +206,47 @@ bool pr_fieldspec_list_merge(pr_arena *a, const pr_fieldspec_list *base,
         *out = *base;
         return true;
     }
-    spec_set s = {a, NULL, 0, 0, 0, pr_strmap_new(a)};
+    /* Index the result for the selector masks the incoming specs use: a
+     * spec covers an incoming one when it has its path and the parts of
+     * the kind the incoming one sets (kustomize's effectivelyEquals). */
+    unsigned masks = 0, nmasks = 0;
     for (size_t i = 0; i < incoming->len; i++)
-        s.masks |= 1u << selector_mask(&incoming->specs[i].gvk);
-    for (size_t i = 0; i < base->len; i++)
-        set_add(&s, &base->specs[i]);
+        masks |= 1u << selector_mask(&incoming->specs[i].gvk);
+    for (unsigned m = 0; m < SEL_MASKS; m++)
+        nmasks += (masks >> m) & 1;
+    size_t cap = base->len + incoming->len, len = 0;
+    pr_fieldspec *specs = pr_alloc(a, cap * sizeof *specs);
+    item_layout l = {specs, sizeof *specs, offsetof(pr_fieldspec, gvk),
+                     offsetof(pr_fieldspec, path)};
+    cover_index ix;
+    index_init(a, &ix, cap * nmasks);
+    for (size_t i = 0; i < base->len; i++) {
+        specs[len] = base->specs[i];
+        for (unsigned m = 0; m < SEL_MASKS; m++)
+            if (masks & (1u << m))
+                index_add(&ix, &l, len, m);
+        len++;
+    }
     for (size_t i = 0; i < incoming->len; i++) {
         const pr_fieldspec *x = &incoming->specs[i];
-        const pr_fieldspec *covered = set_find(&s, x);
-        if (!covered)
-            set_add(&s, x);
-        else if (covered->create != x->create)
-            return pr_error_set(err, "conflicting fieldspecs (%s and %s)",
-                                spec_string(a, covered), spec_string(a, x));
+        const cover_slot *found = index_slot(&ix, &l, &x->gvk, selector_mask(&x->gvk), x->path);
+        if (found->at) {
+            const pr_fieldspec *covered = &specs[found->at - 1];
+            if (covered->create != x->create)
+                return pr_error_set(err, "conflicting fieldspecs (%s and %s)",
+                                    spec_string(a, covered), spec_string(a, x));
+            continue;
+        }
+        specs[len] = *x;
+        for (unsigned m = 0; m < SEL_MASKS; m++)
+            if (masks & (1u << m))
+                index_add(&ix, &l, len, m);
+        len++;
     }
-    out->specs = s.specs;
-    out->len = s.len;
+    /* Nothing added: the base itself, which lets a build remember merges
+     * (see pr_build_tconfig_merge). */
+    out->specs = len == base->len ? base->specs : specs;
+    out->len = len;
     return true;
 }
 
@@ -209,35 +290,184 @@ static const pr_fieldspec_list *clist_at(const pr_tconfig *c, size_t field)
 
 /* kustomize's nbrSlice merge: an incoming entry for a kind already listed
  * (same group, version and kind) adds its fields to that entry's. */
+static bool is_sorted(const pr_fieldspec_list *l)
+{
+    for (size_t i = 1; i < l->len; i++)
+        if (pr_gvk_compare(&l->specs[i - 1].gvk, &l->specs[i].gvk) > 0)
+            return false;
+    return true;
+}
+
+static bool same_rules(const pr_nameref_rule *x, const pr_nameref_rule *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i].referral.group != y[i].referral.group ||
+            x[i].referral.version != y[i].referral.version ||
+            x[i].referral.kind != y[i].referral.kind ||
+            x[i].referrers.specs != y[i].referrers.specs ||
+            x[i].referrers.len != y[i].referrers.len)
+            return false;
+    return true;
+}
+
 static bool merge_namerefs(pr_arena *a, const pr_tconfig *base,
                            const pr_tconfig *incoming, pr_tconfig *out,
                            pr_error *err)
 {
-    size_t cap = 0, n = 0;
-    pr_nameref_rule *rules = NULL;
-    pr_strmap *by_kind = pr_strmap_new(a);
+    size_t n = 0, cap = base->nameref_len + incoming->nameref_len;
+    pr_nameref_rule *rules = pr_alloc(a, (cap ? cap : 1) * sizeof *rules);
+    item_layout l = {rules, sizeof *rules, offsetof(pr_nameref_rule, referral), (size_t)-1};
+    cover_index by_kind;
+    index_init(a, &by_kind, cap);
+    const unsigned all = SEL_GROUP | SEL_VERSION | SEL_KIND;
     const pr_tconfig *sources[2] = {base, incoming};
     for (int src = 0; src < 2; src++) {
         for (size_t i = 0; i < sources[src]->nameref_len; i++) {
             const pr_nameref_rule *r = &sources[src]->nameref[i];
-            const char *key = cover_key(a, &r->referral, SEL_GROUP | SEL_VERSION | SEL_KIND, "");
-            void **slot = pr_strmap_slot(by_kind, key);
-            if (src == 1 && *slot) {
-                pr_nameref_rule *into = &rules[(uintptr_t)*slot - 1];
+            cover_slot *slot = index_slot(&by_kind, &l, &r->referral, all, NULL);
+            if (src == 1 && slot->at) {
+                pr_nameref_rule *into = &rules[slot->at - 1];
                 if (!pr_fieldspec_list_merge(a, &into->referrers, &r->referrers,
                                              &into->referrers, err))
                     return false;
                 continue;
             }
-            rules = pr_grow(a, rules, sizeof *rules, &cap, n + 1);
             rules[n++] = *r;
-            if (!*slot)
-                *slot = (void *)(uintptr_t)n;
+            if (!slot->at) {
+                slot->hash = cover_hash(&r->referral, all, NULL);
+                slot->mask = all;
+                slot->at = (uint32_t)n;
+            }
         }
     }
     sort_rules(a, rules, n);
     out->nameref = rules;
     out->nameref_len = n;
+    if (n == base->nameref_len && same_rules(rules, base->nameref, n))
+        out->nameref = base->nameref; /* so later merges find it remembered */
+    return true;
+}
+
+/* Merges a build has done, by the identity of their inputs. Lists are
+ * never modified once made and the arena never reuses memory, so the same
+ * two lists (pointer and length) always merge to the same result: every
+ * kustomization merging the builtin configuration into what its bases
+ * brought repeats the merges the first one did. Failed merges are not
+ * recorded; they are redone for their error. */
+typedef enum { MEMO_SORTED, MEMO_NAMEREF, MEMO_UNSORTED } memo_kind;
+
+typedef struct {
+    const void *base, *incoming, *out;
+    size_t base_len, incoming_len, out_len;
+    memo_kind kind; /* the same lists merge differently for each */
+} memo_entry;
+
+struct pr_tconfig_memo {
+    memo_entry *slots;
+    size_t size, used; /* size: a power of two, or 0 */
+};
+
+static memo_entry *memo_slot(const struct pr_tconfig_memo *m, memo_kind kind, const void *base,
+                             size_t base_len, const void *incoming, size_t incoming_len)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)base * 0x9e3779b97f4a7c15u) ^ base_len ^
+                 ((uint64_t)(uintptr_t)incoming * 0xc2b2ae3d27d4eb4fu) ^ (incoming_len << 32) ^
+                 ((uint64_t)kind << 60);
+    h ^= h >> 29;
+    for (size_t i = (size_t)h & (m->size - 1);; i = (i + 1) & (m->size - 1)) {
+        memo_entry *e = &m->slots[i];
+        if (!e->out || (e->kind == kind && e->base == base && e->base_len == base_len &&
+                        e->incoming == incoming && e->incoming_len == incoming_len))
+            return e;
+    }
+}
+
+/* The recorded result of merging the two lists, or NULL. */
+static const memo_entry *memo_get(const struct pr_tconfig_memo *m, memo_kind kind,
+                                  const void *base, size_t base_len, const void *incoming,
+                                  size_t incoming_len)
+{
+    if (!m || !m->size)
+        return NULL;
+    const memo_entry *e = memo_slot(m, kind, base, base_len, incoming, incoming_len);
+    return e->out ? e : NULL;
+}
+
+static void memo_put(pr_arena *a, struct pr_tconfig_memo *m, memo_kind kind, const void *base,
+                     size_t base_len, const void *incoming, size_t incoming_len,
+                     const void *out, size_t out_len)
+{
+    if (!m || !out)
+        return;
+    if (2 * (m->used + 1) > m->size) {
+        struct pr_tconfig_memo bigger = {NULL, m->size ? 2 * m->size : 64, 0};
+        bigger.slots = pr_alloc(a, bigger.size * sizeof *bigger.slots);
+        for (size_t i = 0; i < m->size; i++)
+            if (m->slots[i].out)
+                *memo_slot(&bigger, m->slots[i].kind, m->slots[i].base, m->slots[i].base_len,
+                           m->slots[i].incoming, m->slots[i].incoming_len) = m->slots[i];
+        bigger.used = m->used;
+        *m = bigger;
+    }
+    memo_entry *e = memo_slot(m, kind, base, base_len, incoming, incoming_len);
+    *e = (memo_entry){base, incoming, out, base_len, incoming_len, out_len, kind};
+    m->used++;
+}
+
+static bool merge_configs(pr_arena *a, struct pr_tconfig_memo *memo, const pr_tconfig *base,
+                          const pr_tconfig *incoming, pr_tconfig *out, pr_error *err)
+{
+    pr_tconfig merged = *base;
+    for (size_t f = 0; f < NCONFIG_FIELDS; f++) {
+        bool ok;
+        /* Nothing incoming leaves a list as it was: sorted already. */
+        if (config_fields[f].offset == NAMEREF_FIELD) {
+            if (!incoming->nameref_len)
+                continue;
+            const memo_entry *e = memo_get(memo, MEMO_NAMEREF, base->nameref, base->nameref_len,
+                                           incoming->nameref, incoming->nameref_len);
+            if (e) {
+                merged.nameref = e->out;
+                merged.nameref_len = e->out_len;
+                continue;
+            }
+            ok = merge_namerefs(a, base, incoming, &merged, err);
+            if (ok)
+                memo_put(a, memo, MEMO_NAMEREF, base->nameref, base->nameref_len, incoming->nameref,
+                         incoming->nameref_len, merged.nameref, merged.nameref_len);
+        } else if (clist_at(incoming, f)->len == 0) {
+            continue;
+        } else {
+            const pr_fieldspec_list *from = clist_at(base, f), *in = clist_at(incoming, f);
+            pr_fieldspec_list *into = list_at(&merged, f);
+            const memo_entry *e =
+                memo_get(memo, MEMO_SORTED, from->specs, from->len, in->specs, in->len);
+            if (e) {
+                into->specs = e->out;
+                into->len = e->out_len;
+                continue;
+            }
+            ok = pr_fieldspec_list_merge(a, from, in, into, err);
+            if (ok && into->specs == from->specs) {
+                /* Nothing added: lists are never modified once made, so
+                 * an unsorted base is sorted in a copy. */
+                if (!is_sorted(into)) {
+                    pr_fieldspec *copy = pr_alloc(a, into->len * sizeof *copy);
+                    memcpy(copy, into->specs, into->len * sizeof *copy);
+                    into->specs = copy;
+                    sort_specs(a, into);
+                }
+            } else if (ok) {
+                sort_specs(a, into);
+            }
+            if (ok)
+                memo_put(a, memo, MEMO_SORTED, from->specs, from->len, in->specs, in->len,
+                         into->specs, into->len);
+        }
+        if (!ok)
+            return pr_error_prefix(err, "failed to merge %s fieldSpec", config_fields[f].go_name);
+    }
+    *out = merged;
     return true;
 }
 
@@ -245,25 +475,75 @@ bool pr_tconfig_merge(pr_arena *a, const pr_tconfig *base,
                       const pr_tconfig *incoming, pr_tconfig *out,
                       pr_error *err)
 {
-    pr_tconfig merged = *base;
-    for (size_t f = 0; f < NCONFIG_FIELDS; f++) {
-        bool ok;
-        /* Nothing incoming leaves a list as it was: sorted already. */
-        if (config_fields[f].offset == NAMEREF_FIELD) {
-            ok = !incoming->nameref_len || merge_namerefs(a, base, incoming, &merged, err);
-        } else if (clist_at(incoming, f)->len == 0) {
-            continue;
-        } else {
-            pr_fieldspec_list *into = list_at(&merged, f);
-            ok = pr_fieldspec_list_merge(a, clist_at(base, f), clist_at(incoming, f), into, err);
-            if (ok)
-                sort_specs(a, into);
-        }
-        if (!ok)
-            return pr_error_prefix(err, "failed to merge %s fieldSpec", config_fields[f].go_name);
+    return merge_configs(a, NULL, base, incoming, out, err);
+}
+
+bool pr_build_fieldspec_merge(pr_build_ctx *ctx, const pr_fieldspec_list *base,
+                              const pr_fieldspec_list *incoming, pr_fieldspec_list *out,
+                              pr_error *err)
+{
+    if (!ctx->tconfig_memo)
+        ctx->tconfig_memo = pr_alloc(ctx->a, sizeof *ctx->tconfig_memo);
+    const memo_entry *e = memo_get(ctx->tconfig_memo, MEMO_UNSORTED, base->specs, base->len,
+                                   incoming->specs, incoming->len);
+    if (e) {
+        out->specs = e->out;
+        out->len = e->out_len;
+        return true;
     }
-    *out = merged;
+    const pr_fieldspec_list from = *base, in = *incoming; /* out may be either */
+    if (!pr_fieldspec_list_merge(ctx->a, &from, &in, out, err))
+        return false;
+    memo_put(ctx->a, ctx->tconfig_memo, MEMO_UNSORTED, from.specs, from.len, in.specs, in.len,
+             out->specs, out->len);
     return true;
+}
+
+bool pr_build_tconfig_merge(pr_build_ctx *ctx, const pr_tconfig *base,
+                            const pr_tconfig *incoming, pr_tconfig *out, pr_error *err)
+{
+    if (!ctx->tconfig_memo)
+        ctx->tconfig_memo = pr_alloc(ctx->a, sizeof *ctx->tconfig_memo);
+    return merge_configs(ctx->a, ctx->tconfig_memo, base, incoming, out, err);
+}
+
+static pr_fieldspec_list copy_specs(pr_arena *a, const pr_fieldspec_list *l)
+{
+    pr_fieldspec_list c = {NULL, l->len};
+    if (!l->len)
+        return c;
+    pr_fieldspec *specs = pr_alloc(a, l->len * sizeof *specs);
+    for (size_t i = 0; i < l->len; i++) {
+        const pr_fieldspec *s = &l->specs[i];
+        specs[i] = *s;
+        specs[i].gvk.group = s->gvk.group ? pr_strdup(a, s->gvk.group) : NULL;
+        specs[i].gvk.version = s->gvk.version ? pr_strdup(a, s->gvk.version) : NULL;
+        specs[i].gvk.kind = s->gvk.kind ? pr_strdup(a, s->gvk.kind) : NULL;
+        specs[i].path = s->path ? pr_strdup(a, s->path) : NULL;
+    }
+    c.specs = specs;
+    return c;
+}
+
+void pr_tconfig_copy(pr_arena *a, const pr_tconfig *src, pr_tconfig *out)
+{
+    *out = *src;
+    for (size_t f = 0; f < NCONFIG_FIELDS; f++)
+        if (config_fields[f].offset != NAMEREF_FIELD)
+            *list_at(out, f) = copy_specs(a, clist_at(src, f));
+    if (src->nameref_len) {
+        pr_nameref_rule *rules = pr_alloc(a, src->nameref_len * sizeof *rules);
+        for (size_t i = 0; i < src->nameref_len; i++) {
+            const pr_nameref_rule *r = &src->nameref[i];
+            rules[i] = *r;
+            rules[i].referral.group = r->referral.group ? pr_strdup(a, r->referral.group) : NULL;
+            rules[i].referral.version =
+                r->referral.version ? pr_strdup(a, r->referral.version) : NULL;
+            rules[i].referral.kind = r->referral.kind ? pr_strdup(a, r->referral.kind) : NULL;
+            rules[i].referrers = copy_specs(a, &r->referrers);
+        }
+        out->nameref = rules;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -636,7 +916,7 @@ bool pr_tconfig_read(pr_build_ctx *ctx, const pr_kustomization *k,
                                    item->scalar.text);
     }
     pr_tconfig *own = pr_alloc(ctx->a, sizeof *own);
-    if (!pr_tconfig_merge(ctx->a, builtin_config(ctx), &merged, own, err)) {
+    if (!pr_build_tconfig_merge(ctx, builtin_config(ctx), &merged, own, err)) {
         size_t i = culprit_file(ctx, files, n);
         return pr_error_prefix(err, "%s: configurations[%zu] %s: merging with the builtin "
                                "configuration", k->path, i, list->seq.items[i]->scalar.text);

@@ -58,15 +58,15 @@ static bool entry_specs(pr_build_ctx *ctx, const pr_kustomization *k, const pr_n
     const pr_tconfig *config = k->tconfig;
     if (!read_custom_specs(ctx, k, pr_map_get(entry, "fields"), specs, err))
         return false;
-    bool ok = pr_fieldspec_list_merge(ctx->a, specs, &config->labels, specs, err);
+    bool ok = pr_build_fieldspec_merge(ctx, specs, &config->labels, specs, err);
     if (ok && flag(entry, "includeSelectors")) {
-        ok = pr_fieldspec_list_merge(ctx->a, specs, &config->common_labels, specs, err);
+        ok = pr_build_fieldspec_merge(ctx, specs, &config->common_labels, specs, err);
     } else if (ok) {
         if (flag(entry, "includeTemplates") &&
-            !pr_fieldspec_list_merge(ctx->a, specs, &config->template_labels, specs, err))
+            !pr_build_fieldspec_merge(ctx, specs, &config->template_labels, specs, err))
             return pr_error_prefix(err, "%s: labels[%zu]: failed to merge template fieldSpec",
                                    k->path, index);
-        ok = pr_fieldspec_list_merge(ctx->a, specs, &metadata_labels, specs, err);
+        ok = pr_build_fieldspec_merge(ctx, specs, &metadata_labels, specs, err);
     }
     return ok || pr_error_prefix(err, "%s: labels[%zu]: failed to merge labels", k->path, index);
 }

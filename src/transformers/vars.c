@@ -27,6 +27,7 @@
 
 #include "kust/pipeline.h"
 #include "pleo/fieldpath.h"
+#include "pleo/strmap.h"
 
 typedef struct {
     const char *name;
@@ -196,6 +197,41 @@ bool pr_varset_merge(pr_build_ctx *ctx, pr_varset **into, const pr_varset *from,
         }
     }
     return true;
+}
+
+static const char *dup_text(pr_arena *a, const char *s)
+{
+    return s ? pr_strdup(a, s) : NULL;
+}
+
+static pr_gvk dup_gvk(pr_arena *a, pr_gvk g)
+{
+    return (pr_gvk){dup_text(a, g.group), dup_text(a, g.version), dup_text(a, g.kind)};
+}
+
+pr_varset *pr_varset_copy(pr_arena *a, const pr_varset *from)
+{
+    if (!from)
+        return NULL;
+    pr_varset *s = pr_alloc(a, sizeof *s);
+    s->len = s->cap = from->len;
+    s->items = pr_alloc(a, (from->len ? from->len : 1) * sizeof *s->items);
+    for (size_t i = 0; i < from->len; i++) {
+        const var *v = from->items[i];
+        var *c = pr_alloc(a, sizeof *c);
+        *c = *v;
+        c->name = dup_text(a, v->name);
+        c->api_version = dup_text(a, v->api_version);
+        c->written_gvk = dup_gvk(a, v->written_gvk);
+        c->gvk = dup_gvk(a, v->gvk);
+        c->obj_name = dup_text(a, v->obj_name);
+        c->obj_namespace = dup_text(a, v->obj_namespace);
+        c->written_field_path = dup_text(a, v->written_field_path);
+        c->field_path = dup_text(a, v->field_path);
+        c->kpath = dup_text(a, v->kpath);
+        s->items[i] = c;
+    }
+    return s;
 }
 
 /* ------------------------------------------------------------------ */
@@ -590,44 +626,41 @@ static bool field_value_path(pr_arena *a, const char *text, pr_fieldpath *out,
     return true;
 }
 
-/* findVarValueFromResources for var `v`: `*out` is its value, or NULL
+/* findVarValueFromResources for var `v`, whose resource `holders` gives
+ * (the first naming it in its objref): `*out` is its value, or NULL
  * when that is no primitive (kustomize then leaves $(NAME) alone); false
  * with err set where kustomize fails. */
-static bool find_value(pr_build_ctx *ctx, const var *v, pr_resmap *m,
+static bool find_value(pr_build_ctx *ctx, const var *v, const pr_strmap *holders,
                        const pr_var_value **out, pr_error *err)
 {
     const char *text = var_string(ctx->a, v->name, &v->gvk, v->field_path);
-    for (size_t i = 0; i < pr_resmap_len(m); i++) {
-        pr_resource *r = pr_resmap_at(m, i);
-        for (size_t j = 0; j < r->ref_var_names.len; j++) {
-            if (strcmp(r->ref_var_names.items[j], v->name) != 0)
-                continue;
-            pr_error lerr;
-            pr_error_init(&lerr);
-            pr_fieldpath path;
-            pr_node *n = field_value_path(ctx->a, v->field_path, &path, &lerr)
-                             ? pr_fieldpath_get(ctx->a, r->obj, &path, &lerr)
-                             : NULL;
-            pr_var_value *value = pr_alloc(ctx->a, sizeof *value);
-            int rc = n && !pr_error_isset(&lerr) ? pr_var_value_from_node(ctx->a, n, value) : -1;
-            if (rc < 0) {
-                pr_error_at(err, v->kpath, v->mark.line, v->mark.col,
-                            "vars[%zu]: field specified in var '%s' not found in corresponding "
-                            "resource%s%s",
-                            v->index, text, pr_error_isset(&lerr) ? ": " : "", pr_error_text(&lerr));
-                pr_error_release(&lerr);
-                return false;
-            }
-            pr_error_release(&lerr);
-            *out = rc ? value : NULL;
-            return true;
-        }
+    const pr_resource *r = pr_strmap_get(holders, v->name);
+    if (!r)
+        return pr_error_at(err, v->kpath, v->mark.line, v->mark.col,
+                           "vars[%zu]: var '%s' cannot be mapped to a field in the set of known "
+                           "resources; its objref must give the apiVersion, kind and name (as "
+                           "written before any namePrefix or nameSuffix) of a resource of this "
+                           "build",
+                           v->index, text);
+    pr_error lerr;
+    pr_error_init(&lerr);
+    pr_fieldpath path;
+    pr_node *n = field_value_path(ctx->a, v->field_path, &path, &lerr)
+                     ? pr_fieldpath_get(ctx->a, r->obj, &path, &lerr)
+                     : NULL;
+    pr_var_value *value = pr_alloc(ctx->a, sizeof *value);
+    int rc = n && !pr_error_isset(&lerr) ? pr_var_value_from_node(ctx->a, n, value) : -1;
+    if (rc < 0) {
+        pr_error_at(err, v->kpath, v->mark.line, v->mark.col,
+                    "vars[%zu]: field specified in var '%s' not found in corresponding "
+                    "resource%s%s",
+                    v->index, text, pr_error_isset(&lerr) ? ": " : "", pr_error_text(&lerr));
+        pr_error_release(&lerr);
+        return false;
     }
-    return pr_error_at(err, v->kpath, v->mark.line, v->mark.col,
-                       "vars[%zu]: var '%s' cannot be mapped to a field in the set of known resources; "
-                       "its objref must give the apiVersion, kind and name (as written "
-                       "before any namePrefix or nameSuffix) of a resource of this build",
-                       v->index, text);
+    pr_error_release(&lerr);
+    *out = rc ? value : NULL;
+    return true;
 }
 
 bool pr_tf_resolve_vars(pr_build_ctx *ctx, const pr_tconfig *tconfig,
@@ -637,8 +670,19 @@ bool pr_tf_resolve_vars(pr_build_ctx *ctx, const pr_tconfig *tconfig,
         return true;
     resolver r = {set, pr_alloc(ctx->a, set->len * sizeof *r.values),
                   pr_alloc(ctx->a, set->len * sizeof *r.counts), NULL, NULL};
+    /* The first resource whose objref names each var, found in one pass
+     * rather than one per var. */
+    pr_strmap *holders = pr_strmap_new(ctx->a);
+    for (size_t i = 0; i < pr_resmap_len(m); i++) {
+        pr_resource *res = pr_resmap_at(m, i);
+        for (size_t j = 0; j < res->ref_var_names.len; j++) {
+            void **slot = pr_strmap_slot(holders, res->ref_var_names.items[j]);
+            if (!*slot)
+                *slot = res;
+        }
+    }
     for (size_t i = 0; i < set->len; i++)
-        if (!find_value(ctx, set->items[i], m, &r.values[i], err))
+        if (!find_value(ctx, set->items[i], holders, &r.values[i], err))
             return false;
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *res = pr_resmap_at(m, i);

@@ -2,6 +2,12 @@
  * Bump allocator over a chain of blocks. Small requests are carved from the
  * current block; requests larger than a quarter block get a block of their
  * own so they do not waste the tail of the current one.
+ *
+ * Blocks come zeroed from calloc (fresh pages from the system are not
+ * written to at all) and a block is never reused, so what is handed out is
+ * zero without clearing it again. Blocks grow with the arena, and an array
+ * that was the last allocation grows in place, so appending to it does not
+ * leave its old copies behind.
  */
 #include "pleo/arena.h"
 
@@ -10,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK_SIZE (64 * 1024)
+#define BLOCK_SIZE (64 * 1024)      /* the first block */
+#define MAX_BLOCK_SIZE (1024 * 1024) /* blocks grow to this with the arena */
 #define ALIGNMENT 16
 
 typedef struct block {
@@ -23,6 +30,8 @@ typedef struct block {
 struct pr_arena {
     block *head;
     size_t total;
+    size_t block_size; /* of the next shared block */
+    void *last;        /* the latest allocation carved from head */
 };
 
 static void *xmalloc(size_t n)
@@ -40,6 +49,8 @@ pr_arena *pr_arena_new(void)
     pr_arena *a = xmalloc(sizeof *a);
     a->head = NULL;
     a->total = 0;
+    a->block_size = BLOCK_SIZE;
+    a->last = NULL;
     return a;
 }
 
@@ -58,7 +69,11 @@ void pr_arena_free(pr_arena *arena)
 
 static block *new_block(size_t size)
 {
-    block *b = xmalloc(sizeof *b + size);
+    block *b = calloc(1, sizeof *b + size);
+    if (!b) {
+        fputs("pleo-render: out of memory\n", stderr);
+        abort();
+    }
     b->size = size;
     b->used = 0;
     b->next = NULL;
@@ -71,7 +86,7 @@ void *pr_alloc(pr_arena *arena, size_t size)
     if (rounded == 0)
         rounded = ALIGNMENT;
     arena->total += rounded;
-    if (rounded > BLOCK_SIZE / 4) {
+    if (rounded > arena->block_size / 4) {
         /* Dedicated block, linked behind the current one. */
         block *b = new_block(rounded);
         b->used = rounded;
@@ -81,17 +96,18 @@ void *pr_alloc(pr_arena *arena, size_t size)
         } else {
             arena->head = b;
         }
-        memset(b->data, 0, rounded);
         return b->data;
     }
     if (!arena->head || arena->head->size - arena->head->used < rounded) {
-        block *b = new_block(BLOCK_SIZE);
+        block *b = new_block(arena->block_size);
         b->next = arena->head;
         arena->head = b;
+        if (arena->block_size < MAX_BLOCK_SIZE && arena->total >= 4 * arena->block_size)
+            arena->block_size *= 2;
     }
     void *p = arena->head->data + arena->head->used;
     arena->head->used += rounded;
-    memset(p, 0, rounded);
+    arena->last = p;
     return p;
 }
 
@@ -130,6 +146,20 @@ void *pr_grow(pr_arena *arena, void *items, size_t elem, size_t *cap,
     size_t ncap = *cap ? *cap * 2 : 4;
     while (ncap < need)
         ncap *= 2;
+    /* The latest allocation of the current block grows where it is: the
+     * bytes after it were never handed out, so they are still zero. */
+    block *h = arena->head;
+    if (items && *cap && items == arena->last) {
+        size_t old = ((*cap * elem) + ALIGNMENT - 1) & ~(size_t)(ALIGNMENT - 1);
+        size_t want = ((ncap * elem) + ALIGNMENT - 1) & ~(size_t)(ALIGNMENT - 1);
+        size_t start = (size_t)((unsigned char *)items - h->data);
+        if (start + old == h->used && h->size - start >= want) {
+            h->used = start + want;
+            arena->total += want - old;
+            *cap = ncap;
+            return items;
+        }
+    }
     void *n = pr_alloc(arena, ncap * elem);
     if (*cap)
         memcpy(n, items, *cap * elem);

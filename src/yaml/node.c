@@ -228,7 +228,9 @@ void pr_map_append(pr_arena *a, pr_node *map, pr_node *key, pr_node *value)
     map->map.items[map->map.len].key = key;
     map->map.items[map->map.len].value = value;
     map->map.len++;
-    if (was_current && !moved) {
+    /* The arena may grow the items where they are: the index is then
+     * still theirs, but it must keep room for a probe to end. */
+    if (was_current && !moved && 2 * (size_t)map->map.len <= (size_t)map->map.index->mask + 1) {
         struct pr_map_keyindex *x = map->map.index;
         index_put(x, key, map->map.len - 1);
         x->len = map->map.len;

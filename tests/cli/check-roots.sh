@@ -29,6 +29,56 @@ for r in $want; do
 done
 [ "$(grep -c "'vars' is deprecated" "$tmp/all.err")" = 1 ] || die "a warning given by several roots is not printed once"
 
+# A base several roots include is built once and copied into each: roots
+# that transform it differently, a root whose buildMetadata records
+# origins (never shared), and a base reached through another base must
+# each render as alone.
+sh=$tmp/shared
+mkdir -p "$sh/base" "$sh/mid" "$sh/r1" "$sh/r2" "$sh/r3" "$sh/r4"
+cat >"$sh/base/kustomization.yaml" <<'K'
+namePrefix: b-
+commonLabels:
+  tier: web
+resources:
+- app.yaml
+vars:
+- name: SVC
+  objref: {apiVersion: v1, kind: Service, name: web}
+K
+cat >"$sh/base/app.yaml" <<'K'
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+  - port: 80
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        args: ["--upstream=$(SVC)"]
+K
+printf 'resources:\n- ../base\nnamespace: one\nimages:\n- name: nginx\n  newTag: "1.2"\n' >"$sh/r1/kustomization.yaml"
+printf 'resources:\n- ../base\nnamePrefix: two-\ncommonLabels:\n  tier: api\n' >"$sh/r2/kustomization.yaml"
+printf 'buildMetadata: [originAnnotations]\nresources:\n- ../base\n' >"$sh/r3/kustomization.yaml"
+printf 'nameSuffix: -m\nresources:\n- ../base\n' >"$sh/mid/kustomization.yaml"
+printf 'resources:\n- ../mid\nnamespace: four\n' >"$sh/r4/kustomization.yaml"
+"$pleo" build --all "$sh" -o "$tmp/shared-out" --jobs 2 2>"$tmp/shared.err" ||
+  die "--all over roots sharing a base failed: $(cat "$tmp/shared.err")"
+for r in r1 r2 r3 r4; do
+  "$pleo" build "$sh/$r" >"$tmp/alone.yaml" 2>/dev/null
+  cmp -s "$tmp/alone.yaml" "$tmp/shared-out/$r.yaml" || die "$r: output with a shared base differs from rendering it alone"
+done
+grep -q "upstream=two-b-web" "$tmp/shared-out/r2.yaml" || die "r2: the shared base's var is not resolved to r2's name"
+
 # Explicit roots, named as given.
 (cd "$tmp/tree" && "$pleo" build overlays/staging ./fleet/o02/ -o "$tmp/some" -j 2 2>/dev/null)
 cmp -s "$tmp/all/overlays/staging.yaml" "$tmp/some/overlays/staging.yaml" || die "explicit root overlays/staging"

@@ -105,12 +105,32 @@ static void items_changed_directly(void **state)
     pr_arena_free(a);
 }
 
+/* Keys made first and appended with no allocation between: the arena
+ * grows the pair array where it is, and the index must keep up. */
+static void appends_growing_in_place(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    enum { N = 3000 };
+    pr_node **keys = pr_alloc(a, N * sizeof *keys);
+    for (long i = 0; i < N; i++)
+        keys[i] = pr_node_str(a, key_name(a, i));
+    pr_node *value = pr_node_str(a, "v");
+    pr_node *map = pr_node_map(a);
+    for (long i = 0; i < N; i++)
+        pr_map_append(a, map, keys[i], value);
+    assert_lookups(a, map, N);
+    assert_int_equal(pr_map_index(map, "key-3000"), -1);
+    pr_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(large_map_set_get_remove),
         cmocka_unit_test(copy_and_rename),
         cmocka_unit_test(items_changed_directly),
+        cmocka_unit_test(appends_growing_in_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -246,6 +246,28 @@ static void test_fieldspec_list_merge_keeps_order(void **state)
     pr_arena_free(a);
 }
 
+static void test_merge_adding_nothing_leaves_base_untouched(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    /* Unsorted, as a nameReference entry's fields may be. */
+    pr_fieldspec rows[] = {{{NULL, NULL, "Zebra"}, "x", true},
+                           {{NULL, NULL, "Apple"}, "x", true}};
+    const pr_fieldspec in_rows[] = {{{NULL, NULL, "Zebra"}, "x", true}};
+    pr_tconfig base = {0}, incoming = {0};
+    base.images = (pr_fieldspec_list){rows, 2};
+    incoming.images = (pr_fieldspec_list){in_rows, 1};
+    pr_tconfig out = merge_ok(a, &base, &incoming);
+    /* The result is sorted; the base, shared by whoever made it, is not. */
+    assert_string_equal(describe(a, &out.images), "Apple:x,Zebra:x");
+    assert_string_equal(describe(a, &base.images), "Zebra:x,Apple:x");
+    /* A sorted base that gains nothing is the result itself. */
+    pr_tconfig again = merge_ok(a, &out, &incoming);
+    assert_ptr_equal(again.images.specs, out.images.specs);
+    assert_int_equal(again.images.len, 2);
+    pr_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_merge_conflicts_on_create),
         cmocka_unit_test(test_nameref_entries_of_one_kind_merge),
         cmocka_unit_test(test_builtin_config_holds_kustomize_lists),
+        cmocka_unit_test(test_merge_adding_nothing_leaves_base_untouched),
         cmocka_unit_test(test_fieldspec_list_merge_keeps_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
