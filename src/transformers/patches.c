@@ -452,9 +452,15 @@ static void stringify_patch_meta(pr_arena *a, pr_node *patch)
         pr_node *strings = pr_node_map(a);
         for (size_t i = 0; i < m->map.len; i++) {
             const pr_node *v = m->map.items[i].value;
-            pr_map_set(a, strings, m->map.items[i].key->scalar.text,
+            const pr_node *k = m->map.items[i].key;
+            pr_map_set(a, strings, k->scalar.text,
                        v->kind == PR_SCALAR ? pr_node_scalar(a, PR_TAG_STR, v->scalar.text, v->scalar.len)
                                             : pr_node_str(a, ""));
+            /* written back unquoted, a key like `1` reads as a number
+             * again, and output fails on it as kustomize's does */
+            pr_node *key = strings->map.items[strings->map.len - 1].key;
+            key->tag = pr_resolve_plain(k->scalar.text, k->scalar.len);
+            key->mark = k->mark;
         }
         pr_map_set(a, meta, fields[f], strings);
     }
