@@ -1234,39 +1234,34 @@ static bool op_remove_component(ed *e, const pr_edit_request *req)
     return true;
 }
 
-static bool op_add_base(ed *e, const pr_edit_request *req)
+/* Appends each comma-separated item of `list` to the list `field`; an item
+ * already there is kustomize's "already in kustomization file" error,
+ * naming it as `what`. */
+static bool add_comma_items(ed *e, const char *field, const char *what, const char *list)
 {
-    if (!check_list(e, "resources", NULL, NULL, 0))
+    if (!check_list(e, field, NULL, NULL, 0))
         return false;
-    const char *list = req->args[0];
     while (list) {
         const char *comma = strchr(list, ',');
-        const char *path = comma ? pr_strndup(e->a, list, (size_t)(comma - list)) : list;
+        const char *item = comma ? pr_strndup(e->a, list, (size_t)(comma - list)) : list;
         list = comma ? comma + 1 : NULL;
-        if (in_list(e, "resources", path))
-            return pr_error_set(e->err, "%s: base %s already in kustomization file", e->path, path);
-        if (!append_in(e, "", "resources", str_node(e, path)))
+        if (in_list(e, field, item))
+            return pr_error_set(e->err, "%s: %s %s already in kustomization file", e->path,
+                                what, item);
+        if (!append_in(e, "", field, str_node(e, item)))
             return false;
     }
     return true;
 }
 
+static bool op_add_base(ed *e, const pr_edit_request *req)
+{
+    return add_comma_items(e, "resources", "base", req->args[0]);
+}
+
 static bool op_add_buildmetadata(ed *e, const pr_edit_request *req)
 {
-    if (!check_list(e, "buildMetadata", NULL, NULL, 0))
-        return false;
-    const char *list = req->args[0];
-    while (list) {
-        const char *comma = strchr(list, ',');
-        const char *opt = comma ? pr_strndup(e->a, list, (size_t)(comma - list)) : list;
-        list = comma ? comma + 1 : NULL;
-        if (in_list(e, "buildMetadata", opt))
-            return pr_error_set(e->err, "%s: buildMetadata option %s already in kustomization file",
-                                e->path, opt);
-        if (!append_in(e, "", "buildMetadata", str_node(e, opt)))
-            return false;
-    }
-    return true;
+    return add_comma_items(e, "buildMetadata", "buildMetadata option", req->args[0]);
 }
 
 /* ---- patches ---- */
