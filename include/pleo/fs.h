@@ -71,6 +71,14 @@ bool pr_fs_git_list(const pr_fs_git *g, pr_arena *a, const char ***paths, size_t
 /* Releases the libgit2 objects `g` holds. NULL is ignored. */
 void pr_fs_git_close(pr_fs_git *g);
 
+/* The names a kustomization file may have, in the order kustomize looks
+ * for them: kustomization.yaml, kustomization.yml, Kustomization. */
+extern const char *const pr_kustomization_names[3];
+
+/* The path of the first of pr_kustomization_names that is a file in `dir`
+ * (allocated in `a`), or NULL when there is none. */
+const char *pr_kustomization_file_in(const pr_fs *fs, pr_arena *a, const char *dir);
+
 /* Joins `dir` and `rel` (rel absolute wins) and removes "." and ".."
  * segments lexically. */
 char *pr_path_join(pr_arena *a, const char *dir, const char *rel);

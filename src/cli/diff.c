@@ -199,12 +199,7 @@ static int parse_args(int argc, char **argv, diff_args *d, char **rev2_candidate
 
 static bool has_kustomization(const pr_fs *fs, pr_arena *a, const char *dir)
 {
-    static const char *const names[] = {"kustomization.yaml", "kustomization.yml",
-                                        "Kustomization"};
-    for (size_t i = 0; i < 3; i++)
-        if (fs->path_type(fs, pr_path_join(a, dir, names[i])) == PR_PATH_FILE)
-            return true;
-    return false;
+    return pr_kustomization_file_in(fs, a, dir) != NULL;
 }
 
 /* Deprecation warnings are printed once, however many renders give them. */

@@ -13,19 +13,17 @@
 #include <sys/stat.h>
 
 #include "pleo/diff.h"
+#include "pleo/fs.h"
 #include "pleo/strmap.h"
 #include "pleo/yaml.h"
-
-static const char *const kustomization_names[] = {"kustomization.yaml", "kustomization.yml",
-                                                  "Kustomization"};
 
 /* The directory of `path` when it names a kustomization file, else NULL. */
 static const char *kustomization_dir(pr_arena *a, const char *path)
 {
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
-    for (size_t i = 0; i < sizeof kustomization_names / sizeof *kustomization_names; i++)
-        if (!strcmp(base, kustomization_names[i]))
+    for (size_t i = 0; i < sizeof pr_kustomization_names / sizeof *pr_kustomization_names; i++)
+        if (!strcmp(base, pr_kustomization_names[i]))
             return slash ? pr_strndup(a, path, (size_t)(slash - path)) : ".";
     return NULL;
 }

@@ -132,3 +132,16 @@ bool pr_path_within(const char *root, const char *path)
         return false;
     return path[n] == '\0' || path[n] == '/' || (n == 1 && root[0] == '/');
 }
+
+const char *const pr_kustomization_names[3] = {"kustomization.yaml", "kustomization.yml",
+                                               "Kustomization"};
+
+const char *pr_kustomization_file_in(const pr_fs *fs, pr_arena *a, const char *dir)
+{
+    for (size_t i = 0; i < 3; i++) {
+        const char *p = pr_path_join(a, dir, pr_kustomization_names[i]);
+        if (fs->path_type(fs, p) == PR_PATH_FILE)
+            return p;
+    }
+    return NULL;
+}

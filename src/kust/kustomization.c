@@ -11,9 +11,6 @@
 #include "kust/pipeline.h"
 #include "pleo/yaml.h"
 
-static const char *const kustomization_names[] = {
-    "kustomization.yaml", "kustomization.yml", "Kustomization"};
-
 #define KIND_KUSTOMIZATION "Kustomization"
 #define KIND_COMPONENT "Component"
 #define VERSION_KUSTOMIZATION "kustomize.config.k8s.io/v1beta1"
@@ -108,7 +105,7 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
 {
     const char *path = NULL;
     for (size_t i = 0; i < 3; i++) {
-        const char *candidate = pr_path_join(ctx->a, dir, kustomization_names[i]);
+        const char *candidate = pr_path_join(ctx->a, dir, pr_kustomization_names[i]);
         if (ctx->fs->path_type(ctx->fs, candidate) != PR_PATH_FILE)
             continue;
         if (path)

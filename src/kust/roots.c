@@ -27,9 +27,6 @@
 #include "pleo/strmap.h"
 #include "pleo/yaml.h"
 
-static const char *const kustomization_names[] = {
-    "kustomization.yaml", "kustomization.yml", "Kustomization"};
-
 typedef struct {
     pr_arena *a;
     const pr_fs *fs;
@@ -42,12 +39,7 @@ typedef struct {
 
 static const char *kustomization_file(finder *f, const char *dir)
 {
-    for (size_t i = 0; i < sizeof kustomization_names / sizeof kustomization_names[0]; i++) {
-        const char *p = pr_path_join(f->a, dir, kustomization_names[i]);
-        if (f->fs->path_type(f->fs, p) == PR_PATH_FILE)
-            return p;
-    }
-    return NULL;
+    return pr_kustomization_file_in(f->fs, f->a, dir);
 }
 
 static bool walk(finder *f, const char *dir, const char *rel, pr_error *err)
