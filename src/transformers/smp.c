@@ -789,11 +789,14 @@ static bool walk_merge_list(smp *s, pr_node *dest, pr_node *origin, int schema,
     if (!dest)
         return true;
     const pr_smp_schema *sc = &s->t->schemas[schema];
-    const char *const *keys = s->t->keys + sc->keys;
     tuple_list values;
-    if (sc->nkeys)
+    if (sc->nkeys) {
+        /* Only index the key table when there are keys: a schema document
+         * with no list keys at all has no table (NULL). */
+        const char *const *keys = s->t->keys + sc->keys;
         return keyed_values(s, at, dest, origin, keys, sc->nkeys, &values) &&
                set_elements(s, at, &values, keys, sc->nkeys, dest, origin, schema, out);
+    }
     static const char *const no_key[] = {""};
     return primitive_values(s, at, dest, origin, &values) &&
            set_elements(s, at, &values, no_key, 1, dest, origin, schema, out);
