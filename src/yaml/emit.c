@@ -23,26 +23,43 @@ static int write_to_strbuf(void *data, unsigned char *buffer, size_t size)
     return 1;
 }
 
-/* JSON encoding replaces each invalid byte with U+FFFD. */
+/* JSON encoding replaces each invalid byte with U+FFFD. Valid runs are
+ * copied whole: almost every scalar is one. */
 static void append_valid_utf8(pr_strbuf *out, const char *text, size_t n)
 {
-    size_t i = 0;
+    size_t i = 0, run = 0;
     while (i < n) {
-        size_t l = pr_utf8_decode(text, n, i, NULL);
-        if (l == 0) {
-            pr_sb_add(out, "\xEF\xBF\xBD", 3);
+        if ((unsigned char)text[i] < 0x80) {
             i++;
-        } else {
-            pr_sb_add(out, text + i, l);
-            i += l;
+            continue;
         }
+        size_t l = pr_utf8_decode(text, n, i, NULL);
+        if (l) {
+            i += l;
+            continue;
+        }
+        pr_sb_add(out, text + run, i - run);
+        pr_sb_add(out, "\xEF\xBF\xBD", 3);
+        run = ++i;
     }
+    pr_sb_add(out, text + run, n - run);
+}
+
+/* Whether a string's text survives the JSON round trip unchanged: only
+ * non-ASCII bytes can be invalid UTF-8 or a NEL (see fold_nel). */
+static bool is_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
 }
 
 typedef struct {
     yaml_emitter_t emitter;
     pr_error *err;
     pr_strbuf scratch;
+    pr_strbuf text; /* a scalar's JSON text when it is not the node's own */
     bool marked; /* some scalar carries END_MARK (see emit_string) */
     pr_strbuf bom_texts; /* escaped texts of BOM-led strings, NUL-separated */
     size_t bom_count;
@@ -257,10 +274,19 @@ static void fold_nel(pr_strbuf *buf)
     pr_sb_release(&out);
 }
 
-static bool scalar_json_text(const pr_node *n, pr_strbuf *buf)
+/* The text a scalar has after kustomize's JSON round trip, and whether
+ * it is a string there. The text is the node's own when the round trip
+ * leaves it alone, else it is built in `buf`; either way it stays valid
+ * until `buf` is next used. */
+static bool scalar_json_text(const pr_node *n, pr_strbuf *buf, const char **text, size_t *len)
 {
     bool is_string;
     pr_sb_reset(buf);
+    if (n->tag == PR_TAG_STR && is_ascii(n->scalar.text, n->scalar.len)) {
+        *text = n->scalar.text;
+        *len = n->scalar.len;
+        return true;
+    }
     if (n->tag == PR_TAG_STR || n->tag == PR_TAG_BINARY) {
         if (n->tag == PR_TAG_BINARY) {
             /* kustomize decodes !!binary values into their bytes. */
@@ -273,34 +299,32 @@ static bool scalar_json_text(const pr_node *n, pr_strbuf *buf)
             append_valid_utf8(buf, n->scalar.text, n->scalar.len);
         }
         fold_nel(buf);
-        return true;
+        is_string = true;
+    } else {
+        pr_scalar_canonical(n, buf, &is_string);
     }
-    pr_scalar_canonical(n, buf, &is_string);
+    *text = buf->buf;
+    *len = buf->len;
     return is_string;
 }
 
 static bool emit_scalar(writer *w, const pr_node *n)
 {
-    pr_strbuf text;
-    pr_sb_init(&text);
-    bool is_string = scalar_json_text(n, &text);
-    bool ok;
-    if (is_string) {
-        ok = emit_string(w, text.buf, text.len);
-    } else {
-        yaml_event_t ev;
-        yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text.buf,
-                                     (int)text.len, 1, 1,
-                                     YAML_PLAIN_SCALAR_STYLE);
-        ok = emit_event(w, &ev);
-    }
-    pr_sb_release(&text);
-    return ok;
+    const char *text;
+    size_t len;
+    bool is_string = scalar_json_text(n, &w->text, &text, &len);
+    if (is_string)
+        return emit_string(w, text, len);
+    yaml_event_t ev;
+    yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text, (int)len, 1, 1,
+                                 YAML_PLAIN_SCALAR_STYLE);
+    return emit_event(w, &ev);
 }
 
 typedef struct {
-    char *key; /* JSON text of the key (malloc'd) */
+    const char *key; /* JSON text of the key: the node's, or `owned` */
     size_t len;
+    char *owned; /* malloc'd when the round trip changed the text */
     const pr_node *value;
 } sorted_pair;
 
@@ -344,14 +368,19 @@ static bool open_node(writer *w, const pr_node *n, open_collection **stack,
     c->pairs = calloc(len ? len : 1, sizeof *c->pairs);
     if (!c->pairs)
         return pr_error_set(w->err, "out of memory");
-    pr_strbuf key;
-    pr_sb_init(&key);
+    bool sorted = true;
     for (size_t i = 0; i < len; i++) {
-        scalar_json_text(n->map.items[i].key, &key);
-        c->pairs[i].key = pr_sb_detach(&key, &c->pairs[i].len);
-        c->pairs[i].value = n->map.items[i].value;
+        sorted_pair *p = &c->pairs[i];
+        scalar_json_text(n->map.items[i].key, &w->text, &p->key, &p->len);
+        if (p->key == w->text.buf)
+            p->key = p->owned = pr_sb_detach(&w->text, &p->len);
+        p->value = n->map.items[i].value;
+        if (i > 0 && compare_pairs(p - 1, p) > 0)
+            sorted = false;
     }
-    if (!w->keep_order)
+    /* Input is mostly in go-yaml's order already (apiVersion, kind,
+     * metadata, spec): only sort what is not. */
+    if (!w->keep_order && !sorted)
         qsort(c->pairs, len, sizeof *c->pairs, compare_pairs);
     return emit_event(w, &ev);
 }
@@ -361,7 +390,7 @@ static void free_pairs(open_collection *c)
     if (!c->pairs)
         return;
     for (size_t i = 0; i < c->node->map.len; i++)
-        free(c->pairs[i].key);
+        free(c->pairs[i].owned);
     free(c->pairs);
     c->pairs = NULL;
 }
@@ -413,6 +442,7 @@ static bool emit_document(const pr_node *doc, pr_strbuf *out, bool keep_order, p
     memset(&w, 0, sizeof w);
     w.keep_order = keep_order;
     pr_sb_init(&w.scratch);
+    pr_sb_init(&w.text);
     pr_sb_init(&w.bom_texts);
     w.err = err;
     if (!yaml_emitter_initialize(&w.emitter))
@@ -440,6 +470,7 @@ static bool emit_document(const pr_node *doc, pr_strbuf *out, bool keep_order, p
     }
     yaml_emitter_delete(&w.emitter);
     pr_sb_release(&w.scratch);
+    pr_sb_release(&w.text);
     if (ok && w.marked)
         unmark(out, start);
     if (ok && w.bom_count)

@@ -353,6 +353,18 @@ static pr_tag resolve_number(const char *s, size_t n)
 
 static pr_tag resolve_common(const char *s, size_t n, bool yaml11)
 {
+    /* Most scalars are names and words. Only these characters start a
+     * null, a bool, a number or a timestamp, and no word that starts with
+     * a letter (null, false, ...) is longer than five bytes: everything
+     * else is a string without looking further (every scalar of a render
+     * passes through here at least twice). */
+    if (n > 0) {
+        unsigned char c0 = (unsigned char)s[0];
+        bool letter = strchr("nNtTfFyYoO", c0) != NULL;
+        if (c0 == '\0' || (letter && n > 5) ||
+            (!letter && !(c0 >= '0' && c0 <= '9') && !strchr("~.+-", c0)))
+            return PR_TAG_STR;
+    }
     if (is_null_word(s, n))
         return PR_TAG_NULL;
     char c = s[0];
