@@ -806,6 +806,30 @@ static size_t decode_runes(const char *s, size_t n, uint32_t *out, size_t cap)
 
 int pr_key_compare(const char *a, size_t alen, const char *b, size_t blen)
 {
+    /* An ASCII prefix both share decides nothing, except through a digit
+     * run that crosses the first difference: skip the prefix up to the
+     * start of that run, so that keys are decoded from where they differ. */
+    size_t skip = 0;
+    while (skip < alen && skip < blen && a[skip] == b[skip] &&
+           (unsigned char)a[skip] < 0x80)
+        skip++;
+    /* Most keys differ first at an ASCII letter, or one is a prefix of the
+     * other: decided here without decoding. */
+    if (skip == alen || skip == blen)
+        return alen == blen ? 0 : skip == alen ? -1 : 1;
+    unsigned char ca = (unsigned char)a[skip], cb = (unsigned char)b[skip];
+    if (ca < 0x80 && cb < 0x80) {
+        bool al = (ca | 0x20) >= 'a' && (ca | 0x20) <= 'z';
+        bool bl = (cb | 0x20) >= 'a' && (cb | 0x20) <= 'z';
+        if (al && bl)
+            return ca < cb ? -1 : 1;
+        if (al || bl)
+            return bl ? -1 : 1;
+    }
+    while (skip > 0 && a[skip - 1] >= '0' && a[skip - 1] <= '9')
+        skip--;
+    a += skip, alen -= skip;
+    b += skip, blen -= skip;
     uint32_t abuf[256], bbuf[256];
     uint32_t *ar = alen <= 256 ? abuf : malloc(alen * sizeof *ar);
     uint32_t *br = blen <= 256 ? bbuf : malloc(blen * sizeof *br);
