@@ -37,6 +37,25 @@ typedef struct {
     size_t len, cap;
 } pr_strlist;
 
+/* One field of an object as pr_resource_id last read it: the mapping's
+ * items and length then, where the field was and what it held. */
+typedef struct {
+    const pr_pair *items;
+    uint32_t len;
+    int32_t index; /* -1: absent */
+    const pr_node *value;
+    const char *text;
+} pr_field_memo;
+
+/* What pr_resource_id last computed and the fields it read it from
+ * (apiVersion, kind, metadata, metadata.name, metadata.namespace). */
+typedef struct {
+    bool valid;
+    pr_field_memo field[5];
+    pr_resid id;
+    char group[40]; /* id.gvk.group when it is not a shared constant */
+} pr_id_memo;
+
 typedef struct {
     pr_node *obj;
     const char *origin;   /* file (or generator) it came from */
@@ -51,6 +70,7 @@ typedef struct {
     pr_strlist ref_var_names; /* vars whose objref names this object
                                  (kustomize's refVarNames); whatever
                                  replaces the object must keep them */
+    pr_id_memo id_memo;   /* private to pr_resource_id */
 } pr_resource;
 
 typedef struct pr_resmap pr_resmap;
@@ -58,7 +78,11 @@ typedef struct pr_resmap pr_resmap;
 /* Reads group/version/kind from an object's apiVersion and kind. */
 pr_gvk pr_obj_gvk(pr_arena *a, const pr_node *obj);
 
-/* The object's current id. */
+/* The object's current id, as kustomize's CurId reads it from the object
+ * every time. Remembered between calls while the fields it came from are
+ * the same nodes in the same places (transformers replace nodes or text
+ * when they rename); the remembering writes to `r`, so two threads may
+ * not ask for the id of one resource at once. */
 pr_resid pr_resource_id(pr_arena *a, const pr_resource *r);
 
 /* Wraps an object read from `origin`. */

@@ -5,11 +5,13 @@
 #include "pleo/fs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_FILE_SIZE (256u * 1024 * 1024)
 
@@ -46,9 +48,23 @@ static pr_path_type disk_path_type(const pr_fs *fs, const char *path)
     return S_ISDIR(st.st_mode) ? PR_PATH_DIR : PR_PATH_FILE;
 }
 
+/* realpath(3) asks the kernel about every component of the path (a
+ * readlink each: a build canonicalizes every file it loads, and the
+ * deep paths of a large tree made this the main system cost). Opening the
+ * path once and reading back what the kernel resolved costs three calls
+ * whatever the depth; realpath remains where /proc is not mounted. */
 static char *disk_canonical(const pr_fs *fs, pr_arena *a, const char *path)
 {
     (void)fs;
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    char link[64], resolved[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, resolved, sizeof resolved);
+    close(fd);
+    if (n > 0 && (size_t)n < sizeof resolved && resolved[0] == '/')
+        return pr_strndup(a, resolved, (size_t)n);
     char *r = realpath(path, NULL);
     if (!r)
         return NULL;

@@ -28,6 +28,17 @@ static const char *const known_groups[] = {
     "builtin", "config.kubernetes.io",
 };
 
+/* Whether `g` is one of the shared group texts (or empty). */
+static bool is_known_group(const char *g)
+{
+    if (!*g)
+        return true;
+    for (size_t i = 0; i < sizeof known_groups / sizeof known_groups[0]; i++)
+        if (g == known_groups[i])
+            return true;
+    return false;
+}
+
 static const char *group_text(pr_arena *a, const char *api, size_t len)
 {
     for (size_t i = 0; i < sizeof known_groups / sizeof known_groups[0]; i++)
@@ -126,17 +137,63 @@ void pr_obj_normalize_annotations(pr_node *obj)
     }
 }
 
+/* Whether `key` of `map` is still what `m` saw: an absent field is
+ * looked for again (a key may have been added), a present one is checked
+ * by identity, which any replacement of the items, the value or its text
+ * changes. */
+static bool field_unchanged(const pr_node *map, const char *key, const pr_field_memo *m)
+{
+    if (!map || map->kind != PR_MAP)
+        return !m->items && m->index < 0;
+    if (m->index < 0)
+        return pr_map_index(map, key) < 0;
+    if (map->map.items != m->items || map->map.len != m->len)
+        return false;
+    const pr_pair *p = &map->map.items[m->index];
+    return p->value == m->value && pr_scalar_text(p->value) == m->text &&
+           pr_scalar_is(p->key, key);
+}
+
+static void field_read(const pr_node *map, const char *key, pr_field_memo *m)
+{
+    bool is_map = map && map->kind == PR_MAP;
+    long i = is_map ? pr_map_index(map, key) : -1;
+    m->items = is_map ? map->map.items : NULL;
+    m->len = is_map ? map->map.len : 0;
+    m->index = (int32_t)i;
+    m->value = i >= 0 ? map->map.items[i].value : NULL;
+    m->text = pr_scalar_text(m->value);
+}
+
+static const char *const id_fields[] = {"apiVersion", "kind", "metadata", "name", "namespace"};
+
 pr_resid pr_resource_id(pr_arena *a, const pr_resource *r)
 {
+    /* Ids are asked for by almost every transformer for every object;
+     * reading them again means five lookups and splitting apiVersion. */
+    pr_id_memo *memo = (pr_id_memo *)&r->id_memo;
+    const pr_node *meta = metadata(r->obj);
+    bool same = memo->valid;
+    for (int f = 0; same && f < 5; f++)
+        same = field_unchanged(f < 3 ? r->obj : meta, id_fields[f], &memo->field[f]);
+    if (same && memo->field[2].value == meta)
+        return memo->id;
+    for (int f = 0; f < 5; f++)
+        field_read(f < 3 ? r->obj : meta, id_fields[f], &memo->field[f]);
     pr_resid id;
     id.gvk = pr_obj_gvk(a, r->obj);
-    const pr_node *meta = metadata(r->obj);
-    id.name = pr_map_get_str(meta, "name");
-    id.namespace = pr_map_get_str(meta, "namespace");
-    if (!id.name)
-        id.name = "";
-    if (!id.namespace)
-        id.namespace = "";
+    id.name = memo->field[3].text ? memo->field[3].text : "";
+    id.namespace = memo->field[4].text ? memo->field[4].text : "";
+    memo->id = id;
+    /* The group is remembered in the memo, not in `a`: a caller's arena
+     * may be a scratch one that the resource outlives. */
+    memo->valid = true;
+    if (!is_known_group(id.gvk.group)) {
+        size_t glen = strlen(id.gvk.group);
+        memo->valid = glen < sizeof memo->group;
+        if (memo->valid)
+            memo->id.gvk.group = memcpy(memo->group, id.gvk.group, glen + 1);
+    }
     return id;
 }
 
@@ -465,6 +522,9 @@ pr_resmap *pr_resmap_copy(pr_arena *a, const pr_resmap *src, bool own_texts)
         const pr_resource *s = src->items[i];
         pr_resource *r = pr_alloc(a, sizeof *r);
         *r = *s;
+        /* The memo names the source's nodes and texts, which may live in
+         * an arena freed before this copy is used. */
+        memset(&r->id_memo, 0, sizeof r->id_memo);
         r->obj = pr_node_copy(a, s->obj);
         if (own_texts)
             own_node_texts(a, r->obj);

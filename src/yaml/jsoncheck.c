@@ -68,6 +68,14 @@ static bool check_scalar(const char *filename, const pr_node *n, bool is_key,
                            "mapping key %.60s is not a string; kustomize cannot "
                            "convert it to JSON (quote it)", n->scalar.text);
     }
+    /* Below DEL, no byte is refused or starts a NEL: most scalars end here. */
+    if (n->tag == PR_TAG_STR) {
+        size_t i = 0;
+        while (i < n->scalar.len && (unsigned char)n->scalar.text[i] < 0x7F)
+            i++;
+        if (i == n->scalar.len)
+            return true;
+    }
     /* JSON leaves NEL unescaped, and go-yaml reads it as a line break,
      * which a flow mapping key cannot hold. */
     if (is_key && memmem(n->scalar.text, n->scalar.len, "\xC2\x85", 2))
