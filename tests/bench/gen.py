@@ -15,7 +15,10 @@ replicas, components, replacements and every patch kind
 strategic merge and inline JSON 6902, targeted by name, kind and label
 selector). `--overlays N` adds fleet/o01..oN, small overlays of platform
 (the many-roots benchmark). `--bigcm KEYS` instead writes one ConfigMap of
-KEYS keys (as a resource, and as a generator from an env file).
+KEYS keys (as a resource, and as a generator from an env file);
+`--kube-prometheus` a tree of the size and shape of kube-prometheus (one
+kustomization, 130 documents, about 5.8 MB, mostly large CRDs and
+dashboards).
 
 The same arguments always give the same bytes: no randomness, no clock.
 """
@@ -396,10 +399,204 @@ def bigcm(root, keys):
           "namespace: big\nconfigMapGenerator:\n- name: big\n  envs:\n  - big.env\n")
 
 
+def schema(depth, seed, width):
+    """A CRD validation schema: nested objects with long descriptions, the
+    bulk of a Prometheus operator CRD."""
+    props = {}
+    for k in range(width):
+        name = "field%s%d" % ("abcdefgh"[(seed + k) % 8], k)
+        desc = ("%s configures how the operator handles the %d-th setting of "
+                "this object. When unset, the default of the referenced "
+                "component applies; see the upstream documentation for the "
+                "format and the accepted values (seed %d)." % (name, k, seed))
+        if depth > 0 and k % 3 == 0:
+            props[name] = ("object", desc, schema(depth - 1, seed * 7 + k, width))
+        elif k % 3 == 1:
+            props[name] = ("array", desc, None)
+        else:
+            props[name] = ("string" if k % 2 else "integer", desc, None)
+    return props
+
+
+def schema_yaml(props, indent):
+    pad = " " * indent
+    out = [pad + "properties:\n"]
+    for name, (typ, desc, sub) in props.items():
+        out.append(f"{pad}  {name}:\n{pad}    description: {desc}\n")
+        if typ == "object":
+            out.append(f"{pad}    type: object\n")
+            out.append(schema_yaml(sub, indent + 4))
+        elif typ == "array":
+            out.append(f"{pad}    items:\n{pad}      type: string\n{pad}    type: array\n")
+        else:
+            fmt = f"{pad}    format: int32\n" if typ == "integer" else ""
+            out.append(f"{fmt}{pad}    type: {typ}\n")
+    return "".join(out)
+
+
+def kube_prometheus(root):
+    """A tree the size and shape of kube-prometheus: one kustomization
+    listing 130 documents, 5.8 MB in all, most of it ten large CRDs and
+    Grafana dashboards held as JSON strings in ConfigMaps."""
+    files = []
+    crds = ["alertmanagerconfigs", "alertmanagers", "podmonitors", "probes",
+            "prometheusagents", "prometheuses", "prometheusrules", "scrapeconfigs",
+            "servicemonitors", "thanosrulers"]
+    for c, plural in enumerate(crds):
+        kind = plural[:-1].capitalize()
+        body = schema_yaml(schema(4, c + 1, 7), 8)
+        files.append((f"setup/0{c}-{plural}-crd.yaml", f"""\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  annotations:
+    controller-gen.kubebuilder.io/version: v0.13.0
+    operator.prometheus.io/version: 0.70.0
+  name: {plural}.monitoring.coreos.com
+spec:
+  group: monitoring.coreos.com
+  names:
+    categories:
+    - prometheus-operator
+    kind: {kind}
+    listKind: {kind}List
+    plural: {plural}
+    singular: {plural[:-1]}
+  scope: Namespaced
+  versions:
+  - name: v1
+    schema:
+      openAPIV3Schema:
+        description: {kind} defines a {plural[:-1]} of the monitoring stack.
+{body}        type: object
+    served: true
+    storage: true
+    subresources:
+      status: {{}}
+"""))
+    for d in range(25):
+        panels = ",".join(
+            '{"datasource":"$datasource","gridPos":{"h":7,"w":12,"x":%d,"y":%d},'
+            '"id":%d,"targets":[{"expr":"sum(rate(container_cpu_usage_seconds_total'
+            '{job=\\"kubelet\\", cluster=\\"$cluster\\", namespace=\\"$namespace\\"}[5m])) by (pod)",'
+            '"legendFormat":"{{pod}}","refId":"A"}],"title":"Panel %d of dashboard %d","type":"timeseries"}'
+            % (p % 2 * 12, p * 7, p, p, d) for p in range(250))
+        files.append((f"grafana-dashboard-{d:02d}.yaml", f"""\
+apiVersion: v1
+data:
+  dashboard-{d:02d}.json: |-
+    {{"annotations":{{"list":[]}},"editable":false,"panels":[{panels}],"refresh":"10s","schemaVersion":39,"title":"Dashboard {d}","uid":"d{d:04d}"}}
+kind: ConfigMap
+metadata:
+  labels:
+    app.kubernetes.io/component: grafana
+    app.kubernetes.io/name: grafana
+  name: grafana-dashboard-{d:02d}
+  namespace: monitoring
+"""))
+    kinds = ["ServiceAccount", "Service", "Deployment", "ClusterRole",
+             "ClusterRoleBinding", "NetworkPolicy", "PodDisruptionBudget",
+             "ServiceMonitor", "PrometheusRule", "Role", "RoleBinding"]
+    for i in range(95):
+        kind = kinds[i % len(kinds)]
+        name = f"component-{i:02d}"
+        labels = (f"    app.kubernetes.io/component: c{i % 9}\n"
+                  f"    app.kubernetes.io/name: {name}\n"
+                  f"    app.kubernetes.io/part-of: kube-prometheus\n"
+                  f"    app.kubernetes.io/version: 0.{i}.1\n")
+        head = {"Deployment": "apps/v1", "ClusterRole": "rbac.authorization.k8s.io/v1",
+                "ClusterRoleBinding": "rbac.authorization.k8s.io/v1",
+                "Role": "rbac.authorization.k8s.io/v1", "RoleBinding": "rbac.authorization.k8s.io/v1",
+                "NetworkPolicy": "networking.k8s.io/v1", "PodDisruptionBudget": "policy/v1",
+                "ServiceMonitor": "monitoring.coreos.com/v1",
+                "PrometheusRule": "monitoring.coreos.com/v1"}.get(kind, "v1")
+        ns = "" if kind.startswith("Cluster") else "  namespace: monitoring\n"
+        text = f"apiVersion: {head}\nkind: {kind}\nmetadata:\n  labels:\n{labels}  name: {name}\n{ns}"
+        if kind == "Deployment":
+            text += f"""spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {name}
+  template:
+    metadata:
+      annotations:
+        kubectl.kubernetes.io/default-container: {name}
+      labels:
+{labels.replace("    ", "        ")}    spec:
+      containers:
+      - args:
+        - --web.listen-address=:9090
+        - --config.file=/etc/{name}/config.yaml
+        image: quay.io/prometheus/{name}:v2.{i}.0
+        name: {name}
+        ports:
+        - containerPort: 9090
+          name: web
+        resources:
+          limits:
+            cpu: 200m
+            memory: 400Mi
+          requests:
+            cpu: 100m
+            memory: 200Mi
+        securityContext:
+          allowPrivilegeEscalation: false
+          readOnlyRootFilesystem: true
+      nodeSelector:
+        kubernetes.io/os: linux
+      serviceAccountName: {name}
+"""
+        elif kind == "PrometheusRule":
+            rules = "".join(f"""    - alert: Component{i}Alert{r}
+      annotations:
+        description: '{{{{ $labels.namespace }}}}/{{{{ $labels.pod }}}} ({{{{ $labels.container }}}}) is restarting {{{{ printf "%.2f" $value }}}} times / 10 minutes.'
+        runbook_url: https://runbooks.prometheus-operator.dev/runbooks/general/alert{r}
+        summary: Alert {r} of component {i} fired.
+      expr: |
+        increase(kube_pod_container_status_restarts_total{{job="kube-state-metrics"}}[10m]) > {r}
+        and on (namespace, pod) kube_pod_status_ready{{condition="false"}} == 1
+      for: 15m
+      labels:
+        severity: warning
+""" for r in range(60))
+            text += f"spec:\n  groups:\n  - name: component-{i}.rules\n    rules:\n{rules}"
+        elif kind in ("ClusterRole", "Role"):
+            text += "rules:\n" + "".join(
+                f"- apiGroups:\n  - \"\"\n  resources:\n  - res{r}\n  verbs:\n  - get\n  - list\n  - watch\n"
+                for r in range(8))
+        elif kind in ("ClusterRoleBinding", "RoleBinding"):
+            text += (f"roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: {kind[:-7]}\n"
+                     f"  name: {name}\nsubjects:\n- kind: ServiceAccount\n  name: {name}\n"
+                     "  namespace: monitoring\n")
+        elif kind == "Service":
+            text += (f"spec:\n  ports:\n  - name: web\n    port: 9090\n    targetPort: web\n"
+                     f"  selector:\n    app.kubernetes.io/name: {name}\n")
+        elif kind == "ServiceMonitor":
+            text += (f"spec:\n  endpoints:\n  - interval: 30s\n    port: web\n"
+                     f"  selector:\n    matchLabels:\n      app.kubernetes.io/name: {name}\n")
+        elif kind == "NetworkPolicy":
+            text += (f"spec:\n  egress:\n  - {{}}\n  ingress:\n  - ports:\n    - port: 9090\n"
+                     f"      protocol: TCP\n  podSelector:\n    matchLabels:\n"
+                     f"      app.kubernetes.io/name: {name}\n  policyTypes:\n  - Egress\n  - Ingress\n")
+        elif kind == "PodDisruptionBudget":
+            text += (f"spec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n"
+                     f"      app.kubernetes.io/name: {name}\n")
+        files.append((f"{name}-{kind.lower()}.yaml", text))
+    for path, text in files:
+        write(os.path.join(root, path), text)
+    write(os.path.join(root, "kustomization.yaml"),
+          "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n" +
+          "".join(f"- ./{path}\n" for path, _ in files))
+
+
 def main(argv):
     if len(argv) < 3:
-        sys.exit("usage: gen.py DIR RESOURCES [--overlays N] | gen.py DIR --bigcm KEYS")
+        sys.exit("usage: gen.py DIR RESOURCES [--overlays N] | gen.py DIR --bigcm KEYS | gen.py DIR --kube-prometheus")
     root = argv[1]
+    if argv[2] == "--kube-prometheus":
+        kube_prometheus(root)
+        return
     if argv[2] == "--bigcm":
         bigcm(root, int(argv[3]))
         return

@@ -9,7 +9,8 @@
 # `kubectl kustomize` (sizes up to --kubectl-max, when installed) and the
 # libyaml floor (tests/bench/floor.c reading and writing pleo-render's
 # output), and prints one table: seconds, peak RSS, and the ratios. Then a
-# 40,000-key ConfigMap (as a resource and generated), and the many-roots
+# 40,000-key ConfigMap (as a resource and generated), a kube-prometheus-sized
+# tree (gen.py --kube-prometheus), and the many-roots
 # case: --fleet overlays of the 4,000-resource platform, one process per
 # overlay against one `build --all`.
 #
@@ -114,6 +115,35 @@ for form in resource generated; do
   printf '%-22s %9s %8s %9s %8s %9s %8s %10s %10s\n' "configmap-$keys-$form" "$pt" "$pm" "$kt" "$km" \
     "$ft" "$fm" "$kr" "$(ratio "$pt" "$ft")"
 done
+
+# A large real-shaped tree (kube-prometheus: 130 documents, 5.8 MB, no
+# transformers): renders take tens of milliseconds, below the resolution
+# of one timing, so each side is timed over a loop of runs.
+loop() {
+  local out=$1 runs=$2; shift 2
+  local start i
+  start=$(date +%s.%N)
+  for ((i = 0; i < runs; i++)); do "$@" >"$out" 2>/dev/null || { echo "failed: $*" >&2; exit 1; }; done
+  secs=$(awk -v s="$start" -v e="$(date +%s.%N)" -v n="$runs" 'BEGIN{printf "%.3f", (e-s)/n}')
+}
+dir=$work/kube-prometheus
+tree "$dir" --kube-prometheus
+runs=20; [ "$smoke" = 1 ] && runs=2
+reps=1
+measure "$work/pleo.yaml" "$pleo" build "$dir"
+pm=$rss
+loop "$work/pleo.yaml" "$runs" "$pleo" build "$dir"
+pt=$secs
+loop "$work/floor.yaml" "$runs" "$floor" "$work/pleo.yaml"
+ft=$secs
+kt=-; km=-; kr=-
+if [ "$have_kubectl" = 1 ]; then
+  measure "$work/kubectl.yaml" kubectl kustomize "$dir"
+  kt=$secs; km=$rss; kr=$(ratio "$kt" "$pt")
+  cmp -s "$work/kubectl.yaml" "$work/pleo.yaml" || { echo "output differs from kubectl: kube-prometheus" >&2; exit 1; }
+fi
+printf '%-22s %9s %8s %9s %8s %9s %8s %10s %10s\n' "kube-prometheus-sized" "$pt" "$pm" "$kt" "$km" \
+  "$ft" "-" "$kr" "$(ratio "$pt" "$ft")"
 
 # Many roots: the fleet overlays of one platform, separately and at once.
 n=4000; [ "$smoke" = 1 ] && n=100
