@@ -42,9 +42,11 @@ typedef struct {
 typedef struct {
     const pr_pair *items;
     uint32_t len;
-    int32_t index; /* -1: absent */
+    int32_t index;      /* -1: absent */
+    const pr_node *key; /* present: the key and value nodes and the text */
     const pr_node *value;
     const char *text;
+    uint64_t keys;      /* absent: a signature of the key nodes then */
 } pr_field_memo;
 
 /* What pr_resource_id last computed and the fields it read it from

@@ -137,21 +137,29 @@ void pr_obj_normalize_annotations(pr_node *obj)
     }
 }
 
-/* Whether `key` of `map` is still what `m` saw: an absent field is
- * looked for again (a key may have been added), a present one is checked
- * by identity, which any replacement of the items, the value or its text
- * changes. */
-static bool field_unchanged(const pr_node *map, const char *key, const pr_field_memo *m)
+/* The identity of every key node of a mapping, in order: reading it
+ * touches the items array only, not the keys themselves. */
+static uint64_t key_signature(const pr_node *map)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (uint32_t i = 0; i < map->map.len; i++)
+        h = (h ^ (uint64_t)(uintptr_t)map->map.items[i].key) * 1099511628211ULL;
+    return h;
+}
+
+/* Whether `map` still holds what `m` saw: a present field by the identity
+ * of its key, value and text (renames replace one of them), an absent one
+ * by the same items, length and key nodes (no key was added or renamed). */
+static bool field_unchanged(const pr_node *map, const pr_field_memo *m)
 {
     if (!map || map->kind != PR_MAP)
         return !m->items && m->index < 0;
-    if (m->index < 0)
-        return pr_map_index(map, key) < 0;
     if (map->map.items != m->items || map->map.len != m->len)
         return false;
+    if (m->index < 0)
+        return key_signature(map) == m->keys;
     const pr_pair *p = &map->map.items[m->index];
-    return p->value == m->value && pr_scalar_text(p->value) == m->text &&
-           pr_scalar_is(p->key, key);
+    return p->key == m->key && p->value == m->value && pr_scalar_text(p->value) == m->text;
 }
 
 static void field_read(const pr_node *map, const char *key, pr_field_memo *m)
@@ -161,8 +169,10 @@ static void field_read(const pr_node *map, const char *key, pr_field_memo *m)
     m->items = is_map ? map->map.items : NULL;
     m->len = is_map ? map->map.len : 0;
     m->index = (int32_t)i;
+    m->key = i >= 0 ? map->map.items[i].key : NULL;
     m->value = i >= 0 ? map->map.items[i].value : NULL;
     m->text = pr_scalar_text(m->value);
+    m->keys = is_map && i < 0 ? key_signature(map) : 0;
 }
 
 static const char *const id_fields[] = {"apiVersion", "kind", "metadata", "name", "namespace"};
@@ -172,12 +182,12 @@ pr_resid pr_resource_id(pr_arena *a, const pr_resource *r)
     /* Ids are asked for by almost every transformer for every object;
      * reading them again means five lookups and splitting apiVersion. */
     pr_id_memo *memo = (pr_id_memo *)&r->id_memo;
-    const pr_node *meta = metadata(r->obj);
     bool same = memo->valid;
     for (int f = 0; same && f < 5; f++)
-        same = field_unchanged(f < 3 ? r->obj : meta, id_fields[f], &memo->field[f]);
-    if (same && memo->field[2].value == meta)
+        same = field_unchanged(f < 3 ? r->obj : memo->field[2].value, &memo->field[f]);
+    if (same)
         return memo->id;
+    const pr_node *meta = metadata(r->obj);
     for (int f = 0; f < 5; f++)
         field_read(f < 3 ? r->obj : meta, id_fields[f], &memo->field[f]);
     pr_resid id;
