@@ -314,12 +314,64 @@ static bool collect_binding_namespaces(ref_ctx *c, pr_error *err)
     return true;
 }
 
+/* The referrer specs, in rule order, that select one original kind. A
+ * build has a few kinds and many objects, and the rules hold a couple of
+ * hundred specs: they are matched once per kind, not once per object. */
+typedef struct {
+    pr_gvk gvk;
+    const pr_nameref_rule **rules;
+    const pr_fieldspec **specs;
+    size_t len;
+} kind_plan;
+
+typedef struct {
+    kind_plan *items;
+    size_t len, cap;
+} kind_plans;
+
+static bool same_text(const char *x, const char *y)
+{
+    return !strcmp(x ? x : "", y ? y : "");
+}
+
+static bool same_gvk(const pr_gvk *x, const pr_gvk *y)
+{
+    return same_text(x->kind, y->kind) && same_text(x->version, y->version) &&
+           same_text(x->group, y->group);
+}
+
+static const kind_plan *plan_for(pr_arena *a, kind_plans *plans, const pr_tconfig *tconfig,
+                                 const pr_gvk *gvk)
+{
+    for (size_t i = 0; i < plans->len; i++)
+        if (same_gvk(&plans->items[i].gvk, gvk))
+            return &plans->items[i];
+    size_t n = 0;
+    for (size_t r = 0; r < tconfig->nameref_len; r++)
+        n += tconfig->nameref[r].referrers.len;
+    kind_plan p = {*gvk, pr_alloc(a, (n ? n : 1) * sizeof *p.rules),
+                   pr_alloc(a, (n ? n : 1) * sizeof *p.specs), 0};
+    for (size_t r = 0; r < tconfig->nameref_len; r++) {
+        const pr_nameref_rule *rule = &tconfig->nameref[r];
+        for (size_t s = 0; s < rule->referrers.len; s++) {
+            if (!pr_gvk_selects(&rule->referrers.specs[s].gvk, gvk))
+                continue;
+            p.rules[p.len] = rule;
+            p.specs[p.len++] = &rule->referrers.specs[s];
+        }
+    }
+    plans->items = pr_grow(a, plans->items, sizeof *plans->items, &plans->cap, plans->len + 1);
+    plans->items[plans->len] = p;
+    return &plans->items[plans->len++];
+}
+
 bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
                            pr_resmap *m, pr_error *err)
 {
     ref_ctx c = {0};
     c.ctx = ctx;
     c.by_prev_name = index_previous_names(ctx, m);
+    kind_plans plans = {0};
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         c.referrer = pr_resmap_at(m, i);
         c.referrer_id = pr_resource_id(ctx->a, c.referrer);
@@ -327,23 +379,19 @@ bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
         pr_resid org = pr_resource_org_id(ctx->a, c.referrer);
         if (!collect_binding_namespaces(&c, err))
             return false;
-        for (size_t r = 0; r < tconfig->nameref_len; r++) {
-            const pr_nameref_rule *rule = &tconfig->nameref[r];
-            c.referral_gvk = &rule->referral;
-            for (size_t s = 0; s < rule->referrers.len; s++) {
-                c.spec = &rule->referrers.specs[s];
-                if (!pr_gvk_selects(&c.spec->gvk, &org.gvk))
-                    continue;
-                /* Selected by its original kind, the referrer is walked
-                 * whatever its kind is now (a patch may have changed it). */
-                pr_fieldspec any_kind = *c.spec;
-                any_kind.gvk = (pr_gvk){NULL, NULL, NULL};
-                if (!pr_fieldspec_walk(ctx->a, c.referrer->obj, &c.referrer_id.gvk,
-                                       &any_kind, PR_CREATE_NONE, visit_reference, &c, err))
-                    return pr_error_prefix(err, "updating name reference in '%s' field of '%s'",
-                                           c.spec->path,
-                                           pr_resid_string(ctx->a, &c.referrer_id));
-            }
+        const kind_plan *plan = plan_for(ctx->a, &plans, tconfig, &org.gvk);
+        for (size_t k = 0; k < plan->len; k++) {
+            c.referral_gvk = &plan->rules[k]->referral;
+            c.spec = plan->specs[k];
+            /* Selected by its original kind, the referrer is walked
+             * whatever its kind is now (a patch may have changed it). */
+            pr_fieldspec any_kind = *c.spec;
+            any_kind.gvk = (pr_gvk){NULL, NULL, NULL};
+            if (!pr_fieldspec_walk(ctx->a, c.referrer->obj, &c.referrer_id.gvk,
+                                   &any_kind, PR_CREATE_NONE, visit_reference, &c, err))
+                return pr_error_prefix(err, "updating name reference in '%s' field of '%s'",
+                                       c.spec->path,
+                                       pr_resid_string(ctx->a, &c.referrer_id));
         }
     }
     return true;
