@@ -42,6 +42,13 @@ enum {
     /* Only the first document is read; what follows its end is never
      * looked at (go-yaml's Unmarshal reads transformer configs this way). */
     PR_YAML_FIRST_DOCUMENT = 2,
+    /* Block scalars get the value the YAML text gives them, as
+     * sigs.k8s.io/yaml (go-yaml v2) reads what kustomize decodes into Go
+     * values: kustomization files, JSON 6902 operations written as YAML,
+     * replacement and transformer configuration files. Without it, folded
+     * and keep-chomped scalars are changed as kustomize's resource reader
+     * (kyaml, go-yaml v3) changes them by writing and re-reading them. */
+    PR_YAML_SIGS_YAML = 4,
 };
 
 /* pr_yaml_parse with option flags. */

@@ -296,8 +296,21 @@ static bool read_pair_value(pr_arena *a, const byte_sink *doc, const char **out,
 static bool refold(pr_arena *a, const char *text, size_t len, const char **out,
                    size_t *out_len)
 {
+    /* One difference in that decision: libyaml counts a tab as a
+     * character only double quotes can hold, go-yaml v3 lets a block
+     * scalar hold it. A tab affects neither the header's indentation nor
+     * its chomping hint, so libyaml gets the value with its tabs as some
+     * other printable character. */
+    const char *probe = text;
+    if (memchr(text, '\t', len)) {
+        char *copy = pr_alloc(a, len + 1);
+        for (size_t i = 0; i < len; i++)
+            copy[i] = text[i] == '\t' ? '.' : text[i];
+        copy[len] = 0;
+        probe = copy;
+    }
     byte_sink first = {0}, second = {0};
-    bool ok = emit_folded_pair(&first, text, len);
+    bool ok = emit_folded_pair(&first, probe, len);
     if (ok && first.len > 4 && !memcmp(first.buf, "k: >", 4)) {
         const char *eol = memchr(first.buf, '\n', first.len);
         ok = eol && sink_put(&second, first.buf, (size_t)(eol - first.buf) + 1) &&
@@ -398,14 +411,17 @@ static bool parse_scalar(reader *r, yaml_event_t *ev, pr_node **out)
                  ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
     if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && !check_escapes(r, ev))
         return false;
-    if (block && gains_line_break(r, ev)) {
+    /* What go-yaml v3 does to block scalars in kyaml's round trip;
+     * sigs.k8s.io/yaml reads them as written. */
+    bool roundtrip = !(r->flags & PR_YAML_SIGS_YAML);
+    if (block && roundtrip && gains_line_break(r, ev)) {
         char *longer = pr_alloc(r->a, len + 2);
         memcpy(longer, text, len);
         longer[len++] = '\n';
         longer[len] = 0;
         text = longer;
     }
-    if (ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE &&
+    if (ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE && roundtrip &&
         !refold(r->a, text, len, &text, &len))
         return fail_at(r, ev->start_mark, "%s", "out of memory");
     if (explicit_tag && strcmp(explicit_tag, "!") != 0) {
