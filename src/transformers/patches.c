@@ -19,6 +19,7 @@
 #include "pleo/json_syntax.h"
 #include "pleo/selector.h"
 #include "pleo/smp.h"
+#include "pleo/utf8.h"
 #include "pleo/yaml.h"
 
 /* What a strategic merge patch may change of the objects it patches
@@ -27,13 +28,24 @@ typedef struct {
     bool allow_name_change, allow_kind_change;
 } smp_options;
 
+/* The text of an entry's patch: `patch:` itself or the file `path:`
+ * names. With `trim` (`patches` entries, not patchesJson6902) an inline
+ * patch loses its leading and trailing white space, as kustomize trims it
+ * (strings.TrimSpace): a keep-chomped block scalar at its end loses its
+ * trailing line breaks, and a patch of white space only is no patch. */
 static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
-                            const pr_node *entry, size_t index,
+                            const pr_node *entry, size_t index, bool trim,
                             const char **name, pr_strbuf *text, pr_error *err)
 {
     const pr_node *patch = pr_map_get(entry, "patch");
     const pr_node *path = pr_map_get(entry, "path");
-    bool has_patch = patch && pr_scalar_text(patch) && *pr_scalar_text(patch);
+    size_t from = 0, to = 0;
+    if (patch && pr_scalar_text(patch)) {
+        to = patch->scalar.len;
+        if (trim)
+            pr_go_trim_space(patch->scalar.text, patch->scalar.len, &from, &to);
+    }
+    bool has_patch = to > from;
     bool has_path = path && pr_scalar_text(path) && *pr_scalar_text(path);
     if (has_patch == has_path)
         return pr_error_set(err, "%s: patches[%zu]: %s", k->path, index,
@@ -41,7 +53,7 @@ static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
                                       : "must specify one of patch and path");
     if (has_patch) {
         *name = pr_sprintf(ctx->a, "%s: patches[%zu].patch", k->path, index);
-        pr_sb_add(text, patch->scalar.text, patch->scalar.len);
+        pr_sb_add(text, patch->scalar.text + from, to - from);
         return true;
     }
     return pr_kustomization_read_file(ctx, k, path->scalar.text, text, name, err) ||
@@ -233,34 +245,10 @@ static bool patch_list(const pr_kustomization *k, const char *field,
     return true;
 }
 
-/* How kustomize reads a patch's text as JSON 6902 operations: text that
- * starts with '[' (after white space) as strict JSON, anything else as
- * YAML with go-yaml v2's rules. */
+/* How kustomize reads a patch's text as JSON 6902 operations: text whose
+ * first byte is '[' as strict JSON, anything else (white space before the
+ * '[' too) as YAML with go-yaml v2's rules. */
 typedef enum { OPS_AS_YAML, OPS_AS_JSON, OPS_NOT_JSON } ops_syntax;
-
-/* Checks entry `index` and parses its patch documents. */
-static bool read_patch(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
-                       size_t index, pr_doclist *docs, ops_syntax *syntax, pr_error *err)
-{
-    if (!check_entry_fields(k, entry, index, err))
-        return false;
-    pr_strbuf text;
-    pr_sb_init(&text);
-    const char *name;
-    if (!load_patch_text(ctx, k, entry, index, &name, &text, err)) {
-        pr_sb_release(&text);
-        return false;
-    }
-    size_t lead = strspn(text.buf, " \t\n\v\f\r");
-    *syntax = text.buf[lead] != '['                         ? OPS_AS_YAML
-              : pr_json_syntax_valid(text.buf, text.len) ? OPS_AS_JSON
-                                                          : OPS_NOT_JSON;
-    if (*syntax == OPS_AS_JSON)
-        text.len = pr_json_escapes_for_yaml(text.buf, text.len);
-    bool ok = pr_yaml_parse(ctx->a, name, text.buf, text.len, docs, err);
-    pr_sb_release(&text);
-    return ok;
-}
 
 /* A list of operations: the first document is a sequence of mappings. */
 static bool is_json6902(const pr_doclist *docs)
@@ -272,6 +260,43 @@ static bool is_json6902(const pr_doclist *docs)
         if (ops->seq.items[i]->kind != PR_MAP && !pr_node_is_null(ops->seq.items[i]))
             return false;
     return true;
+}
+
+/* Checks entry `index` of `field` ("patches" or "patchesJson6902") and
+ * parses its patch documents: into `docs` as kustomize's resource reader
+ * reads them (strategic merge patches), and into `ops_docs` as its JSON
+ * 6902 reader does (the same list unless the text is a list of operations
+ * written as YAML, whose block scalars sigs.k8s.io/yaml reads without
+ * kyaml's changes). */
+static bool read_patch(pr_build_ctx *ctx, const pr_kustomization *k, const char *field,
+                       const pr_node *entry, size_t index, pr_doclist *docs,
+                       pr_doclist *ops_docs, ops_syntax *syntax, pr_error *err)
+{
+    bool trim = !strcmp(field, "patches");
+    if (!check_entry_fields(k, entry, index, err))
+        return false;
+    pr_strbuf text;
+    pr_sb_init(&text);
+    const char *name;
+    if (!load_patch_text(ctx, k, entry, index, trim, &name, &text, err)) {
+        pr_sb_release(&text);
+        return false;
+    }
+    *syntax = text.buf[0] != '['                             ? OPS_AS_YAML
+              : pr_json_syntax_valid(text.buf, text.len) ? OPS_AS_JSON
+                                                          : OPS_NOT_JSON;
+    if (*syntax == OPS_AS_JSON)
+        text.len = pr_json_escapes_for_yaml(text.buf, text.len);
+    bool ok = pr_yaml_parse(ctx->a, name, text.buf, text.len, docs, err);
+    *ops_docs = *docs;
+    if (ok && *syntax == OPS_AS_YAML && is_json6902(docs)) {
+        *ops_docs = (pr_doclist){0};
+        ok = pr_yaml_parse_with(ctx->a, name, text.buf, text.len, PR_YAML_SIGS_YAML,
+                                ops_docs, err);
+    }
+    pr_sb_release(&text);
+    return ok || pr_error_prefix(err, "%s: %s[%zu]%s", k->path, field, index,
+                                 trim ? ": unable to parse SM or JSON patch" : "");
 }
 
 /* The operations of a JSON 6902 patch as kustomize reads them, or NULL
@@ -622,14 +647,14 @@ static const char *patch_source(pr_build_ctx *ctx, const pr_node *entry)
 bool pr_tf_patch_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
                        size_t i, pr_resmap *m, pr_error *err)
 {
-    pr_doclist docs = {0}, smps = {0};
+    pr_doclist docs = {0}, ops_docs = {0}, smps = {0};
     smp_options opt;
     ops_syntax syntax;
-    if (!read_patch(ctx, k, entry, i, &docs, &syntax, err) ||
+    if (!read_patch(ctx, k, "patches", entry, i, &docs, &ops_docs, &syntax, err) ||
         !read_options(k, entry, i, &opt, err))
         return false;
     const char *source = patch_source(ctx, entry), *why = NULL;
-    pr_node *ops = json6902_ops(&docs, syntax);
+    pr_node *ops = json6902_ops(&ops_docs, syntax);
     /* kustomize turns the operations into JSON when it reads the entry,
      * before looking for targets: what JSON cannot hold (.inf, .nan) fails
      * even a patch that would select nothing. */
@@ -756,11 +781,11 @@ bool pr_tf_json6902_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr
     if (entry->kind == PR_MAP && (!target_name || !*target_name))
         return pr_error_set(err, "%s: patchesJson6902[%zu]: must specify the target name",
                             k->path, i);
-    pr_doclist docs = {0};
+    pr_doclist docs = {0}, ops_docs = {0};
     ops_syntax syntax;
-    if (!read_patch(ctx, k, entry, i, &docs, &syntax, err))
+    if (!read_patch(ctx, k, "patchesJson6902", entry, i, &docs, &ops_docs, &syntax, err))
         return false;
-    pr_node *ops = json6902_ops(&docs, syntax);
+    pr_node *ops = json6902_ops(&ops_docs, syntax);
     if (syntax == OPS_NOT_JSON)
         return pr_error_set(err, "%s: patchesJson6902[%zu]: the patch starts with '[' but "
                             "is not valid JSON", k->path, i);
