@@ -67,6 +67,13 @@ bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err)
  * or `1` and `0x1`, would come out as one key written twice. */
 bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err);
 
+/* True when scalar `n`, inside a collection with PR_STYLE_FLOW, is read
+ * back by kustomize as a string keeping its text: a timestamp with a time
+ * of day and no explicit tag, which go-yaml v3 must quote there (':' is a
+ * flow indicator). Elsewhere it becomes a time.Time written in RFC 3339. The
+ * emitter applies this; so must any step that turns objects into JSON. */
+bool pr_flow_keeps_text(const pr_node *n);
+
 /* pr_yaml_emit with mapping keys written in the node's order, as go-yaml
  * marshals a Go struct's fields (kustomize's origin annotations). */
 bool pr_yaml_emit_ordered(const pr_node *doc, pr_strbuf *out, pr_error *err);

@@ -94,19 +94,6 @@ static void reread_scalar_as_json(pr_node *n, void *ctx)
     n->style = n->tag == PR_TAG_STR && yaml_needs_quotes(n->scalar.text, n->scalar.len)
                    ? PR_STYLE_QUOTED
                    : PR_STYLE_UNKNOWN;
-    if (n->tag == PR_TAG_TIMESTAMP) {
-        /* a time.Time, which JSON writes as an RFC 3339 string, as the
-         * emitter writes it (written in a flow collection, kustomize keeps
-         * a timestamp with a time of day as text: not reproduced) */
-        bool is_string;
-        pr_sb_reset(&rr->number);
-        pr_scalar_canonical(n, &rr->number, &is_string);
-        n->tag = PR_TAG_STR;
-        n->scalar.text = pr_strdup(rr->a, rr->number.buf);
-        n->scalar.len = rr->number.len;
-        n->style = PR_STYLE_QUOTED; /* it reads as a timestamp again */
-        return;
-    }
     if (n->tag != PR_TAG_INT && n->tag != PR_TAG_FLOAT && n->tag != PR_TAG_BOOL &&
         n->tag != PR_TAG_NULL)
         return;
@@ -135,6 +122,40 @@ static void reread_scalar_as_json(pr_node *n, void *ctx)
     }
 }
 
+/* The patch sees a JSON rendering of the object, where a timestamp is a
+ * string: a time.Time written in RFC 3339 or, in a flow collection (see
+ * pr_flow_keeps_text), the text as written. */
+static void timestamp_as_json(pr_node *n, bool in_flow, void *ctx)
+{
+    json_reread *rr = ctx;
+    if (n->kind != PR_SCALAR || n->tag != PR_TAG_TIMESTAMP)
+        return;
+    if (!(in_flow && pr_flow_keeps_text(n))) {
+        bool is_string;
+        pr_sb_reset(&rr->number);
+        pr_scalar_canonical(n, &rr->number, &is_string);
+        n->scalar.text = pr_strdup(rr->a, rr->number.buf);
+        n->scalar.len = rr->number.len;
+    }
+    n->tag = PR_TAG_STR;
+}
+
+static void timestamps_as_json(pr_arena *a, pr_node *root)
+{
+    json_reread rr = {.a = a};
+    pr_sb_init(&rr.number);
+    pr_node_each_in_context(root, timestamp_as_json, &rr);
+    pr_sb_release(&rr.number);
+}
+
+/* The patched object is decoded from JSON into collections without style. */
+static void forget_flow_style(pr_node *n, bool in_flow, void *unused)
+{
+    (void)in_flow, (void)unused;
+    if (n->kind != PR_SCALAR)
+        n->style = PR_STYLE_UNKNOWN;
+}
+
 /* kustomize applies a JSON patch to a JSON rendering of the object and
  * decodes the result into Go values, where every number is a float64. So
  * every scalar forgets how it was written (which matters to later
@@ -145,6 +166,7 @@ static void reread_as_json(pr_arena *a, pr_node *root)
     json_reread rr = {.a = a};
     pr_sb_init(&rr.number);
     pr_node_each_scalar(root, reread_scalar_as_json, &rr);
+    pr_node_each_in_context(root, forget_flow_style, NULL);
     pr_sb_release(&rr.number);
 }
 
@@ -199,6 +221,7 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
         if (!(ok = pr_yaml_check_json(r->obj, r->origin, err)))
             break;
         pr_resource_expose_bookkeeping(ctx->a, r);
+        timestamps_as_json(ctx->a, r->obj);
         ok = pr_json6902_apply(ctx->a, r->obj, ops, ops_are_json, err) &&
              pr_obj_check(r->obj, "the patched object", err);
         if (ok) {

@@ -6,6 +6,11 @@
  * in-place edits never alias each other) under a global node budget that
  * stops "billion laughs" documents; merge keys (`<<`) are applied; a
  * mapping that repeats a key is rejected, as kustomize rejects it.
+ * kustomize reads with two Go libraries: resources with kyaml (go-yaml
+ * v3, which keeps flow style and changes some block scalars when it writes
+ * them again, modelled here), what it decodes into Go values with
+ * sigs.k8s.io/yaml (go-yaml v2: PR_YAML_SIGS_YAML, block scalars as
+ * written, no styles kept).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -575,6 +580,12 @@ static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
             open_collection *c = &stack[depth++];
             memset(c, 0, sizeof *c);
             c->node = is_map ? pr_node_map(r->a) : pr_node_seq(r->a);
+            /* kyaml keeps a collection's flow style; sigs.k8s.io/yaml
+             * decodes into Go values, which have none */
+            bool flow = is_map ? ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                               : ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+            if (flow && !(r->flags & PR_YAML_SIGS_YAML))
+                c->node->style = PR_STYLE_FLOW;
             c->start_mark = mark;
             set_mark(c->node, mark);
             remember_anchor(r, is_map ? ev.data.mapping_start.anchor

@@ -245,6 +245,21 @@ static void test_block_scalars_read_as_go_yaml_reads_them(void **state)
     assert_roundtrip("v: >-\n  a\n  \tx\n  b \n", "v: \"a\\n\\tx\\nb \"\n");
 }
 
+static void test_timestamps_in_flow_collections_keep_their_text(void **state)
+{
+    (void)state;
+    /* go-yaml v3 quotes a value holding ':' inside a flow collection, so
+     * kustomize reads such a timestamp back as text */
+    assert_roundtrip("a: {t: 2001-12-14t21:59:43.10-05:00, d: 2002-12-14}\n"
+                     "b:\n  t: 2001-12-14t21:59:43.10-05:00\n"
+                     "c: [{t: 2001-12-14 21:59:43.10}]\n"
+                     "e: {t: !!timestamp 2001-12-14t21:59:43.10-05:00}\n",
+                     "a:\n  d: \"2002-12-14T00:00:00Z\"\n  t: \"2001-12-14t21:59:43.10-05:00\"\n"
+                     "b:\n  t: \"2001-12-14T21:59:43.1-05:00\"\n"
+                     "c:\n- t: \"2001-12-14 21:59:43.10\"\n"
+                     "e:\n  t: \"2001-12-14T21:59:43.1-05:00\"\n");
+}
+
 /* The first document's value of `v` as pr_yaml_parse_with reads it. */
 static const char *value_with(pr_arena *a, const char *in, int flags)
 {
@@ -341,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_node_helpers),
         cmocka_unit_test(test_block_scalars_read_as_go_yaml_reads_them),
         cmocka_unit_test(test_block_scalars_read_as_sigs_yaml_reads_them),
+        cmocka_unit_test(test_timestamps_in_flow_collections_keep_their_text),
         cmocka_unit_test(test_what_json_cannot_hold_is_rejected),
         cmocka_unit_test(test_syntax_go_yaml_refuses_is_rejected),
     };
