@@ -35,12 +35,15 @@ typedef enum {
 /* How a scalar was written, as far as the renderer knows. kustomize keeps
  * a field's style when a strategic merge patch replaces its value, and a
  * quoted style makes the new value a string; scalars the renderer creates
- * itself have no recorded style. */
+ * itself have no recorded style. A mapping or sequence records only
+ * whether it was written in flow style, which kustomize (kyaml) keeps too
+ * and which changes how it writes some scalars inside (see emit.c). */
 typedef enum {
     PR_STYLE_UNKNOWN,
     PR_STYLE_PLAIN,  /* plain */
     PR_STYLE_TAGGED, /* plain or quoted, with an explicit tag */
     PR_STYLE_QUOTED, /* single or double quoted, literal or folded */
+    PR_STYLE_FLOW,   /* mappings and sequences: `{...}` or `[...]` */
 } pr_style;
 
 /* A position in a source file, 1-based; line 0 means "generated". */
@@ -59,7 +62,7 @@ typedef struct {
 struct pr_node {
     pr_kind kind;
     pr_tag tag; /* meaningful for scalars only */
-    pr_style style; /* meaningful for scalars only */
+    pr_style style; /* scalars; collections: PR_STYLE_FLOW or not */
     pr_mark mark;
     union {
         struct {
@@ -157,5 +160,12 @@ bool pr_node_is_null(const pr_node *n);
  * sequence item (keys are not visited), and on `root` if it is a scalar.
  * Iterative, so documents may nest as deeply as the reader allows. */
 void pr_node_each_scalar(pr_node *root, void (*visit)(pr_node *scalar, void *ctx), void *ctx);
+
+/* Calls `visit` on `root` and on every mapping value and sequence item in
+ * it, collections included, with `in_flow` true when some collection
+ * around the node has PR_STYLE_FLOW (whatever `visit` does to that
+ * style). Iterative, like pr_node_each_scalar. */
+void pr_node_each_in_context(pr_node *root,
+                             void (*visit)(pr_node *n, bool in_flow, void *ctx), void *ctx);
 
 #endif

@@ -18,4 +18,13 @@ size_t pr_utf8_decode(const char *s, size_t n, size_t i, uint32_t *cp);
 /* True when all `n` bytes are valid UTF-8. */
 bool pr_utf8_valid(const char *s, size_t n);
 
+/* True for the code points Go's unicode.IsSpace accepts: ASCII white
+ * space, U+0085, U+00A0 and the other Unicode White_Space characters. */
+bool pr_go_is_space(uint32_t cp);
+
+/* Go's strings.TrimSpace on `n` bytes of `s`: stores in *from and *to the
+ * bounds of what is left after leading and trailing pr_go_is_space
+ * characters are cut (invalid UTF-8 is never cut). Nothing is copied. */
+void pr_go_trim_space(const char *s, size_t n, size_t *from, size_t *to);
+
 #endif

@@ -42,6 +42,13 @@ enum {
     /* Only the first document is read; what follows its end is never
      * looked at (go-yaml's Unmarshal reads transformer configs this way). */
     PR_YAML_FIRST_DOCUMENT = 2,
+    /* Block scalars get the value the YAML text gives them, as
+     * sigs.k8s.io/yaml (go-yaml v2) reads what kustomize decodes into Go
+     * values: kustomization files, JSON 6902 operations written as YAML,
+     * replacement and transformer configuration files. Without it, folded
+     * and keep-chomped scalars are changed as kustomize's resource reader
+     * (kyaml, go-yaml v3) changes them by writing and re-reading them. */
+    PR_YAML_SIGS_YAML = 4,
 };
 
 /* pr_yaml_parse with option flags. */
@@ -59,6 +66,13 @@ bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err)
  * pr_yaml_check_json: keys are written as strings, so `.inf` and `.INF`,
  * or `1` and `0x1`, would come out as one key written twice. */
 bool pr_yaml_emit(const pr_node *doc, pr_strbuf *out, pr_error *err);
+
+/* True when scalar `n`, inside a collection with PR_STYLE_FLOW, is read
+ * back by kustomize as a string keeping its text: a timestamp with a time
+ * of day and no explicit tag, which go-yaml v3 must quote there (':' is a
+ * flow indicator). Elsewhere it becomes a time.Time written in RFC 3339. The
+ * emitter applies this; so must any step that turns objects into JSON. */
+bool pr_flow_keeps_text(const pr_node *n);
 
 /* pr_yaml_emit with mapping keys written in the node's order, as go-yaml
  * marshals a Go struct's fields (kustomize's origin annotations). */

@@ -126,7 +126,7 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
     }
     pr_doclist docs = {0};
     bool ok = pr_yaml_parse_with(ctx->a, path, content.buf, content.len,
-                                 PR_YAML_LAST_KEY_WINS, &docs, err);
+                                 PR_YAML_LAST_KEY_WINS | PR_YAML_SIGS_YAML, &docs, err);
     pr_sb_release(&content);
     if (!ok)
         return false;

@@ -840,7 +840,8 @@ bool pr_tconfig_parse(pr_arena *a, const char *filename, const char *data,
 {
     memset(out, 0, sizeof *out);
     pr_doclist docs = {0};
-    if (!pr_yaml_parse_with(a, filename, data, len, PR_YAML_FIRST_DOCUMENT, &docs, err))
+    if (!pr_yaml_parse_with(a, filename, data, len, PR_YAML_FIRST_DOCUMENT | PR_YAML_SIGS_YAML,
+                            &docs, err))
         return false;
     decoder d = {a, filename, err};
     if (!decode_config(&d, docs.len ? docs.docs[0] : NULL, out))

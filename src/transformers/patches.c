@@ -19,6 +19,7 @@
 #include "pleo/json_syntax.h"
 #include "pleo/selector.h"
 #include "pleo/smp.h"
+#include "pleo/utf8.h"
 #include "pleo/yaml.h"
 
 /* What a strategic merge patch may change of the objects it patches
@@ -27,13 +28,24 @@ typedef struct {
     bool allow_name_change, allow_kind_change;
 } smp_options;
 
+/* The text of an entry's patch: `patch:` itself or the file `path:`
+ * names. With `trim` (`patches` entries, not patchesJson6902) an inline
+ * patch loses its leading and trailing white space, as kustomize trims it
+ * (strings.TrimSpace): a keep-chomped block scalar at its end loses its
+ * trailing line breaks, and a patch of white space only is no patch. */
 static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
-                            const pr_node *entry, size_t index,
+                            const pr_node *entry, size_t index, bool trim,
                             const char **name, pr_strbuf *text, pr_error *err)
 {
     const pr_node *patch = pr_map_get(entry, "patch");
     const pr_node *path = pr_map_get(entry, "path");
-    bool has_patch = patch && pr_scalar_text(patch) && *pr_scalar_text(patch);
+    size_t from = 0, to = 0;
+    if (patch && pr_scalar_text(patch)) {
+        to = patch->scalar.len;
+        if (trim)
+            pr_go_trim_space(patch->scalar.text, patch->scalar.len, &from, &to);
+    }
+    bool has_patch = to > from;
     bool has_path = path && pr_scalar_text(path) && *pr_scalar_text(path);
     if (has_patch == has_path)
         return pr_error_set(err, "%s: patches[%zu]: %s", k->path, index,
@@ -41,7 +53,7 @@ static bool load_patch_text(pr_build_ctx *ctx, const pr_kustomization *k,
                                       : "must specify one of patch and path");
     if (has_patch) {
         *name = pr_sprintf(ctx->a, "%s: patches[%zu].patch", k->path, index);
-        pr_sb_add(text, patch->scalar.text, patch->scalar.len);
+        pr_sb_add(text, patch->scalar.text + from, to - from);
         return true;
     }
     return pr_kustomization_read_file(ctx, k, path->scalar.text, text, name, err) ||
@@ -82,19 +94,6 @@ static void reread_scalar_as_json(pr_node *n, void *ctx)
     n->style = n->tag == PR_TAG_STR && yaml_needs_quotes(n->scalar.text, n->scalar.len)
                    ? PR_STYLE_QUOTED
                    : PR_STYLE_UNKNOWN;
-    if (n->tag == PR_TAG_TIMESTAMP) {
-        /* a time.Time, which JSON writes as an RFC 3339 string, as the
-         * emitter writes it (written in a flow collection, kustomize keeps
-         * a timestamp with a time of day as text: not reproduced) */
-        bool is_string;
-        pr_sb_reset(&rr->number);
-        pr_scalar_canonical(n, &rr->number, &is_string);
-        n->tag = PR_TAG_STR;
-        n->scalar.text = pr_strdup(rr->a, rr->number.buf);
-        n->scalar.len = rr->number.len;
-        n->style = PR_STYLE_QUOTED; /* it reads as a timestamp again */
-        return;
-    }
     if (n->tag != PR_TAG_INT && n->tag != PR_TAG_FLOAT && n->tag != PR_TAG_BOOL &&
         n->tag != PR_TAG_NULL)
         return;
@@ -123,6 +122,40 @@ static void reread_scalar_as_json(pr_node *n, void *ctx)
     }
 }
 
+/* The patch sees a JSON rendering of the object, where a timestamp is a
+ * string: a time.Time written in RFC 3339 or, in a flow collection (see
+ * pr_flow_keeps_text), the text as written. */
+static void timestamp_as_json(pr_node *n, bool in_flow, void *ctx)
+{
+    json_reread *rr = ctx;
+    if (n->kind != PR_SCALAR || n->tag != PR_TAG_TIMESTAMP)
+        return;
+    if (!(in_flow && pr_flow_keeps_text(n))) {
+        bool is_string;
+        pr_sb_reset(&rr->number);
+        pr_scalar_canonical(n, &rr->number, &is_string);
+        n->scalar.text = pr_strdup(rr->a, rr->number.buf);
+        n->scalar.len = rr->number.len;
+    }
+    n->tag = PR_TAG_STR;
+}
+
+static void timestamps_as_json(pr_arena *a, pr_node *root)
+{
+    json_reread rr = {.a = a};
+    pr_sb_init(&rr.number);
+    pr_node_each_in_context(root, timestamp_as_json, &rr);
+    pr_sb_release(&rr.number);
+}
+
+/* The patched object is decoded from JSON into collections without style. */
+static void forget_flow_style(pr_node *n, bool in_flow, void *unused)
+{
+    (void)in_flow, (void)unused;
+    if (n->kind != PR_SCALAR)
+        n->style = PR_STYLE_UNKNOWN;
+}
+
 /* kustomize applies a JSON patch to a JSON rendering of the object and
  * decodes the result into Go values, where every number is a float64. So
  * every scalar forgets how it was written (which matters to later
@@ -133,6 +166,7 @@ static void reread_as_json(pr_arena *a, pr_node *root)
     json_reread rr = {.a = a};
     pr_sb_init(&rr.number);
     pr_node_each_scalar(root, reread_scalar_as_json, &rr);
+    pr_node_each_in_context(root, forget_flow_style, NULL);
     pr_sb_release(&rr.number);
 }
 
@@ -187,6 +221,7 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
         if (!(ok = pr_yaml_check_json(r->obj, r->origin, err)))
             break;
         pr_resource_expose_bookkeeping(ctx->a, r);
+        timestamps_as_json(ctx->a, r->obj);
         ok = pr_json6902_apply(ctx->a, r->obj, ops, ops_are_json, err) &&
              pr_obj_check(r->obj, "the patched object", err);
         if (ok) {
@@ -233,34 +268,10 @@ static bool patch_list(const pr_kustomization *k, const char *field,
     return true;
 }
 
-/* How kustomize reads a patch's text as JSON 6902 operations: text that
- * starts with '[' (after white space) as strict JSON, anything else as
- * YAML with go-yaml v2's rules. */
+/* How kustomize reads a patch's text as JSON 6902 operations: text whose
+ * first byte is '[' as strict JSON, anything else (white space before the
+ * '[' too) as YAML with go-yaml v2's rules. */
 typedef enum { OPS_AS_YAML, OPS_AS_JSON, OPS_NOT_JSON } ops_syntax;
-
-/* Checks entry `index` and parses its patch documents. */
-static bool read_patch(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
-                       size_t index, pr_doclist *docs, ops_syntax *syntax, pr_error *err)
-{
-    if (!check_entry_fields(k, entry, index, err))
-        return false;
-    pr_strbuf text;
-    pr_sb_init(&text);
-    const char *name;
-    if (!load_patch_text(ctx, k, entry, index, &name, &text, err)) {
-        pr_sb_release(&text);
-        return false;
-    }
-    size_t lead = strspn(text.buf, " \t\n\v\f\r");
-    *syntax = text.buf[lead] != '['                         ? OPS_AS_YAML
-              : pr_json_syntax_valid(text.buf, text.len) ? OPS_AS_JSON
-                                                          : OPS_NOT_JSON;
-    if (*syntax == OPS_AS_JSON)
-        text.len = pr_json_escapes_for_yaml(text.buf, text.len);
-    bool ok = pr_yaml_parse(ctx->a, name, text.buf, text.len, docs, err);
-    pr_sb_release(&text);
-    return ok;
-}
 
 /* A list of operations: the first document is a sequence of mappings. */
 static bool is_json6902(const pr_doclist *docs)
@@ -272,6 +283,43 @@ static bool is_json6902(const pr_doclist *docs)
         if (ops->seq.items[i]->kind != PR_MAP && !pr_node_is_null(ops->seq.items[i]))
             return false;
     return true;
+}
+
+/* Checks entry `index` of `field` ("patches" or "patchesJson6902") and
+ * parses its patch documents: into `docs` as kustomize's resource reader
+ * reads them (strategic merge patches), and into `ops_docs` as its JSON
+ * 6902 reader does (the same list unless the text is a list of operations
+ * written as YAML, whose block scalars sigs.k8s.io/yaml reads without
+ * kyaml's changes). */
+static bool read_patch(pr_build_ctx *ctx, const pr_kustomization *k, const char *field,
+                       const pr_node *entry, size_t index, pr_doclist *docs,
+                       pr_doclist *ops_docs, ops_syntax *syntax, pr_error *err)
+{
+    bool trim = !strcmp(field, "patches");
+    if (!check_entry_fields(k, entry, index, err))
+        return false;
+    pr_strbuf text;
+    pr_sb_init(&text);
+    const char *name;
+    if (!load_patch_text(ctx, k, entry, index, trim, &name, &text, err)) {
+        pr_sb_release(&text);
+        return false;
+    }
+    *syntax = text.buf[0] != '['                             ? OPS_AS_YAML
+              : pr_json_syntax_valid(text.buf, text.len) ? OPS_AS_JSON
+                                                          : OPS_NOT_JSON;
+    if (*syntax == OPS_AS_JSON)
+        text.len = pr_json_escapes_for_yaml(text.buf, text.len);
+    bool ok = pr_yaml_parse(ctx->a, name, text.buf, text.len, docs, err);
+    *ops_docs = *docs;
+    if (ok && *syntax == OPS_AS_YAML && is_json6902(docs)) {
+        *ops_docs = (pr_doclist){0};
+        ok = pr_yaml_parse_with(ctx->a, name, text.buf, text.len, PR_YAML_SIGS_YAML,
+                                ops_docs, err);
+    }
+    pr_sb_release(&text);
+    return ok || pr_error_prefix(err, "%s: %s[%zu]%s", k->path, field, index,
+                                 trim ? ": unable to parse SM or JSON patch" : "");
 }
 
 /* The operations of a JSON 6902 patch as kustomize reads them, or NULL
@@ -622,14 +670,14 @@ static const char *patch_source(pr_build_ctx *ctx, const pr_node *entry)
 bool pr_tf_patch_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr_node *entry,
                        size_t i, pr_resmap *m, pr_error *err)
 {
-    pr_doclist docs = {0}, smps = {0};
+    pr_doclist docs = {0}, ops_docs = {0}, smps = {0};
     smp_options opt;
     ops_syntax syntax;
-    if (!read_patch(ctx, k, entry, i, &docs, &syntax, err) ||
+    if (!read_patch(ctx, k, "patches", entry, i, &docs, &ops_docs, &syntax, err) ||
         !read_options(k, entry, i, &opt, err))
         return false;
     const char *source = patch_source(ctx, entry), *why = NULL;
-    pr_node *ops = json6902_ops(&docs, syntax);
+    pr_node *ops = json6902_ops(&ops_docs, syntax);
     /* kustomize turns the operations into JSON when it reads the entry,
      * before looking for targets: what JSON cannot hold (.inf, .nan) fails
      * even a patch that would select nothing. */
@@ -756,11 +804,11 @@ bool pr_tf_json6902_apply(pr_build_ctx *ctx, const pr_kustomization *k, const pr
     if (entry->kind == PR_MAP && (!target_name || !*target_name))
         return pr_error_set(err, "%s: patchesJson6902[%zu]: must specify the target name",
                             k->path, i);
-    pr_doclist docs = {0};
+    pr_doclist docs = {0}, ops_docs = {0};
     ops_syntax syntax;
-    if (!read_patch(ctx, k, entry, i, &docs, &syntax, err))
+    if (!read_patch(ctx, k, "patchesJson6902", entry, i, &docs, &ops_docs, &syntax, err))
         return false;
-    pr_node *ops = json6902_ops(&docs, syntax);
+    pr_node *ops = json6902_ops(&ops_docs, syntax);
     if (syntax == OPS_NOT_JSON)
         return pr_error_set(err, "%s: patchesJson6902[%zu]: the patch starts with '[' but "
                             "is not valid JSON", k->path, i);

@@ -183,7 +183,8 @@ static bool read_path_entry(pr_build_ctx *ctx, const pr_kustomization *k, const 
     const char *file;
     pr_doclist docs = {0};
     bool ok = pr_kustomization_read_file(ctx, k, entry->path, &text, &file, err) &&
-              pr_yaml_parse_with(ctx->a, file, text.buf, text.len, PR_YAML_FIRST_DOCUMENT, &docs, err);
+              pr_yaml_parse_with(ctx->a, file, text.buf, text.len,
+                                 PR_YAML_FIRST_DOCUMENT | PR_YAML_SIGS_YAML, &docs, err);
     pr_sb_release(&text);
     if (!ok)
         return false;

@@ -44,3 +44,37 @@ bool pr_utf8_valid(const char *s, size_t n)
     }
     return true;
 }
+
+bool pr_go_is_space(uint32_t cp)
+{
+    switch (cp) {
+    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+    case 0x202F: case 0x205F: case 0x3000:
+        return true;
+    default:
+        return cp >= 0x2000 && cp <= 0x200A;
+    }
+}
+
+void pr_go_trim_space(const char *s, size_t n, size_t *from, size_t *to)
+{
+    /* Forward only: the end is just past the last character that is not
+     * white space, so trailing bytes are never decoded backwards. */
+    size_t start = n, end = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t w = pr_utf8_decode(s, n, i, &cp);
+        bool space = w > 0 && pr_go_is_space(cp);
+        if (w == 0)
+            w = 1;
+        if (!space) {
+            if (start == n)
+                start = i;
+            end = i + w;
+        }
+        i += w;
+    }
+    *from = start == n ? n : start;
+    *to = start == n ? n : end;
+}

@@ -308,11 +308,31 @@ static bool scalar_json_text(const pr_node *n, pr_strbuf *buf, const char **text
     return is_string;
 }
 
-static bool emit_scalar(writer *w, const pr_node *n)
+/* kustomize prints through kyaml's go-yaml v3 writer, which keeps a
+ * collection's flow style. Inside a flow collection it cannot write a
+ * plain scalar holding ':' (a flow indicator) and quotes it, so a
+ * timestamp with a time of day is read back as a string and keeps its
+ * text; elsewhere it becomes a time.Time, written in RFC 3339. */
+bool pr_flow_keeps_text(const pr_node *n)
+{
+    /* with an explicit !!timestamp tag, the quoted text is a timestamp again */
+    return n->kind == PR_SCALAR && n->tag == PR_TAG_TIMESTAMP && n->style != PR_STYLE_TAGGED &&
+           memchr(n->scalar.text, ':', n->scalar.len);
+}
+
+static bool emit_scalar(writer *w, const pr_node *n, bool in_flow)
 {
     const char *text;
     size_t len;
-    bool is_string = scalar_json_text(n, &w->text, &text, &len);
+    bool is_string = true;
+    if (in_flow && pr_flow_keeps_text(n)) {
+        pr_sb_reset(&w->text);
+        append_valid_utf8(&w->text, n->scalar.text, n->scalar.len);
+        text = w->text.buf;
+        len = w->text.len;
+    } else {
+        is_string = scalar_json_text(n, &w->text, &text, &len);
+    }
     if (is_string)
         return emit_string(w, text, len);
     yaml_event_t ev;
@@ -340,6 +360,7 @@ typedef struct {
     const pr_node *node;
     sorted_pair *pairs; /* mappings only, sorted go-yaml style */
     size_t next;
+    bool in_flow; /* this collection or one around it has flow style */
 } open_collection;
 
 /* Starts writing collection `n` and pushes it on the stack. */
@@ -359,6 +380,7 @@ static bool open_node(writer *w, const pr_node *n, open_collection **stack,
     c->node = n;
     c->pairs = NULL;
     c->next = 0;
+    c->in_flow = n->style == PR_STYLE_FLOW || (*depth > 1 && (*stack)[*depth - 2].in_flow);
     if (n->kind == PR_SEQ) {
         yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
         return emit_event(w, &ev);
@@ -399,7 +421,7 @@ static void free_pairs(open_collection *c)
 static bool emit_tree(writer *w, const pr_node *root)
 {
     if (root->kind == PR_SCALAR)
-        return emit_scalar(w, root);
+        return emit_scalar(w, root, false);
     open_collection *stack = NULL;
     size_t depth = 0, cap = 0;
     bool ok = open_node(w, root, &stack, &depth, &cap);
@@ -426,7 +448,7 @@ static bool emit_tree(writer *w, const pr_node *root)
             child = c->node->seq.items[c->next++];
         }
         if (ok)
-            ok = child->kind == PR_SCALAR ? emit_scalar(w, child)
+            ok = child->kind == PR_SCALAR ? emit_scalar(w, child, c->in_flow)
                                           : open_node(w, child, &stack, &depth, &cap);
     }
     while (depth > 0)

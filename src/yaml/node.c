@@ -347,3 +347,34 @@ void pr_node_each_scalar(pr_node *root, void (*visit)(pr_node *scalar, void *ctx
     }
     free(stack);
 }
+
+void pr_node_each_in_context(pr_node *root,
+                             void (*visit)(pr_node *n, bool in_flow, void *ctx), void *ctx)
+{
+    typedef struct {
+        pr_node *n;
+        bool in_flow;
+    } item;
+    item *stack = NULL;
+    size_t len = 0, cap = 0;
+    item it = {root, false};
+    for (;;) {
+        pr_node *n = it.n;
+        size_t kids = n->kind == PR_MAP ? n->map.len : n->kind == PR_SEQ ? n->seq.len : 0;
+        bool kids_in_flow = it.in_flow || (n->kind != PR_SCALAR && n->style == PR_STYLE_FLOW);
+        visit(n, it.in_flow, ctx);
+        if (len + kids > cap) {
+            cap = (len + kids) * 2 + 16;
+            stack = realloc(stack, cap * sizeof *stack);
+            if (!stack)
+                abort();
+        }
+        for (size_t i = 0; i < kids; i++)
+            stack[len++] = (item){n->kind == PR_MAP ? n->map.items[i].value : n->seq.items[i],
+                                  kids_in_flow};
+        if (len == 0)
+            break;
+        it = stack[--len];
+    }
+    free(stack);
+}

@@ -6,6 +6,11 @@
  * in-place edits never alias each other) under a global node budget that
  * stops "billion laughs" documents; merge keys (`<<`) are applied; a
  * mapping that repeats a key is rejected, as kustomize rejects it.
+ * kustomize reads with two Go libraries: resources with kyaml (go-yaml
+ * v3, which keeps flow style and changes some block scalars when it writes
+ * them again, modelled here), what it decodes into Go values with
+ * sigs.k8s.io/yaml (go-yaml v2: PR_YAML_SIGS_YAML, block scalars as
+ * written, no styles kept).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -296,8 +301,21 @@ static bool read_pair_value(pr_arena *a, const byte_sink *doc, const char **out,
 static bool refold(pr_arena *a, const char *text, size_t len, const char **out,
                    size_t *out_len)
 {
+    /* One difference in that decision: libyaml counts a tab as a
+     * character only double quotes can hold, go-yaml v3 lets a block
+     * scalar hold it. A tab affects neither the header's indentation nor
+     * its chomping hint, so libyaml gets the value with its tabs as some
+     * other printable character. */
+    const char *probe = text;
+    if (memchr(text, '\t', len)) {
+        char *copy = pr_alloc(a, len + 1);
+        for (size_t i = 0; i < len; i++)
+            copy[i] = text[i] == '\t' ? '.' : text[i];
+        copy[len] = 0;
+        probe = copy;
+    }
     byte_sink first = {0}, second = {0};
-    bool ok = emit_folded_pair(&first, text, len);
+    bool ok = emit_folded_pair(&first, probe, len);
     if (ok && first.len > 4 && !memcmp(first.buf, "k: >", 4)) {
         const char *eol = memchr(first.buf, '\n', first.len);
         ok = eol && sink_put(&second, first.buf, (size_t)(eol - first.buf) + 1) &&
@@ -398,14 +416,17 @@ static bool parse_scalar(reader *r, yaml_event_t *ev, pr_node **out)
                  ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
     if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && !check_escapes(r, ev))
         return false;
-    if (block && gains_line_break(r, ev)) {
+    /* What go-yaml v3 does to block scalars in kyaml's round trip;
+     * sigs.k8s.io/yaml reads them as written. */
+    bool roundtrip = !(r->flags & PR_YAML_SIGS_YAML);
+    if (block && roundtrip && gains_line_break(r, ev)) {
         char *longer = pr_alloc(r->a, len + 2);
         memcpy(longer, text, len);
         longer[len++] = '\n';
         longer[len] = 0;
         text = longer;
     }
-    if (ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE &&
+    if (ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE && roundtrip &&
         !refold(r->a, text, len, &text, &len))
         return fail_at(r, ev->start_mark, "%s", "out of memory");
     if (explicit_tag && strcmp(explicit_tag, "!") != 0) {
@@ -559,6 +580,12 @@ static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
             open_collection *c = &stack[depth++];
             memset(c, 0, sizeof *c);
             c->node = is_map ? pr_node_map(r->a) : pr_node_seq(r->a);
+            /* kyaml keeps a collection's flow style; sigs.k8s.io/yaml
+             * decodes into Go values, which have none */
+            bool flow = is_map ? ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                               : ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+            if (flow && !(r->flags & PR_YAML_SIGS_YAML))
+                c->node->style = PR_STYLE_FLOW;
             c->start_mark = mark;
             set_mark(c->node, mark);
             remember_anchor(r, is_map ? ev.data.mapping_start.anchor

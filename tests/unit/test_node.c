@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "pleo/node.h"
+#include "pleo/strbuf.h"
 
 static const char *key_name(pr_arena *a, long i)
 {
@@ -124,6 +125,35 @@ static void appends_growing_in_place(void **state)
     pr_arena_free(a);
 }
 
+/* Records, for each scalar visited, its text and whether it was in flow. */
+static void note_context(pr_node *n, bool in_flow, void *ctx)
+{
+    pr_strbuf *seen = ctx;
+    if (n->kind == PR_SCALAR)
+        pr_sb_addf(seen, "%s:%d ", n->scalar.text, in_flow);
+}
+
+static void each_in_context_sees_flow_ancestors(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    pr_node *root = pr_node_map(a);
+    pr_node *flow = pr_node_map(a), *inner = pr_node_seq(a), *block = pr_node_seq(a);
+    flow->style = PR_STYLE_FLOW;
+    pr_seq_append(a, inner, pr_node_str(a, "deep"));
+    pr_map_append(a, flow, pr_node_str(a, "k"), inner);
+    pr_map_append(a, root, pr_node_str(a, "f"), flow);
+    pr_seq_append(a, block, pr_node_str(a, "top"));
+    pr_map_append(a, root, pr_node_str(a, "b"), block);
+    pr_strbuf seen;
+    pr_sb_init(&seen);
+    pr_node_each_in_context(root, note_context, &seen);
+    /* depth first, last child first; keys are not visited */
+    assert_string_equal(seen.buf, "top:0 deep:1 ");
+    pr_sb_release(&seen);
+    pr_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +161,7 @@ int main(void)
         cmocka_unit_test(copy_and_rename),
         cmocka_unit_test(items_changed_directly),
         cmocka_unit_test(appends_growing_in_place),
+        cmocka_unit_test(each_in_context_sees_flow_ancestors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

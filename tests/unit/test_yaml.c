@@ -238,6 +238,56 @@ static void test_block_scalars_read_as_go_yaml_reads_them(void **state)
     /* Keep-chomped trailing lines followed only by comments gain a line. */
     assert_roundtrip("v: |+\n  a\n\n# c\n", "v: |+\n  a\n\n\n");
     assert_roundtrip("v: |+\n  a\n\n# c\nw: 1\n", "v: |+\n  a\n\nw: 1\n");
+    /* go-yaml v3 writes a value holding tabs folded (libyaml would quote
+     * it), so a line starting with a tab gains an empty line too... */
+    assert_roundtrip("v: >-\n  a\n  \tx\n  b\n", "v: \"a\\n\\n\\tx\\nb\"\n");
+    /* ...unless the value cannot be a block scalar (a trailing space). */
+    assert_roundtrip("v: >-\n  a\n  \tx\n  b \n", "v: \"a\\n\\tx\\nb \"\n");
+}
+
+static void test_timestamps_in_flow_collections_keep_their_text(void **state)
+{
+    (void)state;
+    /* go-yaml v3 quotes a value holding ':' inside a flow collection, so
+     * kustomize reads such a timestamp back as text */
+    assert_roundtrip("a: {t: 2001-12-14t21:59:43.10-05:00, d: 2002-12-14}\n"
+                     "b:\n  t: 2001-12-14t21:59:43.10-05:00\n"
+                     "c: [{t: 2001-12-14 21:59:43.10}]\n"
+                     "e: {t: !!timestamp 2001-12-14t21:59:43.10-05:00}\n",
+                     "a:\n  d: \"2002-12-14T00:00:00Z\"\n  t: \"2001-12-14t21:59:43.10-05:00\"\n"
+                     "b:\n  t: \"2001-12-14T21:59:43.1-05:00\"\n"
+                     "c:\n- t: \"2001-12-14 21:59:43.10\"\n"
+                     "e:\n  t: \"2001-12-14T21:59:43.1-05:00\"\n");
+}
+
+/* The first document's value of `v` as pr_yaml_parse_with reads it. */
+static const char *value_with(pr_arena *a, const char *in, int flags)
+{
+    pr_doclist docs = {0};
+    pr_error err;
+    pr_error_init(&err);
+    if (!pr_yaml_parse_with(a, "t.yaml", in, strlen(in), flags, &docs, &err))
+        fail_msg("parse failed: %s", pr_error_text(&err));
+    pr_error_release(&err);
+    return pr_scalar_text(pr_map_get(docs.docs[0], "v"));
+}
+
+static void test_block_scalars_read_as_sigs_yaml_reads_them(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    const char *more_indented = "v: >-\n  first\n  second\n    indented\n  last\n";
+    assert_string_equal(value_with(a, more_indented, PR_YAML_SIGS_YAML),
+                        "first second\n  indented\nlast");
+    assert_string_equal(value_with(a, more_indented, 0),
+                        "first second\n\n  indented\nlast");
+    const char *kept = "v: |+\n  a\n\n# c\n";
+    assert_string_equal(value_with(a, kept, PR_YAML_SIGS_YAML), "a\n\n");
+    assert_string_equal(value_with(a, kept, 0), "a\n\n\n");
+    const char *tabs = "v: >\n  a\n  \tx\n";
+    assert_string_equal(value_with(a, tabs, PR_YAML_SIGS_YAML), "a\n\tx\n");
+    assert_string_equal(value_with(a, tabs, 0), "a\n\n\tx\n");
+    pr_arena_free(a);
 }
 
 static void expect_json_error(const char *in, const char *needle)
@@ -305,6 +355,8 @@ int main(void)
         cmocka_unit_test(test_merge_keys_are_applied),
         cmocka_unit_test(test_node_helpers),
         cmocka_unit_test(test_block_scalars_read_as_go_yaml_reads_them),
+        cmocka_unit_test(test_block_scalars_read_as_sigs_yaml_reads_them),
+        cmocka_unit_test(test_timestamps_in_flow_collections_keep_their_text),
         cmocka_unit_test(test_what_json_cannot_hold_is_rejected),
         cmocka_unit_test(test_syntax_go_yaml_refuses_is_rejected),
     };
