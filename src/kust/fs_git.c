@@ -6,14 +6,22 @@
  * resolved lexically against it and symlinks stored in the tree are
  * followed within the tree (a target outside it is missing), as a
  * checkout would follow them.
+ *
+ * Roots render on several threads, all reading the same revision, while
+ * libgit2 objects (a repository, its trees) may be used by one thread at
+ * a time: every call into libgit2 here holds one process-wide lock, which
+ * also covers two revisions (diff's two sides) read at once.
  */
 #include <git2.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "pleo/fs.h"
 
 /* Symlink hops before a path counts as looping (Linux's limit). */
 #define MAX_SYMLINK_HOPS 40
+
+static pthread_mutex_t git_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct pr_fs_git {
     pr_fs fs; /* first, so the pr_fs pointer converts back */
@@ -107,10 +115,12 @@ static bool git_read_file(const pr_fs *fs, const char *path, pr_strbuf *out,
     const pr_fs_git *g = (const pr_fs_git *)fs;
     pr_arena *scratch = pr_arena_new();
     pr_path_type type;
+    pthread_mutex_lock(&git_lock);
     const char *canon = resolve(g, scratch, path, &type);
     git_tree_entry *e = canon && type == PR_PATH_FILE ? entry_at(g, canon) : NULL;
     bool ok = e && read_blob(g, e, out);
     git_tree_entry_free(e);
+    pthread_mutex_unlock(&git_lock);
     pr_arena_free(scratch);
     if (!ok)
         return pr_error_set(err, "%s: %s", path,
@@ -123,8 +133,10 @@ static pr_path_type git_path_type(const pr_fs *fs, const char *path)
 {
     pr_arena *scratch = pr_arena_new();
     pr_path_type type;
+    pthread_mutex_lock(&git_lock);
     if (!resolve((const pr_fs_git *)fs, scratch, path, &type))
         type = PR_PATH_MISSING;
+    pthread_mutex_unlock(&git_lock);
     pr_arena_free(scratch);
     return type;
 }
@@ -132,7 +144,48 @@ static pr_path_type git_path_type(const pr_fs *fs, const char *path)
 static char *git_canonical(const pr_fs *fs, pr_arena *a, const char *path)
 {
     pr_path_type type;
-    return resolve((const pr_fs_git *)fs, a, path, &type);
+    pthread_mutex_lock(&git_lock);
+    char *canon = resolve((const pr_fs_git *)fs, a, path, &type);
+    pthread_mutex_unlock(&git_lock);
+    return canon;
+}
+
+static bool git_list_dir(const pr_fs *fs, pr_arena *a, const char *path, pr_dir_entry **entries,
+                         size_t *len, pr_error *err)
+{
+    const pr_fs_git *g = (const pr_fs_git *)fs;
+    *entries = NULL;
+    *len = 0;
+    pr_path_type type;
+    pthread_mutex_lock(&git_lock);
+    const char *canon = resolve(g, a, path, &type);
+    git_tree *tree = NULL;
+    if (canon && type == PR_PATH_DIR) {
+        bool top = !strcmp(canon, "/");
+        git_tree_entry *e = top ? NULL : entry_at(g, canon);
+        if (top ? git_tree_dup(&tree, g->tree) != 0
+                : !e || git_tree_lookup(&tree, g->repo, git_tree_entry_id(e)) != 0)
+            tree = NULL;
+        git_tree_entry_free(e);
+    }
+    bool ok = tree != NULL;
+    size_t n = ok ? git_tree_entrycount(tree) : 0;
+    if (n)
+        *entries = pr_alloc(a, n * sizeof **entries);
+    for (size_t i = 0; i < n; i++) {
+        const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+        (*entries)[i] = (pr_dir_entry){pr_strdup(a, git_tree_entry_name(e)),
+                                       git_tree_entry_filemode(e) == GIT_FILEMODE_TREE};
+    }
+    git_tree_free(tree);
+    pthread_mutex_unlock(&git_lock);
+    if (!ok)
+        return pr_error_set(err, "%s: %s", path,
+                            !canon ? "No such file or directory" : "Not a directory");
+    *len = n;
+    /* git orders a directory as if its name ended in '/'. */
+    pr_dir_entries_sort(*entries, n);
+    return true;
 }
 
 pr_fs_git *pr_fs_git_open(pr_arena *a, const char *repo_dir, const char *rev,
@@ -143,6 +196,7 @@ pr_fs_git *pr_fs_git_open(pr_arena *a, const char *repo_dir, const char *rev,
     g->fs.read_file = git_read_file;
     g->fs.path_type = git_path_type;
     g->fs.canonical = git_canonical;
+    g->fs.list_dir = git_list_dir;
     if (git_repository_open_ext(&g->repo, repo_dir, 0, NULL) != 0) {
         git_fail(err, pr_sprintf(a, "'%s' is not in a git repository", repo_dir));
         pr_fs_git_close(g);
