@@ -77,11 +77,6 @@ pr_fs_git *pr_fs_git_open(pr_arena *a, const char *repo_dir, const char *rev,
 /* The pr_fs view of the revision, valid until pr_fs_git_close. */
 const pr_fs *pr_fs_git_fs(const pr_fs_git *g);
 
-/* Every file (and symlink) of the revision, as paths relative to the top
- * level ("dir/file"), allocated in `a`, in tree order. */
-bool pr_fs_git_list(const pr_fs_git *g, pr_arena *a, const char ***paths, size_t *len,
-                    pr_error *err);
-
 /* Releases the libgit2 objects `g` holds. NULL is ignored. */
 void pr_fs_git_close(pr_fs_git *g);
 

@@ -221,35 +221,6 @@ const pr_fs *pr_fs_git_fs(const pr_fs_git *g)
     return &g->fs;
 }
 
-typedef struct {
-    pr_arena *a;
-    const char **paths;
-    size_t len, cap;
-} file_list;
-
-static int list_entry(const char *root, const git_tree_entry *e, void *payload)
-{
-    file_list *l = payload;
-    git_filemode_t mode = git_tree_entry_filemode(e);
-    if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE &&
-        mode != GIT_FILEMODE_LINK)
-        return 0;
-    l->paths = pr_grow(l->a, l->paths, sizeof *l->paths, &l->cap, l->len + 1);
-    l->paths[l->len++] = pr_sprintf(l->a, "%s%s", root, git_tree_entry_name(e));
-    return 0;
-}
-
-bool pr_fs_git_list(const pr_fs_git *g, pr_arena *a, const char ***paths, size_t *len,
-                    pr_error *err)
-{
-    file_list l = {a, NULL, 0, 0};
-    if (git_tree_walk(g->tree, GIT_TREEWALK_PRE, list_entry, &l) != 0)
-        return git_fail(err, "listing the revision's files");
-    *paths = l.paths;
-    *len = l.len;
-    return true;
-}
-
 void pr_fs_git_close(pr_fs_git *g)
 {
     if (!g)

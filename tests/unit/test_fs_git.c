@@ -105,12 +105,6 @@ static void test_reads_the_commit_not_the_work_tree(void **state)
     assert_non_null(strstr(pr_error_text(&err), "Not a directory"));
     assert_false(fs->list_dir(fs, a, "nope", &e, &n, &err));
 
-    const char **paths;
-    assert_true(pr_fs_git_list(g, a, &paths, &n, &err));
-    assert_int_equal(n, 4);
-    assert_string_equal(paths[0], "app/kustomization.yaml");
-    assert_string_equal(paths[3], "linked");
-
     pr_sb_release(&out);
     pr_sb_release(&buf);
     pr_fs_git_close(g);
