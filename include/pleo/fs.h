@@ -34,8 +34,8 @@ struct pr_fs {
     /* The entries of the directory `path` (symlinks in `path` followed,
      * "." and ".." left out), sorted by name (strcmp), allocated in `a`.
      * False with `err` set when `path` is no directory that can be read.
-     * Only root discovery (pleo/roots.h) lists directories: a build never
-     * does, as kustomize never does. */
+     * Only root discovery (pleo/roots.h) lists directories, and refuses a
+     * pr_fs without list_dir: a build never does, as kustomize never does. */
     bool (*list_dir)(const pr_fs *fs, pr_arena *a, const char *path, pr_dir_entry **entries,
                      size_t *len, pr_error *err);
 };

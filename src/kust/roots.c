@@ -41,18 +41,23 @@ typedef struct {
     pr_strmap *included; /* canonical directories some kustomization lists */
 } finder;
 
-static bool ignored(const finder *f, const char *rel)
+/* Whether the caller leaves out `name` in `dir_rel` (relative to the
+ * searched directory, `suffix` "/" for a directory). */
+static bool ignored(const finder *f, const char *dir_rel, const char *name, const char *suffix)
 {
-    return f->o->ignored && f->o->ignored(rel, f->o->ignored_ctx);
+    if (!f->o->ignored)
+        return false;
+    const char *rel = *dir_rel ? pr_sprintf(f->a, "%s/%s%s", dir_rel, name, suffix)
+                               : pr_sprintf(f->a, "%s%s", name, suffix);
+    return f->o->ignored(rel, f->o->ignored_ctx);
 }
 
 static bool walk(finder *f, const char *dir, const char *rel, pr_error *err)
 {
     const char *file = pr_kustomization_file_in(f->fs, f->a, dir);
-    if (file && f->o->ignored) {
+    if (file) {
         const char *slash = strrchr(file, '/');
-        const char *base = slash ? slash + 1 : file;
-        if (ignored(f, *rel ? pr_sprintf(f->a, "%s/%s", rel, base) : base))
+        if (ignored(f, rel, slash ? slash + 1 : file, ""))
             file = NULL;
     }
     if (file) {
@@ -73,10 +78,10 @@ static bool walk(finder *f, const char *dir, const char *rel, pr_error *err)
     for (size_t i = 0; i < n; i++) {
         if (!entries[i].is_dir || entries[i].name[0] == '.')
             continue;
+        if (ignored(f, rel, entries[i].name, "/"))
+            continue;
         const char *sub_rel = *rel ? pr_sprintf(f->a, "%s/%s", rel, entries[i].name)
                                    : entries[i].name;
-        if (ignored(f, pr_sprintf(f->a, "%s/", sub_rel)))
-            continue;
         if (!walk(f, pr_path_join(f->a, dir, entries[i].name), sub_rel, err))
             return false;
     }
@@ -141,6 +146,9 @@ bool pr_roots_find(pr_arena *a, const char *dir, const pr_roots_find_options *o,
                 .included = pr_strmap_new(a)};
     *roots = NULL;
     *n = 0;
+    if (!f.fs->list_dir)
+        return pr_error_set(err, "finding the roots under %s: this file system cannot list "
+                            "directories", dir);
     const char *top = f.fs->canonical(f.fs, a, dir);
     if (!top || f.fs->path_type(f.fs, dir) != PR_PATH_DIR)
         return pr_error_set(err, "'%s': not a directory; --all takes the directory "
