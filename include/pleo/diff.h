@@ -91,21 +91,4 @@ void pr_diff_format_markdown(const pr_diff_root *roots, size_t len, pr_strbuf *o
 /* The JSON document described in the README ("roots", "summary"). */
 void pr_diff_format_json(const pr_diff_root *roots, size_t len, pr_strbuf *out);
 
-/* Root discovery: of the kustomization files among `files` (paths under
- * `base` on `fs`, '/'-separated, relative to it), the directories that no
- * other of them includes through resources, bases or components. Returns
- * them relative to `base` ("." for `base` itself), sorted, in `a`. A
- * kustomization that cannot be read or parsed includes nothing here; its
- * build will say what is wrong. */
-void pr_diff_find_roots(pr_arena *a, const pr_fs *fs, const char *base,
-                        const char *const *files, size_t nfiles, const char ***roots,
-                        size_t *nroots);
-
-/* Every file under `dir` on disk, relative to it, skipping `.git`; when
- * `ignored` is given, a path (relative to `dir`, directories ending in
- * '/') for which it returns true is skipped with all below it. */
-bool pr_diff_list_dir(pr_arena *a, const char *dir,
-                      bool (*ignored)(const char *path, void *ctx), void *ctx,
-                      const char ***paths, size_t *len, pr_error *err);
-
 #endif

@@ -14,6 +14,12 @@
 
 typedef enum { PR_PATH_MISSING, PR_PATH_FILE, PR_PATH_DIR } pr_path_type;
 
+/* One entry of a directory, as list_dir gives it. */
+typedef struct {
+    const char *name; /* no '/' */
+    bool is_dir;      /* a directory itself, not a symlink to one */
+} pr_dir_entry;
+
 typedef struct pr_fs pr_fs;
 struct pr_fs {
     /* Reads the whole file at `path` into `out`. */
@@ -25,6 +31,13 @@ struct pr_fs {
      * allocated in `a`; NULL when it cannot be resolved. */
     char *(*canonical)(const pr_fs *fs, pr_arena *a, const char *path);
     void *ctx;
+    /* The entries of the directory `path` (symlinks in `path` followed,
+     * "." and ".." left out), sorted by name (strcmp), allocated in `a`.
+     * False with `err` set when `path` is no directory that can be read.
+     * Only root discovery (pleo/roots.h) lists directories, and refuses a
+     * pr_fs without list_dir: a build never does, as kustomize never does. */
+    bool (*list_dir)(const pr_fs *fs, pr_arena *a, const char *path, pr_dir_entry **entries,
+                     size_t *len, pr_error *err);
 };
 
 /* The real file system. */
@@ -49,7 +62,8 @@ const pr_fs *pr_fs_memory_fs(const pr_fs_memory *m);
 /* One revision of a git repository, read from the object database
  * (libgit2): the work tree and the index are never read or written. The
  * repository's top level is "/", relative paths start there, and symlinks
- * stored in the tree are followed within it. */
+ * stored in the tree are followed within it. Several threads may read
+ * through it at once (its libgit2 calls are serialized). */
 typedef struct pr_fs_git pr_fs_git;
 
 /* Opens the repository containing `repo_dir` (searching upwards, as git
@@ -63,11 +77,6 @@ pr_fs_git *pr_fs_git_open(pr_arena *a, const char *repo_dir, const char *rev,
 /* The pr_fs view of the revision, valid until pr_fs_git_close. */
 const pr_fs *pr_fs_git_fs(const pr_fs_git *g);
 
-/* Every file (and symlink) of the revision, as paths relative to the top
- * level ("dir/file"), allocated in `a`, in tree order. */
-bool pr_fs_git_list(const pr_fs_git *g, pr_arena *a, const char ***paths, size_t *len,
-                    pr_error *err);
-
 /* Releases the libgit2 objects `g` holds. NULL is ignored. */
 void pr_fs_git_close(pr_fs_git *g);
 
@@ -78,6 +87,9 @@ extern const char *const pr_kustomization_names[3];
 /* The path of the first of pr_kustomization_names that is a file in `dir`
  * (allocated in `a`), or NULL when there is none. */
 const char *pr_kustomization_file_in(const pr_fs *fs, pr_arena *a, const char *dir);
+
+/* Sorts `len` entries by name, as list_dir hands them over. */
+void pr_dir_entries_sort(pr_dir_entry *entries, size_t len);
 
 /* Joins `dir` and `rel` (rel absolute wins) and removes "." and ".."
  * segments lexically. */

@@ -143,7 +143,7 @@ int pr_cli_build_roots(const pr_build_roots_args *args, const pr_build_options *
     if (args->all) {
         pr_error err;
         pr_error_init(&err);
-        if (!pr_roots_find(a, args->all, &roots, &n, &err)) {
+        if (!pr_roots_find(a, args->all, NULL, &roots, &n, &err)) {
             pr_cli_report(&err);
             rc = PR_EXIT_RENDER_ERROR;
         }
@@ -164,12 +164,7 @@ int pr_cli_build_roots(const pr_build_roots_args *args, const pr_build_options *
             if (*slot)
                 continue; /* the same root twice: rendered once */
             *slot = (void *)1;
-            pr_root *r = &roots[n++];
-            r->dir = args->dirs[i];
-            r->name = name;
-            pr_sb_init(&r->out);
-            pr_sb_init(&r->warnings);
-            pr_error_init(&r->err);
+            pr_root_init(&roots[n++], args->dirs[i], name);
         }
     }
     if (rc != PR_EXIT_OK) {
@@ -180,8 +175,10 @@ int pr_cli_build_roots(const pr_build_roots_args *args, const pr_build_options *
     n = pr_roots_shard(roots, n, shard, shards);
 
     progress_state progress = {now()};
-    pr_roots_render(roots, n, opts, jobs, args->all && isatty(STDERR_FILENO) ? show_progress : NULL,
-                    &progress);
+    pr_roots_run run = {.threads = jobs,
+                        .progress = args->all && isatty(STDERR_FILENO) ? show_progress : NULL,
+                        .progress_ctx = &progress};
+    pr_roots_render(roots, n, opts, &run);
 
     pr_strmap *warned = pr_strmap_new(a);
     for (size_t i = 0; i < n; i++) {

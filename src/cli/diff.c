@@ -9,9 +9,12 @@
  * otherwise each is searched for its roots. With --git, both sides are
  * read from git objects (REV2 defaults to the work tree, read from disk)
  * without checking anything out; roots are the ones given or, by default,
- * discovered in each revision. Exit status as diff(1): 0 no differences,
- * 1 differences, 2 usage error or a root that failed to render (reported
- * after every other root).
+ * discovered in each revision. Discovery and rendering are the many-roots
+ * engine's (pleo/roots.h): every root of both sides renders in one
+ * parallel run that builds each shared base once per side; what is left
+ * here is pairing the sides' roots and reporting. Exit status as
+ * diff(1): 0 no differences, 1 differences, 2 usage error or a root that
+ * failed to render (reported after every other root).
  */
 #include "cli/commands.h"
 
@@ -35,6 +38,7 @@ int pr_cmd_diff(int argc, char **argv)
 #include <unistd.h>
 
 #include "pleo/diff.h"
+#include "pleo/roots.h"
 
 enum { EXIT_SAME = 0, EXIT_DIFFERENT = 1, EXIT_TROUBLE = 2 };
 
@@ -57,7 +61,7 @@ typedef struct {
 typedef struct {
     const char *name;  /* "old" or "new" */
     const char *label; /* what it is: a directory, a revision, the work tree */
-    const pr_fs *fs;
+    pr_build_options opts; /* the build's options, reading through this side's pr_fs */
     bool from_git;     /* errors cannot point into files on disk */
     const char *base;  /* roots are relative to it */
     const char **roots;
@@ -225,88 +229,94 @@ static void print_warnings(const pr_strbuf *w)
     pr_arena_free(a);
 }
 
-/* Render errors, printed after the report. */
-typedef struct {
-    pr_error *items;
-    size_t len, cap;
-} error_list;
-
-/* Renders `root` on side `s`: its objects, or NULL with the message in
- * `*error` (and printed, with the file's line when it is on disk). */
-static pr_rendered *render(pr_arena *a, const side *s, const char *root, const diff_args *d,
-                           size_t *len, pr_strbuf *warnings, const char **error,
-                           error_list *reports)
-{
-    pr_build_options opts = d->build;
-    opts.fs = s->fs;
-    pr_rendered *items;
-    pr_error err;
-    pr_error_init(&err);
-    const char *dir = pr_path_join(a, s->base, root);
-    if (pr_build_resources(dir, &opts, a, &items, len, warnings, &err)) {
-        pr_error_release(&err);
-        return items;
-    }
-    *error = pr_strdup(a, pr_error_text(&err));
-    pr_error_prefix(&err, "diff: %s: %s side (%s)", root, s->name, s->label);
-    if (s->from_git) {
-        /* The line shown under the message would come from the work tree,
-         * not from the revision that failed. */
-        pr_error plain;
-        pr_error_init(&plain);
-        pr_error_set(&plain, "%s", pr_error_text(&err));
-        pr_error_release(&err);
-        err = plain;
-    }
-    /* Kept for the end, so errors are the last thing a reader sees. */
-    reports->items = pr_grow(a, reports->items, sizeof *reports->items, &reports->cap,
-                             reports->len + 1);
-    reports->items[reports->len++] = err;
-    return NULL;
-}
-
 static int compare_strings(const void *x, const void *y)
 {
     return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-/* Renders and compares every root of either side (sorted lists). */
+/* A failed render's message for the report, and the error as printed
+ * on stderr: naming the root and the side. */
+static const char *failure(pr_arena *a, const side *s, pr_root *r)
+{
+    const char *message = pr_strdup(a, pr_error_text(&r->err));
+    pr_error_prefix(&r->err, "diff: %s: %s side (%s)", r->name, s->name, s->label);
+    if (s->from_git) {
+        /* The line shown under the message would come from the work tree,
+         * not from the revision that failed. */
+        pr_error plain;
+        pr_error_init(&plain);
+        pr_error_set(&plain, "%s", pr_error_text(&r->err));
+        pr_error_release(&r->err);
+        r->err = plain;
+    }
+    return message;
+}
+
+/* Renders and compares every root of either side (sorted lists): all
+ * renders of both sides in one run of the many-roots engine, so they
+ * share built bases and the cores; then each root in order. */
 static int run(pr_arena *a, side *old, side *new_, const diff_args *d)
 {
-    size_t cap = old->nroots + new_->nroots + 1, n = 0;
-    pr_diff_root *results = pr_alloc(a, cap * sizeof *results);
-    pr_strbuf warnings;
-    pr_sb_init(&warnings);
-    error_list reports = {NULL, 0, 0};
+    size_t cap = old->nroots + new_->nroots + 1, n = 0, njobs = 0;
+    pr_root *jobs = pr_alloc(a, cap * sizeof *jobs);
+    /* For each root of the report: its render on each side, or NULL. */
+    pr_root **olds = pr_alloc(a, cap * sizeof *olds), **news = pr_alloc(a, cap * sizeof *news);
+    const char **names = pr_alloc(a, cap * sizeof *names);
     size_t i = 0, j = 0;
-    bool failed = false, different = false;
     while (i < old->nroots || j < new_->nroots) {
         int c = i >= old->nroots    ? 1
                 : j >= new_->nroots ? -1
                                     : strcmp(old->roots[i], new_->roots[j]);
         const char *root = c <= 0 ? old->roots[i] : new_->roots[j];
-        bool in_old = c <= 0, in_new = c >= 0;
-        i += in_old;
-        j += in_new;
+        olds[n] = news[n] = NULL;
+        if (c <= 0) {
+            olds[n] = &jobs[njobs];
+            pr_root_init(&jobs[njobs], pr_path_join(a, old->base, root), root);
+            jobs[njobs++].opts = &old->opts;
+            i++;
+        }
+        if (c >= 0) {
+            news[n] = &jobs[njobs];
+            pr_root_init(&jobs[njobs], pr_path_join(a, new_->base, root), root);
+            jobs[njobs++].opts = &new_->opts;
+            j++;
+        }
+        names[n++] = root;
+    }
+    /* One cache for both sides (it tells their file systems apart); the
+     * objects may point into it, so it goes last. */
+    pr_base_cache *cache = pr_base_cache_new();
+    old->opts.base_cache = new_->opts.base_cache = cache;
+    pr_roots_run engine = {.objects = true};
+    pr_roots_render(jobs, njobs, NULL, &engine);
+
+    pr_diff_root *results = pr_alloc(a, cap * sizeof *results);
+    pr_strbuf warnings;
+    pr_sb_init(&warnings);
+    bool failed = false, different = false;
+    for (size_t k = 0; k < n; k++) {
+        pr_root *o = olds[k], *nw = news[k];
         const char *old_error = NULL, *new_error = NULL;
-        size_t old_len = 0, new_len = 0;
-        pr_rendered *o = in_old ? render(a, old, root, d, &old_len, &warnings, &old_error,
-                                         &reports)
-                                : NULL;
-        pr_rendered *nw = in_new ? render(a, new_, root, d, &new_len, &warnings, &new_error,
-                                          &reports)
-                                 : NULL;
-        pr_diff_root *r = &results[n++];
+        if (o) {
+            pr_sb_add(&warnings, o->warnings.buf, o->warnings.len);
+            old_error = o->ok ? NULL : failure(a, old, o);
+        }
+        if (nw) {
+            pr_sb_add(&warnings, nw->warnings.buf, nw->warnings.len);
+            new_error = nw->ok ? NULL : failure(a, new_, nw);
+        }
+        pr_diff_root *r = &results[k];
         if (old_error || new_error) {
             memset(r, 0, sizeof *r);
-            r->root = root;
+            r->root = names[k];
             r->status = PR_ROOT_FAILED;
             r->old_error = old_error;
             r->new_error = new_error;
             failed = true;
             continue;
         }
-        pr_diff_compare(a, root, o, old_len, nw, new_len, &d->diff, r);
+        pr_diff_compare(a, names[k], o ? o->objects : NULL, o ? o->nobjects : 0,
+                        nw ? nw->objects : NULL, nw ? nw->nobjects : 0, &d->diff, r);
         different |= r->status != PR_ROOT_UNCHANGED;
     }
     print_warnings(&warnings);
@@ -323,22 +333,51 @@ static int run(pr_arena *a, side *old, side *new_, const diff_args *d)
              : failed                                          ? EXIT_TROUBLE
              : different                                       ? EXIT_DIFFERENT
                                                                : EXIT_SAME;
-    for (size_t k = 0; k < reports.len; k++) {
-        pr_cli_report(&reports.items[k]);
-        pr_error_release(&reports.items[k]);
-    }
+    /* Errors last, so they are what a reader sees at the end. */
+    for (size_t k = 0; k < njobs; k++)
+        if (!jobs[k].ok)
+            pr_cli_report(&jobs[k].err);
     pr_sb_release(&out);
     pr_sb_release(&warnings);
+    pr_roots_release(jobs, njobs);
+    pr_base_cache_free(cache);
     return rc;
+}
+
+/* The roots under `s->base` on its file system, names relative to it
+ * ("." for the base itself); `ignored` leaves paths out (the work tree's
+ * .gitignore). A kustomization that cannot be parsed stays a root: its
+ * render reports it. */
+static bool discover_roots(pr_arena *a, const side *s, bool (*ignored)(const char *, void *),
+                           void *ctx, const char ***names, size_t *n)
+{
+    pr_roots_find_options o = {.fs = s->opts.fs, .top_name = ".", .lenient = true,
+                               .ignored = ignored, .ignored_ctx = ctx};
+    pr_root *found;
+    pr_error err;
+    pr_error_init(&err);
+    if (!pr_roots_find(a, s->base, &o, &found, n, &err)) {
+        pr_error_prefix(&err, "diff: %s", s->label);
+        pr_cli_report(&err);
+        pr_error_release(&err);
+        return false;
+    }
+    pr_error_release(&err);
+    *names = pr_alloc(a, (*n ? *n : 1) * sizeof **names);
+    for (size_t k = 0; k < *n; k++)
+        (*names)[k] = found[k].name;
+    pr_roots_release(found, *n);
+    return true;
 }
 
 static int diff_dirs(pr_arena *a, const diff_args *d)
 {
     side sides[2] = {
-        {"old", d->positional[0], pr_fs_disk(), false, d->positional[0], NULL, 0},
-        {"new", d->positional[1], pr_fs_disk(), false, d->positional[1], NULL, 0},
+        {"old", d->positional[0], d->build, false, d->positional[0], NULL, 0},
+        {"new", d->positional[1], d->build, false, d->positional[1], NULL, 0},
     };
     for (int k = 0; k < 2; k++) {
+        sides[k].opts.fs = pr_fs_disk();
         if (pr_fs_disk()->path_type(pr_fs_disk(), sides[k].base) != PR_PATH_DIR) {
             pr_cli_error("diff: '%s' is not a directory", sides[k].base);
             return EXIT_TROUBLE;
@@ -351,21 +390,9 @@ static int diff_dirs(pr_arena *a, const diff_args *d)
             static const char *dot[] = {"."};
             sides[k].roots = dot;
             sides[k].nroots = 1;
-            continue;
-        }
-        const char **files;
-        size_t nfiles;
-        pr_error err;
-        pr_error_init(&err);
-        if (!pr_diff_list_dir(a, sides[k].base, NULL, NULL, &files, &nfiles, &err)) {
-            pr_error_prefix(&err, "diff");
-            pr_cli_report(&err);
-            pr_error_release(&err);
+        } else if (!discover_roots(a, &sides[k], NULL, NULL, &sides[k].roots, &sides[k].nroots)) {
             return EXIT_TROUBLE;
         }
-        pr_error_release(&err);
-        pr_diff_find_roots(a, sides[k].fs, sides[k].base, files, nfiles, &sides[k].roots,
-                           &sides[k].nroots);
     }
     return run(a, &sides[0], &sides[1], d);
 }
@@ -451,10 +478,11 @@ static int diff_git(pr_arena *a, diff_args *d, const char *rev2)
         goto done;
     }
     side sides[2] = {
-        {"old", rev, pr_fs_git_fs(old_git), true, ".", NULL, 0},
-        {"new", rev2 ? rev2 : "work tree", new_git ? pr_fs_git_fs(new_git) : pr_fs_disk(),
-         new_git != NULL, ".", NULL, 0},
+        {"old", rev, d->build, true, ".", NULL, 0},
+        {"new", rev2 ? rev2 : "work tree", d->build, new_git != NULL, ".", NULL, 0},
     };
+    sides[0].opts.fs = pr_fs_git_fs(old_git);
+    sides[1].opts.fs = new_git ? pr_fs_git_fs(new_git) : pr_fs_disk();
     /* Roots as given, sorted and once each. */
     qsort(d->roots, d->nroots, sizeof *d->roots, compare_strings);
     size_t n = 0;
@@ -465,25 +493,16 @@ static int diff_git(pr_arena *a, diff_args *d, const char *rev2)
      * for the roots discovered below it. */
     bool discover = n == 0;
     for (size_t k = 0; k < n; k++)
-        discover |= !has_kustomization(sides[0].fs, a, d->roots[k]) &&
-                    !has_kustomization(sides[1].fs, a, d->roots[k]);
+        discover |= !has_kustomization(sides[0].opts.fs, a, d->roots[k]) &&
+                    !has_kustomization(sides[1].opts.fs, a, d->roots[k]);
     for (int s = 0; s < 2; s++) {
         const char **found = NULL;
         size_t nfound = 0;
-        if (discover) {
-            const char **files;
-            size_t nfiles;
-            pr_fs_git *g = s == 0 ? old_git : new_git;
-            bool ok = g ? pr_fs_git_list(g, a, &files, &nfiles, &err)
-                        : pr_diff_list_dir(a, ".", worktree_ignored, repo, &files, &nfiles,
-                                           &err);
-            if (!ok) {
-                pr_error_prefix(&err, "diff: %s", sides[s].label);
-                pr_cli_report(&err);
-                goto done;
-            }
-            pr_diff_find_roots(a, sides[s].fs, ".", files, nfiles, &found, &nfound);
-        }
+        /* The work tree leaves out what git ignores, as a commit would. */
+        bool worktree = s == 1 && !new_git;
+        if (discover && !discover_roots(a, &sides[s], worktree ? worktree_ignored : NULL,
+                                        worktree ? repo : NULL, &found, &nfound))
+            goto done;
         if (n == 0) {
             sides[s].roots = found;
             sides[s].nroots = nfound;
@@ -491,7 +510,7 @@ static int diff_git(pr_arena *a, diff_args *d, const char *rev2)
         }
         sides[s].roots = pr_alloc(a, (n + nfound) * sizeof *sides[s].roots);
         for (size_t k = 0; k < n; k++) {
-            if (has_kustomization(sides[s].fs, a, d->roots[k])) {
+            if (has_kustomization(sides[s].opts.fs, a, d->roots[k])) {
                 sides[s].roots[sides[s].nroots++] = d->roots[k];
                 continue;
             }

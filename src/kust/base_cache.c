@@ -4,8 +4,9 @@
  * its own. A base directory built as a `resources` entry is kept here
  * (resources, transformer configuration, vars, the warnings its build
  * wrote), copied into an arena of the cache, and a later root that
- * includes the same directory, reached by the same path, takes a deep copy
- * into its own arena instead of building it again.
+ * includes the same directory, reached by the same path through the same
+ * file system, takes a deep copy into its own arena instead of building
+ * it again.
  *
  * Promise: a root renders byte for byte as it would alone. A base is kept
  * only when nothing outside it shaped its build: no buildMetadata (origins
@@ -76,9 +77,16 @@ static pr_base_cache *usable(const pr_build_ctx *ctx)
     return o->base_cache;
 }
 
-static const char *entry_key(pr_arena *a, const char *path, const char *canonical)
+/* A base is known by the file system it is read through, the path it is
+ * reached by and its canonical directory. The file system counts because
+ * two of them may hold different content under the same paths: diff's two
+ * git revisions are both rooted at "/", so "/base" names two trees. Its
+ * address is a fine identity, as every pr_fs outlives the builds, and so
+ * the cache, that read through it. */
+static const char *entry_key(pr_arena *a, const pr_fs *fs, const char *path,
+                             const char *canonical)
 {
-    return pr_sprintf(a, "%s\n%s", path, canonical);
+    return pr_sprintf(a, "%p\n%s\n%s", (const void *)fs, path, canonical);
 }
 
 bool pr_base_cache_take(pr_build_ctx *ctx, const char *path, const char *canonical,
@@ -87,7 +95,7 @@ bool pr_base_cache_take(pr_build_ctx *ctx, const char *path, const char *canonic
     pr_base_cache *c = usable(ctx);
     if (!c || !canonical || !ctx->warnings)
         return false;
-    const char *key = entry_key(ctx->a, path, canonical);
+    const char *key = entry_key(ctx->a, ctx->fs, path, canonical);
     pthread_mutex_lock(&c->lock);
     const base_entry *e = pr_strmap_get(c->by_path, key);
     pthread_mutex_unlock(&c->lock);
@@ -131,7 +139,7 @@ void pr_base_cache_keep(pr_build_ctx *ctx, const pr_base_snapshot *before, const
     e->warnings = pr_strndup(e->a, ctx->warnings->buf + before->warnings_len, e->warnings_len);
     e->smp_work = ctx->smp_work - before->smp_work;
     pthread_mutex_lock(&c->lock);
-    void **slot = pr_strmap_slot(c->by_path, entry_key(c->a, path, canonical));
+    void **slot = pr_strmap_slot(c->by_path, entry_key(c->a, ctx->fs, path, canonical));
     bool fresh = !*slot;
     if (fresh) {
         *slot = e;

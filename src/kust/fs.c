@@ -4,6 +4,7 @@
  */
 #include "pleo/fs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -73,12 +74,48 @@ static char *disk_canonical(const pr_fs *fs, pr_arena *a, const char *path)
     return copy;
 }
 
-static const pr_fs disk_fs = {disk_read_file, disk_path_type, disk_canonical,
-                              NULL};
+static bool disk_list_dir(const pr_fs *fs, pr_arena *a, const char *path,
+                          pr_dir_entry **entries, size_t *len, pr_error *err)
+{
+    (void)fs;
+    *entries = NULL;
+    *len = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return pr_error_set(err, "%s: %s", path, strerror(errno));
+    size_t cap = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        /* lstat: a symlink to a directory is no directory here, since
+         * walking through links can loop. */
+        struct stat st;
+        bool is_dir = lstat(pr_path_join(a, path, e->d_name), &st) == 0 && S_ISDIR(st.st_mode);
+        *entries = pr_grow(a, *entries, sizeof **entries, &cap, *len + 1);
+        (*entries)[(*len)++] = (pr_dir_entry){pr_strdup(a, e->d_name), is_dir};
+    }
+    closedir(d);
+    pr_dir_entries_sort(*entries, *len);
+    return true;
+}
+
+static const pr_fs disk_fs = {disk_read_file, disk_path_type, disk_canonical, NULL,
+                              disk_list_dir};
 
 const pr_fs *pr_fs_disk(void)
 {
     return &disk_fs;
+}
+
+static int by_entry_name(const void *x, const void *y)
+{
+    return strcmp(((const pr_dir_entry *)x)->name, ((const pr_dir_entry *)y)->name);
+}
+
+void pr_dir_entries_sort(pr_dir_entry *entries, size_t len)
+{
+    if (len > 1)
+        qsort(entries, len, sizeof *entries, by_entry_name);
 }
 
 char *pr_path_join(pr_arena *a, const char *dir, const char *rel)

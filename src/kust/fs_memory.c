@@ -77,12 +77,48 @@ static char *memory_canonical(const pr_fs *fs, pr_arena *a, const char *path)
     return (char *)canonical_path(a, path);
 }
 
+static bool memory_list_dir(const pr_fs *fs, pr_arena *a, const char *path,
+                            pr_dir_entry **entries, size_t *len, pr_error *err)
+{
+    const pr_fs_memory *m = (const pr_fs_memory *)fs;
+    const char *canon = canonical_path(a, path);
+    *entries = NULL;
+    *len = 0;
+    if (!is_directory(m, canon))
+        return pr_error_set(err, "%s: %s", path,
+                            find_file(m, canon) ? "Not a directory" : "No such file or directory");
+    /* The entries are the first segments below `canon` of the files'
+     * paths; a segment with more path after it is a directory. */
+    size_t n = strlen(canon), cap = 0;
+    const char *prefix = n == 1 ? "" : canon; /* "/" lists "/x", not "//x" */
+    size_t plen = n == 1 ? 0 : n;
+    for (size_t i = 0; i < m->len; i++) {
+        const char *p = m->files[i].path;
+        if (strncmp(p, prefix, plen) || p[plen] != '/')
+            continue;
+        const char *seg = p + plen + 1;
+        const char *slash = strchr(seg, '/');
+        size_t seglen = slash ? (size_t)(slash - seg) : strlen(seg);
+        bool seen = false;
+        for (size_t k = 0; k < *len && !seen; k++)
+            seen = strlen((*entries)[k].name) == seglen &&
+                   !strncmp((*entries)[k].name, seg, seglen);
+        if (seen)
+            continue;
+        *entries = pr_grow(a, *entries, sizeof **entries, &cap, *len + 1);
+        (*entries)[(*len)++] = (pr_dir_entry){pr_strndup(a, seg, seglen), slash != NULL};
+    }
+    pr_dir_entries_sort(*entries, *len);
+    return true;
+}
+
 pr_fs_memory *pr_fs_memory_new(pr_arena *a)
 {
     pr_fs_memory *m = pr_alloc(a, sizeof *m);
     m->fs.read_file = memory_read_file;
     m->fs.path_type = memory_path_type;
     m->fs.canonical = memory_canonical;
+    m->fs.list_dir = memory_list_dir;
     m->a = a;
     return m;
 }

@@ -65,10 +65,12 @@ expect prefix.json 1 --format json --git HEAD~1 HEAD -- envs
 expect same-commit 0 --git HEAD HEAD
 
 # The work tree as REV2: an uncommitted edit, an untracked root, and an
-# ignored one that must not be discovered. Nothing may be written.
+# ignored one and one in a hidden directory (as build --all skips them)
+# that must not be discovered. Nothing may be written.
 sed -i 's/latest/v.1.0.3/' envs/dev/kustomization.yaml
-mkdir -p envs/canary scratch && cp envs/staging/kustomization.yaml envs/canary/
+mkdir -p envs/canary scratch .ops && cp envs/staging/kustomization.yaml envs/canary/
 printf 'namespace: scratch\nresources:\n- ../base\n' > scratch/kustomization.yaml
+printf 'namespace: ops\nresources:\n- ../base\n' > .ops/kustomization.yaml
 printf 'scratch/\n' > .gitignore
 before=$(git --no-optional-locks status --porcelain; stat -c '%Y %s' .git/index; sha256sum .git/index; git rev-parse HEAD)
 expect worktree 1 --git HEAD

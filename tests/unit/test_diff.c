@@ -1,6 +1,7 @@
-/* Unit tests for the diff engine: pairing, hash renames, Secret masking,
- * root discovery and the escaping in the reports. Trees are built in
- * memory and rendered with the real pipeline (pr_build_resources). */
+/* Unit tests for the diff engine: pairing, hash renames, Secret masking
+ * and the escaping in the reports. Trees are built in memory and rendered
+ * with the real pipeline (pr_build_resources). Root discovery is
+ * pr_roots_find's (test_roots.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -152,39 +153,6 @@ static void test_secret_values_are_masked(void **state)
     pr_arena_free(a);
 }
 
-static void test_root_discovery(void **state)
-{
-    (void)state;
-    pr_arena *a = pr_arena_new();
-    pr_fs_memory *m = pr_fs_memory_new(a);
-    static const char *const files[][2] = {
-        {"base/kustomization.yaml", "resources:\n- d.yaml\n"},
-        {"base/d.yaml", ""},
-        {"comp/kustomization.yaml", "kind: Component\n"},
-        {"old/Kustomization", "resources:\n- ../../outside\n"},
-        {"envs/a/kustomization.yml", "bases:\n- ../../base\ncomponents:\n- ../../comp/\n"},
-        {"envs/b/kustomization.yaml", "resources:\n- ../../base\n- ./sub\n"},
-        {"envs/b/sub/kustomization.yaml", "resources: []\n"},
-        {"broken/kustomization.yaml", "resources: [\n"},
-        {"kustomization.yaml", "resources:\n- envs/a\n- https://example.com/x\n"},
-    };
-    const char *paths[sizeof files / sizeof *files];
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        pr_fs_memory_add(m, files[i][0], files[i][1], strlen(files[i][1]));
-        paths[i] = files[i][0];
-    }
-    const char **roots;
-    size_t n;
-    pr_diff_find_roots(a, pr_fs_memory_fs(m), ".", paths, sizeof paths / sizeof *paths,
-                       &roots, &n);
-    assert_int_equal(n, 4);
-    assert_string_equal(roots[0], ".");
-    assert_string_equal(roots[1], "broken");
-    assert_string_equal(roots[2], "envs/b");
-    assert_string_equal(roots[3], "old");
-    pr_arena_free(a);
-}
-
 static void test_reports_escape_what_they_embed(void **state)
 {
     (void)state;
@@ -222,7 +190,6 @@ int main(void)
         cmocka_unit_test(test_hash_rename_is_one_change),
         cmocka_unit_test(test_hash_like_names_of_plain_objects_do_not_pair),
         cmocka_unit_test(test_secret_values_are_masked),
-        cmocka_unit_test(test_root_discovery),
         cmocka_unit_test(test_reports_escape_what_they_embed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -86,12 +86,24 @@ static void test_reads_the_commit_not_the_work_tree(void **state)
     assert_string_equal(out.buf, "apiVersion: v1\ndata:\n  k: one\nkind: ConfigMap\n"
                                  "metadata:\n  name: p-c\n");
 
-    const char **paths;
+    /* Directories list as the commit has them: a symlink is no directory
+     * of its own, but listing through it lists its target. */
+    pr_dir_entry *e;
     size_t n;
-    assert_true(pr_fs_git_list(g, a, &paths, &n, &err));
-    assert_int_equal(n, 4);
-    assert_string_equal(paths[0], "app/kustomization.yaml");
-    assert_string_equal(paths[3], "linked");
+    assert_true(fs->list_dir(fs, a, ".", &e, &n, &err));
+    assert_int_equal(n, 3);
+    assert_string_equal(e[0].name, "app");
+    assert_true(e[0].is_dir);
+    assert_string_equal(e[2].name, "linked");
+    assert_false(e[2].is_dir);
+    assert_true(fs->list_dir(fs, a, "linked", &e, &n, &err));
+    assert_int_equal(n, 2);
+    assert_string_equal(e[0].name, "cm.yaml");
+    assert_false(e[0].is_dir);
+    assert_string_equal(e[1].name, "kustomization.yaml");
+    assert_false(fs->list_dir(fs, a, "base/cm.yaml", &e, &n, &err));
+    assert_non_null(strstr(pr_error_text(&err), "Not a directory"));
+    assert_false(fs->list_dir(fs, a, "nope", &e, &n, &err));
 
     pr_sb_release(&out);
     pr_sb_release(&buf);
