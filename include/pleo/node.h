@@ -42,9 +42,14 @@ typedef enum {
     PR_STYLE_UNKNOWN,
     PR_STYLE_PLAIN,  /* plain */
     PR_STYLE_TAGGED, /* plain or quoted, with an explicit tag */
-    PR_STYLE_QUOTED, /* single or double quoted, literal or folded */
+    PR_STYLE_QUOTED, /* single or double quoted */
     PR_STYLE_FLOW,   /* mappings and sequences: `{...}` or `[...]` */
+    PR_STYLE_BLOCK,  /* literal or folded: kustomize writes it back as a block */
 } pr_style;
+
+/* Whether a scalar was written in a style that makes it a string whatever
+ * its text (quoted, literal or folded), as kustomize's merges see it. */
+bool pr_style_is_quoted(pr_style style);
 
 /* A position in a source file, 1-based; line 0 means "generated". */
 typedef struct {

@@ -60,6 +60,11 @@ bool pr_yaml_parse_with(pr_arena *a, const char *filename, const char *data,
  * reader refuses. Errors are "filename:line:col: message". */
 bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err);
 
+/* pr_yaml_check_json for a resource, which kustomize also writes out and
+ * reads back through kyaml first: a multi-line string that kyaml writes
+ * as a block scalar starting with a tab fails there (see jsoncheck.c). */
+bool pr_yaml_check_object(const pr_node *obj, const char *filename, pr_error *err);
+
 /* Appends `doc` to `out` as one YAML document, formatted as kustomize
  * formats resources: keys sorted go-yaml style, two-space indent, values
  * quoted only where a YAML 1.1 reader would mistake them. `doc` must pass

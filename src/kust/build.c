@@ -494,7 +494,7 @@ static bool emit_all(pr_arena *a, pr_resmap *m, pr_strbuf *out, pr_error *err)
 {
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         const pr_resource *r = pr_resmap_at(m, i);
-        if (!pr_yaml_check_json(r->obj, r->origin, err)) {
+        if (!pr_yaml_check_object(r->obj, r->origin, err)) {
             pr_resid id = pr_resource_id(a, r);
             return pr_error_prefix(err, "%s", pr_resid_string(a, &id));
         }
@@ -630,7 +630,7 @@ bool pr_build_resources(const char *dir, const pr_build_options *opts, pr_arena 
         const pr_resource *r = pr_resmap_at(m, i);
         pr_rendered *it = &items[i];
         pr_resid id = pr_resource_id(a, r);
-        if (!pr_yaml_check_json(r->obj, r->origin, err)) {
+        if (!pr_yaml_check_object(r->obj, r->origin, err)) {
             ok = pr_error_prefix(err, "%s", pr_resid_string(a, &id));
             break;
         }

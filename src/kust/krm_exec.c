@@ -177,7 +177,7 @@ static bool read_output(pr_build_ctx *ctx, const char *where, const pr_strbuf *t
         pr_node *obj = objs.docs[i];
         if (!obj || pr_node_is_null(obj))
             continue;
-        if (!pr_yaml_check_json(obj, where, err) || !pr_obj_check(obj, where, err))
+        if (!pr_yaml_check_object(obj, where, err) || !pr_obj_check(obj, where, err))
             return false;
         pr_node *an = pr_map_get(pr_map_get(obj, "metadata"), "annotations");
         if (an && an->kind == PR_MAP) {

@@ -267,11 +267,12 @@ static bool is_old_bool(const char *s)
  * the YAML 1.1 booleans YAML 1.2 reads as strings, so they stay strings. */
 static pr_tag v2_tag(const pr_node *n, bool via_kyaml)
 {
-    if (via_kyaml && n->style != PR_STYLE_QUOTED && n->style != PR_STYLE_TAGGED &&
+    if (via_kyaml && !pr_style_is_quoted(n->style) && n->style != PR_STYLE_TAGGED &&
         is_old_bool(n->scalar.text))
         return PR_TAG_STR;
     switch (n->style) {
     case PR_STYLE_QUOTED:
+    case PR_STYLE_BLOCK:
         return PR_TAG_STR;
     case PR_STYLE_TAGGED:
         return n->tag;
@@ -665,7 +666,7 @@ static bool decode_scalar(decoder *d, pr_node *n, const go_type *t, const char *
         }
         if (j != J_STRING)
             return type_error(d, n, json_kind_names[j], t, struct_name);
-        if (d->via_kyaml && n->tag == PR_TAG_TIMESTAMP && n->style != PR_STYLE_QUOTED &&
+        if (d->via_kyaml && n->tag == PR_TAG_TIMESTAMP && !pr_style_is_quoted(n->style) &&
             n->style != PR_STYLE_TAGGED) {
             /* go-yaml v2 reads a time.Time, which JSON writes in RFC 3339 */
             pr_strbuf text;
@@ -702,7 +703,7 @@ static bool decode_scalar(decoder *d, pr_node *n, const go_type *t, const char *
     default:
         return type_error(d, n, json_kind_names[j], t, struct_name);
     }
-    (*out)->style = n->style == PR_STYLE_QUOTED ? PR_STYLE_QUOTED : PR_STYLE_PLAIN;
+    (*out)->style = pr_style_is_quoted(n->style) ? PR_STYLE_QUOTED : PR_STYLE_PLAIN;
     (*out)->mark = n->mark;
     return true;
 }

@@ -609,7 +609,7 @@ static int v2_bool(const pr_node *n)
     static const char *const words[2][11] = {
         {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"},
         {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}};
-    if (n->kind != PR_SCALAR || n->style == PR_STYLE_QUOTED ||
+    if (n->kind != PR_SCALAR || pr_style_is_quoted(n->style) ||
         (n->tag != PR_TAG_STR && n->tag != PR_TAG_BOOL))
         return -1;
     for (int value = 0; value < 2; value++)

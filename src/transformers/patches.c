@@ -91,9 +91,14 @@ static bool yaml_needs_quotes(const char *s, size_t n)
 static void reread_scalar_as_json(pr_node *n, void *ctx)
 {
     json_reread *rr = ctx;
-    n->style = n->tag == PR_TAG_STR && yaml_needs_quotes(n->scalar.text, n->scalar.len)
-                   ? PR_STYLE_QUOTED
-                   : PR_STYLE_UNKNOWN;
+    /* JSONToYAML writes a string that spans lines as a literal block, and
+     * one a YAML 1.1 reader would misread quoted; kyaml keeps either. */
+    if (n->tag == PR_TAG_STR && memchr(n->scalar.text, '\n', n->scalar.len))
+        n->style = PR_STYLE_BLOCK;
+    else if (n->tag == PR_TAG_STR && yaml_needs_quotes(n->scalar.text, n->scalar.len))
+        n->style = PR_STYLE_QUOTED;
+    else
+        n->style = PR_STYLE_UNKNOWN;
     if (n->tag != PR_TAG_INT && n->tag != PR_TAG_FLOAT && n->tag != PR_TAG_BOOL &&
         n->tag != PR_TAG_NULL)
         return;
@@ -218,7 +223,7 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
         if (store_prev_id)
             pr_resource_store_prev_id(ctx->a, r);
         /* the object is converted to JSON for the patch */
-        if (!(ok = pr_yaml_check_json(r->obj, r->origin, err)))
+        if (!(ok = pr_yaml_check_object(r->obj, r->origin, err)))
             break;
         pr_resource_expose_bookkeeping(ctx->a, r);
         timestamps_as_json(ctx->a, r->obj);

@@ -536,7 +536,7 @@ static bool set_scalar(pr_arena *a, pr_node **slot, const char *text, bool creat
     pr_tag read = pr_resolve_plain(text, strlen(text));
     if (created)
         tag = read;
-    else if (old->style == PR_STYLE_QUOTED || tag == PR_TAG_STR || tag == PR_TAG_BINARY)
+    else if (pr_style_is_quoted(old->style) || tag == PR_TAG_STR || tag == PR_TAG_BINARY)
         ; /* text of any kind */
     else if (tag == PR_TAG_FLOAT && read == PR_TAG_INT)
         ;

@@ -244,7 +244,7 @@ static bool spend(smp *s, const path *at, size_t items)
 static bool quoted_style(const pr_node *n)
 {
     if (n->style != PR_STYLE_UNKNOWN)
-        return n->style == PR_STYLE_QUOTED;
+        return pr_style_is_quoted(n->style);
     return n->tag == PR_TAG_STR &&
            (memchr(n->scalar.text, '\n', n->scalar.len) ||
             pr_plain_is_nonstring_v2(n->scalar.text, n->scalar.len));

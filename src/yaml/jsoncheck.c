@@ -14,6 +14,8 @@
 static bool fail_at(const char *filename, const pr_node *n, pr_error *err,
                     const char *what)
 {
+    if (n->mark.line == 0) /* made by a generator or transformer */
+        return pr_error_set(err, "%s: %s", filename, what);
     return pr_error_at(err, filename, n->mark.line, n->mark.col, "%s", what);
 }
 
@@ -60,9 +62,30 @@ static bool is_infinity_or_nan(const pr_node *n)
     return !strcasecmp(t, ".inf") || !strcasecmp(t, ".nan");
 }
 
-static bool check_scalar(const char *filename, const pr_node *n, bool is_key,
-                         pr_error *err)
+/* kyaml writes an object out before its JSON stage: a string kept from a
+ * literal or folded scalar, or one without a style of its own (made by
+ * kustomize, or rebuilt from JSON) that spans lines, becomes a block
+ * scalar. go-yaml v3 then writes no indentation indicator before a first
+ * line that starts with a tab, and cannot read its own output back. */
+static bool kyaml_cannot_reread(const pr_node *n)
 {
+    if (n->tag != PR_TAG_STR || n->scalar.len == 0 || n->scalar.text[0] != '\t')
+        return false;
+    if (n->style == PR_STYLE_BLOCK)
+        return true;
+    return (n->style == PR_STYLE_UNKNOWN || n->style == PR_STYLE_PLAIN) &&
+           memchr(n->scalar.text, '\n', n->scalar.len);
+}
+
+static bool check_scalar(const char *filename, const pr_node *n, bool is_key,
+                         bool object, pr_error *err)
+{
+    if (object && !is_key && kyaml_cannot_reread(n))
+        return fail_at(filename, n, err,
+                       "a multi-line string that starts with a tab: kustomize writes it as a "
+                       "block scalar it cannot read back (\"found a tab character where an "
+                       "indentation space is expected\"); start the text with another "
+                       "character, or write it double-quoted in the source");
     if (is_key && n->tag != PR_TAG_STR) {
         return pr_error_at(err, filename, n->mark.line, n->mark.col,
                            "mapping key %.60s is not a string; kustomize cannot "
@@ -97,7 +120,7 @@ static bool check_scalar(const char *filename, const pr_node *n, bool is_key,
     return true;
 }
 
-bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err)
+static bool check_tree(const pr_node *doc, const char *filename, bool object, pr_error *err)
 {
     /* Explicit stack: documents may nest 10,000 levels deep. */
     const pr_node **stack = NULL;
@@ -106,7 +129,7 @@ bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err)
     const pr_node *n = doc;
     for (;;) {
         if (n->kind == PR_SCALAR) {
-            ok = check_scalar(filename, n, false, err);
+            ok = check_scalar(filename, n, false, object, err);
         } else {
             size_t len = n->kind == PR_MAP ? n->map.len : n->seq.len;
             if (depth + len > cap) {
@@ -120,7 +143,7 @@ bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err)
             }
             for (size_t i = len; ok && i-- > 0;) {
                 if (n->kind == PR_MAP) {
-                    ok = check_scalar(filename, n->map.items[i].key, true, err);
+                    ok = check_scalar(filename, n->map.items[i].key, true, object, err);
                     stack[depth++] = n->map.items[i].value;
                 } else {
                     stack[depth++] = n->seq.items[i];
@@ -133,4 +156,14 @@ bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err)
     }
     free(stack);
     return ok;
+}
+
+bool pr_yaml_check_json(const pr_node *doc, const char *filename, pr_error *err)
+{
+    return check_tree(doc, filename, false, err);
+}
+
+bool pr_yaml_check_object(const pr_node *obj, const char *filename, pr_error *err)
+{
+    return check_tree(obj, filename, true, err);
 }

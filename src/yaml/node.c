@@ -178,6 +178,11 @@ bool pr_scalar_is(const pr_node *n, const char *s)
            memcmp(n->scalar.text, s, n->scalar.len) == 0;
 }
 
+bool pr_style_is_quoted(pr_style style)
+{
+    return style == PR_STYLE_QUOTED || style == PR_STYLE_BLOCK;
+}
+
 const char *pr_scalar_text(const pr_node *n)
 {
     return n && n->kind == PR_SCALAR ? n->scalar.text : NULL;

@@ -439,7 +439,7 @@ static bool parse_scalar(reader *r, yaml_event_t *ev, pr_node **out)
     }
     pr_node *n = pr_node_scalar(r->a, tag, text, len);
     bool tagged = explicit_tag && strcmp(explicit_tag, "!") != 0;
-    n->style = tagged ? PR_STYLE_TAGGED : plain ? PR_STYLE_PLAIN : PR_STYLE_QUOTED;
+    n->style = tagged ? PR_STYLE_TAGGED : plain ? PR_STYLE_PLAIN : block ? PR_STYLE_BLOCK : PR_STYLE_QUOTED;
     set_mark(n, ev->start_mark);
     if (!budget(r, 1, ev->start_mark))
         return false;
