@@ -34,6 +34,11 @@ typedef struct {
     /* libyaml's marks count characters; this cursor maps them to bytes
      * of `data` and only moves forward between lookups. */
     size_t cursor_char, cursor_byte;
+    /* The open collections of parse_node, kept for the whole stream and
+     * on the heap: they die with the stream, so the build's arena, which
+     * keeps everything until the build ends, never holds them. */
+    struct open_collection *stack;
+    size_t stack_cap;
 } reader;
 
 static bool fail_at(reader *r, yaml_mark_t mark, const char *fmt, const char *arg)
@@ -448,7 +453,7 @@ static bool merge_into(reader *r, pr_node *dst, const pr_node *src, yaml_mark_t 
 }
 
 /* A mapping or sequence whose events are still being read. */
-typedef struct {
+typedef struct open_collection {
     pr_node *node;
     pr_node *key;          /* mappings: a key still waiting for its value */
     yaml_mark_t key_mark;
@@ -529,8 +534,7 @@ static bool expand_alias(reader *r, yaml_event_t *ev, pr_node **out)
  * collections, so nesting depth costs heap, never C stack. */
 static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
 {
-    open_collection *stack = NULL;
-    size_t depth = 0, cap = 0;
+    size_t depth = 0;
     yaml_event_t ev = *first;
     for (;;) {
         pr_node *done = NULL;
@@ -555,8 +559,17 @@ static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
             if (!(ok = budget(r, 1, mark)))
                 break;
             bool is_map = ev.type == YAML_MAPPING_START_EVENT;
-            stack = pr_grow(r->a, stack, sizeof *stack, &cap, depth + 1);
-            open_collection *c = &stack[depth++];
+            if (depth == r->stack_cap) {
+                size_t cap = r->stack_cap ? 2 * r->stack_cap : 16;
+                open_collection *grown = realloc(r->stack, cap * sizeof *grown);
+                if (!grown) {
+                    ok = fail_at(r, mark, "%s", "out of memory");
+                    break;
+                }
+                r->stack = grown;
+                r->stack_cap = cap;
+            }
+            open_collection *c = &r->stack[depth++];
             memset(c, 0, sizeof *c);
             c->node = is_map ? pr_node_map(r->a) : pr_node_seq(r->a);
             c->start_mark = mark;
@@ -567,7 +580,7 @@ static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
         }
         case YAML_MAPPING_END_EVENT:
         case YAML_SEQUENCE_END_EVENT: {
-            open_collection *c = &stack[--depth];
+            open_collection *c = &r->stack[--depth];
             for (size_t i = 0; ok && i < c->nmerges; i++)
                 ok = merge_into(r, c->node, c->merges[i], c->start_mark);
             done = c->node;
@@ -586,7 +599,7 @@ static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
                 *out = done;
                 return true;
             }
-            if (!deliver(r, &stack[depth - 1], done, mark))
+            if (!deliver(r, &r->stack[depth - 1], done, mark))
                 return false;
         }
         if (!next_event(r, &ev))
@@ -658,5 +671,6 @@ bool pr_yaml_parse_with(pr_arena *a, const char *filename, const char *data,
     ok = true;
 done:
     yaml_parser_delete(&r.parser);
+    free(r.stack);
     return ok;
 }
