@@ -27,6 +27,12 @@ char *pr_strndup(pr_arena *arena, const char *s, size_t len);
 /* Returns a NUL-terminated copy of `s`. */
 char *pr_strdup(pr_arena *arena, const char *s);
 
+/* Returns a NUL-terminated copy of the `len` bytes at `s` that the arena
+ * shares between all equal strings interned in it (short ones; a long one
+ * gets a copy of its own): it must never be modified. Like every arena
+ * function, not for concurrent use of one arena. */
+const char *pr_strintern(pr_arena *arena, const char *s, size_t len);
+
 /* Returns a newly formatted string, printf-style. */
 char *pr_sprintf(pr_arena *arena, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

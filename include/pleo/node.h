@@ -81,7 +81,8 @@ struct pr_node {
     };
 };
 
-/* Creates a scalar holding a copy of `len` bytes of `text`. */
+/* Creates a scalar holding a copy of `len` bytes of `text` (interned:
+ * scalar text is never modified in place, so equal texts share a copy). */
 pr_node *pr_node_scalar(pr_arena *a, pr_tag tag, const char *text, size_t len);
 
 /* Creates a string scalar holding a copy of `s`. */

@@ -81,7 +81,7 @@ pr_node *pr_node_scalar(pr_arena *a, pr_tag tag, const char *text, size_t len)
 {
     pr_node *n = new_node(a, PR_SCALAR);
     n->tag = tag;
-    n->scalar.text = pr_strndup(a, text, len);
+    n->scalar.text = pr_strintern(a, text, len);
     n->scalar.len = len;
     return n;
 }
