@@ -56,27 +56,47 @@ typedef struct {
     pr_node *value;
 } pr_pair;
 
+/* Every node is 32 bytes (on 64-bit systems): hundreds of thousands of
+ * them make up a large build. Its kind, tag and style take a byte each,
+ * lengths are 32 bits (the reader stops long before: no stream has more
+ * than PR_YAML_MAX_NODES nodes, and a scalar of 4 GiB is not YAML anyone
+ * renders). The fields every kind has open each member of the union, so
+ * `n->kind` or `n->mark` reads the same bytes whichever member was
+ * written. */
+#define PR_NODE_HEAD_                                                 \
+    pr_kind kind : 8;                                                 \
+    pr_tag tag : 8;      /* meaningful for scalars only */            \
+    pr_style style : 8;  /* meaningful for scalars only */            \
+    unsigned flags_ : 8; /* node.c's bookkeeping */                   \
+    pr_mark mark
+
 struct pr_node {
-    pr_kind kind;
-    pr_tag tag; /* meaningful for scalars only */
-    pr_style style; /* meaningful for scalars only */
-    pr_mark mark;
     union {
         struct {
+            PR_NODE_HEAD_;
+        };
+        struct {
+            PR_NODE_HEAD_;
+            uint32_t len;
             const char *text; /* NUL-terminated; may contain NULs before len */
-            size_t len;
         } scalar;
         struct {
+            PR_NODE_HEAD_;
+            uint32_t len;
             pr_pair *items;
-            uint32_t len, cap;
-            /* Hash index of the keys of large mappings (node.c), kept in
-             * step by the functions below; a mapping whose items were
+            /* Mappings of many keys get a hash index of their keys
+             * (node.c), kept in step by the functions below, which holds
+             * the capacity of `items` then; a mapping whose items were
              * changed behind their back is searched linearly. */
-            struct pr_map_keyindex *index;
+            union {
+                uint32_t cap;
+                struct pr_map_keyindex *index;
+            };
         } map;
         struct {
+            PR_NODE_HEAD_;
+            uint32_t len, cap;
             pr_node **items;
-            size_t len, cap;
         } seq;
     };
 };

@@ -124,6 +124,38 @@ static void appends_growing_in_place(void **state)
     pr_arena_free(a);
 }
 
+/* A node copied as a struct (json6902 replacing a whole document does
+ * this) shares its pair array and index; appending to the copy must leave
+ * the original's lookups right, whether the array grew where it is or
+ * moved, and the original keeps its kind, position and capacity. */
+static void struct_copy_then_append(void **state)
+{
+    (void)state;
+    for (long extra = 1; extra <= 200; extra += 199) {
+        pr_arena *a = pr_arena_new();
+        pr_node *map = pr_node_map(a);
+        map->mark.line = 7;
+        map->mark.col = 3;
+        for (long i = 0; i < 40; i++)
+            pr_map_append(a, map, pr_node_str(a, key_name(a, i)), pr_node_str(a, "v"));
+        pr_node *copy = pr_alloc(a, sizeof *copy);
+        *copy = *map;
+        for (long i = 0; i < extra; i++)
+            pr_map_append(a, copy, pr_node_str(a, key_name(a, 1000 + i)), pr_node_str(a, "w"));
+        assert_lookups(a, copy, 40 + extra);
+        assert_lookups(a, map, 40);
+        assert_int_equal(pr_map_index(map, "key-1000"), -1);
+        assert_int_equal(map->kind, PR_MAP);
+        assert_int_equal(map->mark.line, 7);
+        assert_int_equal(map->mark.col, 3);
+        /* The original still grows correctly on its own. */
+        pr_map_set_str(a, map, "mine", "1");
+        assert_int_equal(pr_map_index(map, "mine"), 40);
+        assert_int_equal(pr_map_index(map, "key-39"), 39);
+        pr_arena_free(a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +163,7 @@ int main(void)
         cmocka_unit_test(copy_and_rename),
         cmocka_unit_test(items_changed_directly),
         cmocka_unit_test(appends_growing_in_place),
+        cmocka_unit_test(struct_copy_then_append),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
