@@ -15,6 +15,13 @@ typedef struct pr_arena pr_arena;
 /* Creates an empty arena; aborts the process if memory is exhausted. */
 pr_arena *pr_arena_new(void);
 
+/* Creates an arena for trees that die before `owner` (a kustomization
+ * file's, say) whose interned strings, and so the text of every scalar
+ * made in it, are kept in `owner`: a string read from such a tree stays
+ * valid once the tree is gone. It must be freed before `owner`, and used
+ * by the thread that uses `owner`. */
+pr_arena *pr_arena_new_scratch(pr_arena *owner);
+
 /* Releases the arena and everything allocated from it. NULL is ignored. */
 void pr_arena_free(pr_arena *arena);
 

@@ -470,13 +470,19 @@ static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
                             dir, pr_path_dir(ctx->a, dir));
     if (!push_dir(ctx, dir, canonical, err))
         return false;
+    /* A base's or component's kustomization file is read and done with
+     * here (its transformers have run and its vars are recorded when this
+     * returns), so its trees go with a scratch arena; the root's stay, as
+     * the passes at the end read its sortOptions. */
+    pr_arena *trees = role == AS_ROOT ? NULL : pr_arena_new_scratch(ctx->a);
     pr_kustomization k;
-    bool ok = pr_kustomization_load(ctx, dir, &k, err) &&
+    bool ok = pr_kustomization_load(ctx, dir, trees, &k, err) &&
               (role != AS_ROOT || pr_build_metadata_read(ctx, &k, err)) &&
               pr_openapi_read(ctx, &k, err) &&
               check_role(&k, role, err) &&
               pr_sort_options_read(ctx, &k, ctx->depth == 1 ? &ctx->sort : NULL, err) &&
               accumulate_target(ctx, &k, acc, err);
+    pr_arena_free(trees);
     ctx->depth--;
     return ok;
 }

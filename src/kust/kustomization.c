@@ -100,9 +100,11 @@ static bool is_empty(const pr_node *root)
     return true;
 }
 
-bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
+bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, pr_arena *trees,
                            pr_kustomization *out, pr_error *err)
 {
+    if (!trees)
+        trees = ctx->a;
     const char *path = NULL;
     for (size_t i = 0; i < 3; i++) {
         const char *candidate = pr_path_join(ctx->a, dir, pr_kustomization_names[i]);
@@ -125,7 +127,7 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
         return false;
     }
     pr_doclist docs = {0};
-    bool ok = pr_yaml_parse_with(ctx->a, path, content.buf, content.len,
+    bool ok = pr_yaml_parse_with(trees, path, content.buf, content.len,
                                  PR_YAML_LAST_KEY_WINS, &docs, err);
     pr_sb_release(&content);
     if (!ok)
@@ -138,8 +140,8 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
     out->root = docs.len ? docs.docs[0] : NULL;
     out->canonical = ctx->fs->canonical(ctx->fs, ctx->a, dir);
     if (!out->root)
-        out->root = pr_node_map(ctx->a);
-    if (!pr_kustomization_decode(ctx->a, path, &out->root, err) ||
+        out->root = pr_node_map(trees);
+    if (!pr_kustomization_decode(trees, path, &out->root, err) ||
         !validate(ctx, path, out->root, err))
         return false;
     if (is_empty(out->root))

@@ -13,7 +13,9 @@
  * leave its old copies behind.
  *
  * Interned strings (pr_strintern) are kept once per arena: the same key or
- * value read from thousands of objects shares one copy.
+ * value read from thousands of objects shares one copy. A scratch arena
+ * interns in the arena that owns it, so it can go without taking along
+ * the texts that were read from its trees.
  *
  * Under AddressSanitizer the parts of a block not handed out are poisoned,
  * so reading or writing past an object is reported as it would be for
@@ -67,6 +69,7 @@ struct pr_arena {
     size_t total;
     size_t block_size; /* of the next shared block */
     void *last;        /* the latest object carved from head, or NULL */
+    pr_arena *owner;   /* scratch arenas: where interned strings go */
     intern_slot *interned; /* open addressing; heap, not arena */
     size_t intern_mask;    /* slots - 1 */
     size_t intern_count;
@@ -84,6 +87,13 @@ pr_arena *pr_arena_new(void)
     if (!a)
         out_of_memory();
     a->block_size = BLOCK_SIZE;
+    return a;
+}
+
+pr_arena *pr_arena_new_scratch(pr_arena *owner)
+{
+    pr_arena *a = pr_arena_new();
+    a->owner = owner;
     return a;
 }
 
@@ -229,6 +239,8 @@ static void intern_grow(pr_arena *arena)
 
 const char *pr_strintern(pr_arena *arena, const char *s, size_t len)
 {
+    if (arena->owner)
+        return pr_strintern(arena->owner, s, len);
     if (len > INTERN_MAX)
         return copy_text(arena, s, len);
     if (2 * (arena->intern_count + 1) > (arena->interned ? arena->intern_mask + 1 : 0))
