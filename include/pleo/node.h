@@ -151,6 +151,15 @@ void pr_map_set_str(pr_arena *a, pr_node *map, const char *key,
  * after their own duplicate check). */
 void pr_map_append(pr_arena *a, pr_node *map, pr_node *key, pr_node *value);
 
+/* Gives the empty mapping `map` the `len` pairs at `pairs` (keys distinct),
+ * copied into an array of exactly `len` (readers collect a mapping's
+ * entries first so that it takes no more room than it needs). */
+void pr_map_set_items(pr_arena *a, pr_node *map, const pr_pair *pairs, size_t len);
+
+/* Gives the empty sequence `seq` the `len` items at `items`, copied into an
+ * array of exactly `len`. */
+void pr_seq_set_items(pr_arena *a, pr_node *seq, pr_node *const *items, size_t len);
+
 /* Replaces the key of the pair at position `i` of `map` with the scalar
  * `key` (which must not be present elsewhere in `map`). */
 void pr_map_set_key(pr_arena *a, pr_node *map, size_t i, pr_node *key);

@@ -273,6 +273,28 @@ void pr_map_append(pr_arena *a, pr_node *map, pr_node *key, pr_node *value)
         index_build(a, map);
 }
 
+void pr_map_set_items(pr_arena *a, pr_node *map, const pr_pair *pairs, size_t len)
+{
+    if (!len)
+        return;
+    map->map.items = pr_alloc(a, len * sizeof *pairs);
+    memcpy(map->map.items, pairs, len * sizeof *pairs);
+    map->map.len = (uint32_t)len;
+    index_drop(map);
+    map->map.cap = (uint32_t)len;
+    if (len >= INDEX_MIN)
+        index_build(a, map);
+}
+
+void pr_seq_set_items(pr_arena *a, pr_node *seq, pr_node *const *items, size_t len)
+{
+    if (!len)
+        return;
+    seq->seq.items = pr_alloc(a, len * sizeof *items);
+    memcpy(seq->seq.items, items, len * sizeof *items);
+    seq->seq.len = seq->seq.cap = (uint32_t)len;
+}
+
 void pr_map_set_key(pr_arena *a, pr_node *map, size_t i, pr_node *key)
 {
     map->map.items[i].key = key;
