@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct pr_arena pr_arena;
 
@@ -48,6 +49,18 @@ char *pr_sprintf(pr_arena *arena, const char *fmt, ...)
  * items, copying the old contents; `*cap` is updated. Returns the array. */
 void *pr_grow(pr_arena *arena, void *items, size_t elem, size_t *cap,
               size_t need);
+
+/* A point in an arena's life, to go back to: pr_arena_release(a, pos)
+ * takes back everything allocated after pr_arena_mark(a) returned `pos`
+ * (later marks included), for arenas that hold temporaries in nested
+ * scopes. Nothing allocated since may be used afterwards. */
+typedef struct {
+    uint64_t serials;
+    size_t used, top, total;
+} pr_arena_pos;
+
+pr_arena_pos pr_arena_mark(const pr_arena *arena);
+void pr_arena_release(pr_arena *arena, pr_arena_pos pos);
 
 /* Total bytes handed out by the arena (for memory benchmarks and limits). */
 size_t pr_arena_used(const pr_arena *arena);

@@ -247,12 +247,16 @@ static bool accumulate_resource(pr_build_ctx *ctx, const pr_kustomization *k,
         pr_error_release(&url_err);
         return rc == 1;
     }
-    const char *path = pr_path_join(ctx->a, k->dir, entry);
-    if (ctx->fs->path_type(ctx->fs, path) == PR_PATH_FILE)
+    pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+    const char *path = pr_path_join(ctx->tmp, k->dir, entry);
+    bool is_file = ctx->fs->path_type(ctx->fs, path) == PR_PATH_FILE;
+    pr_arena_release(ctx->tmp, pos);
+    if (is_file)
         return accumulate_file(ctx, k, entry, acc->m, err);
     int rc = accumulate_base(ctx, k, entry, AS_RESOURCE, acc, err);
     if (rc >= 0)
         return rc == 1;
+    path = pr_path_join(ctx->a, k->dir, entry);
     pr_repo_spec rs;
     pr_error why;
     pr_error_init(&why);
@@ -576,6 +580,7 @@ static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_option
     ctx->enable_exec = opts && opts->enable_exec;
     static const pr_build_options no_options;
     ctx->opts = opts ? opts : &no_options;
+    ctx->tmp = pr_arena_new_scratch(ctx->a);
     pr_accumulator acc = pr_accumulator_new(ctx);
     *out = acc.m;
     /* Everything is read once the tree is accumulated: remote clones go. */
@@ -583,7 +588,7 @@ static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_option
     for (size_t i = 0; i < ctx->n_clones; i++)
         pr_remove_tree(ctx->clone_dirs[i]);
     ctx->n_clones = 0;
-    return ok &&
+    ok = ok &&
            pr_tf_hash_suffixes(ctx, acc.m, err) &&
            pr_tf_name_references(ctx, acc.tconfig, acc.m, err) &&
            pr_tf_resolve_vars(ctx, acc.tconfig, acc.vars, acc.m, err) &&
@@ -592,7 +597,10 @@ static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_option
            (!((opts && opts->managed_by_label) ||
               (ctx->build_metadata & PR_BUILD_META_MANAGED_BY)) ||
             add_managed_by_label(ctx, acc.m, err)) &&
-           pr_tf_remove_build_annotations(ctx, acc.m, err);
+         pr_tf_remove_build_annotations(ctx, acc.m, err);
+    pr_arena_free(ctx->tmp);
+    ctx->tmp = NULL;
+    return ok;
 }
 
 bool pr_build_render_to(const char *dir, const pr_build_options *opts,

@@ -107,13 +107,18 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, pr_arena *trees,
         trees = ctx->a;
     const char *path = NULL;
     for (size_t i = 0; i < 3; i++) {
-        const char *candidate = pr_path_join(ctx->a, dir, pr_kustomization_names[i]);
-        if (ctx->fs->path_type(ctx->fs, candidate) != PR_PATH_FILE)
-            continue;
-        if (path)
-            return pr_error_set(err, "Found multiple kustomization files under: %s ('%s' and "
-                                "'%s'); keep one of them", dir, path, candidate);
-        path = candidate;
+        pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+        const char *candidate = pr_path_join(ctx->tmp, dir, pr_kustomization_names[i]);
+        bool found = ctx->fs->path_type(ctx->fs, candidate) == PR_PATH_FILE;
+        bool twice = found && path;
+        if (twice)
+            pr_error_set(err, "Found multiple kustomization files under: %s ('%s' and "
+                         "'%s'); keep one of them", dir, path, candidate);
+        else if (found)
+            path = pr_strdup(ctx->a, candidate);
+        pr_arena_release(ctx->tmp, pos);
+        if (twice)
+            return false;
     }
     if (!path)
         return pr_error_set(err,
@@ -167,13 +172,18 @@ bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
     if (path_out)
         *path_out = path;
     if (!ctx->load_restrict_none || (k->canonical && pr_clone_containing(ctx, k->canonical))) {
-        const char *canon = ctx->fs->canonical(ctx->fs, ctx->a, path);
-        if (canon && k->canonical && !pr_path_within(k->canonical, canon))
-            return pr_error_set(err,
-                                "security; file '%s' is not in or below '%s' (move it into "
-                                "the kustomization's directory, or build with "
-                                "--load-restrictor LoadRestrictionsNone)",
-                                canon, k->canonical);
+        pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+        const char *canon = ctx->fs->canonical(ctx->fs, ctx->tmp, path);
+        bool outside = canon && k->canonical && !pr_path_within(k->canonical, canon);
+        if (outside)
+            pr_error_set(err,
+                         "security; file '%s' is not in or below '%s' (move it into "
+                         "the kustomization's directory, or build with "
+                         "--load-restrictor LoadRestrictionsNone)",
+                         canon, k->canonical);
+        pr_arena_release(ctx->tmp, pos);
+        if (outside)
+            return false;
     }
     return ctx->fs->read_file(ctx->fs, path, out, err);
 }

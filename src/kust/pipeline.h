@@ -58,6 +58,10 @@ enum {
 
 typedef struct {
     pr_arena *a;
+    /* Temporaries of nested scopes (a scratch arena of `a`): a function
+     * takes pr_arena_mark(tmp), allocates there what it needs for a moment
+     * and releases it before returning. Nothing there may be kept. */
+    pr_arena *tmp;
     const pr_fs *fs;
     pr_strbuf *warnings;
     bool load_restrict_none;

@@ -63,20 +63,24 @@ static int compare_entries(const void *x, const void *y)
     return strcmp(a->id_key, b->id_key);
 }
 
+/* The sort keys are temporaries (ctx->tmp): the sort runs last, when the
+ * build holds the most. */
 static void legacy_order(pr_build_ctx *ctx, const pr_sort_options *o, pr_resmap *m)
 {
+    pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+    pr_arena *a = ctx->tmp;
     size_t n = pr_resmap_len(m);
-    sort_entry *entries = pr_alloc(ctx->a, (n ? n : 1) * sizeof *entries);
+    sort_entry *entries = pr_alloc(a, (n ? n : 1) * sizeof *entries);
     for (size_t i = 0; i < n; i++) {
         sort_entry *e = &entries[i];
         e->r = pr_resmap_at(m, i);
-        pr_resid id = pr_resource_id(ctx->a, e->r);
+        pr_resid id = pr_resource_id(a, e->r);
         e->gvk = id.gvk;
         e->rank = kind_rank(o, id.gvk.kind);
-        e->gvk_key = pr_sprintf(ctx->a, "%s_%s_%s", or_placeholder(id.gvk.group, "~G"),
+        e->gvk_key = pr_sprintf(a, "%s_%s_%s", or_placeholder(id.gvk.group, "~G"),
                                 or_placeholder(id.gvk.version, "~V"),
                                 or_placeholder(id.gvk.kind, "~K"));
-        e->id_key = pr_sprintf(ctx->a, "%s.%s.%s|%s|%s",
+        e->id_key = pr_sprintf(a, "%s.%s.%s|%s|%s",
                                or_placeholder(id.gvk.kind, "[noKind]"),
                                or_placeholder(id.gvk.version, "[noVer]"),
                                or_placeholder(id.gvk.group, "[noGrp]"),
@@ -86,6 +90,7 @@ static void legacy_order(pr_build_ctx *ctx, const pr_sort_options *o, pr_resmap 
     qsort(entries, n, sizeof *entries, compare_entries);
     for (size_t i = 0; i < n; i++)
         pr_resmap_replace(m, i, entries[i].r);
+    pr_arena_release(ctx->tmp, pos);
 }
 
 static bool is_string(const pr_node *n)

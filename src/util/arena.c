@@ -52,6 +52,7 @@
 
 typedef struct block {
     struct block *next;
+    uint64_t serial; /* blocks made earlier have smaller ones */
     size_t size;
     size_t used; /* objects: [0, used) */
     size_t top;  /* strings: [top, size) */
@@ -70,6 +71,7 @@ struct pr_arena {
     size_t block_size; /* of the next shared block */
     void *last;        /* the latest object carved from head, or NULL */
     pr_arena *owner;   /* scratch arenas: where interned strings go */
+    uint64_t serials;  /* blocks made so far */
     intern_slot *interned; /* open addressing; heap, not arena */
     size_t intern_mask;    /* slots - 1 */
     size_t intern_count;
@@ -112,11 +114,12 @@ void pr_arena_free(pr_arena *arena)
     free(arena);
 }
 
-static block *new_block(size_t size)
+static block *new_block(pr_arena *arena, size_t size)
 {
     block *b = calloc(1, sizeof *b + size);
     if (!b)
         out_of_memory();
+    b->serial = ++arena->serials;
     b->size = size;
     b->used = 0;
     b->top = size;
@@ -129,7 +132,7 @@ static block *new_block(size_t size)
  * current one keeps its room. */
 static void *dedicated(pr_arena *arena, size_t size)
 {
-    block *b = new_block(size);
+    block *b = new_block(arena, size);
     b->used = size;
     if (arena->head) {
         b->next = arena->head->next;
@@ -146,7 +149,7 @@ static block *room(pr_arena *arena, size_t size)
     block *h = arena->head;
     if (h && h->top - h->used >= size)
         return h;
-    h = new_block(arena->block_size);
+    h = new_block(arena, arena->block_size);
     h->next = arena->head;
     arena->head = h;
     arena->last = NULL;
@@ -298,6 +301,41 @@ void *pr_grow(pr_arena *arena, void *items, size_t elem, size_t *cap,
         memcpy(n, items, *cap * elem);
     *cap = ncap;
     return n;
+}
+
+pr_arena_pos pr_arena_mark(const pr_arena *arena)
+{
+    const block *h = arena->head;
+    return (pr_arena_pos){arena->serials, h ? h->used : 0, h ? h->top : 0, arena->total};
+}
+
+void pr_arena_release(pr_arena *arena, pr_arena_pos pos)
+{
+    block **link = &arena->head;
+    while (*link) {
+        block *b = *link;
+        if (b->serial <= pos.serials) {
+            link = &b->next;
+            continue;
+        }
+        *link = b->next;
+        UNPOISON(b->data, b->size);
+        free(b);
+    }
+    /* What the current block handed out since goes back, zeroed again, as
+     * pr_alloc promises zeroed memory. */
+    block *h = arena->head;
+    if (h && h->serial == pos.serials) {
+        UNPOISON(h->data + pos.used, h->used - pos.used);
+        memset(h->data + pos.used, 0, h->used - pos.used);
+        UNPOISON(h->data + h->top, pos.top - h->top);
+        memset(h->data + h->top, 0, pos.top - h->top);
+        h->used = pos.used;
+        h->top = pos.top;
+        POISON(h->data + h->used, h->top - h->used);
+    }
+    arena->last = NULL;
+    arena->total = pos.total;
 }
 
 size_t pr_arena_used(const pr_arena *arena)

@@ -163,6 +163,41 @@ static void test_intern_shares_equal_bytes_only(void **state)
     pr_arena_free(a);
 }
 
+/* Marks and releases nest; what was allocated before a mark survives its
+ * release, and what is handed out again afterwards is zero. */
+static void test_release_takes_back_what_came_after_the_mark(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    char *kept = pr_strdup(a, "kept");
+    unsigned char *obj = pr_alloc(a, 40);
+    memset(obj, 0x11, 40);
+    size_t used = pr_arena_used(a);
+    for (int round = 0; round < 3; round++) {
+        pr_arena_pos outer = pr_arena_mark(a);
+        unsigned char *t = pr_alloc(a, 100);
+        memset(t, 0x22, 100);
+        pr_arena_pos inner = pr_arena_mark(a);
+        /* enough to need new blocks, dedicated ones too */
+        for (int i = 0; i < 200; i++)
+            memset(pr_alloc(a, i % 10 == 0 ? 60000 : 500), 0x33, i % 10 == 0 ? 60000 : 500);
+        memset(pr_strdup(a, "temporary text"), 'x', 5);
+        pr_arena_release(a, inner);
+        assert_true(t[99] == 0x22);
+        pr_arena_release(a, outer);
+        assert_int_equal(pr_arena_used(a), used);
+        unsigned char *again = pr_alloc(a, 4000);
+        assert_true(all_zero(again, 4000));
+        char *s = pr_strdup(a, "again");
+        assert_string_equal(s, "again");
+        pr_arena_release(a, outer);
+    }
+    assert_string_equal(kept, "kept");
+    for (int i = 0; i < 40; i++)
+        assert_int_equal(obj[i], 0x11);
+    pr_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_grow_in_place_leaves_earlier_copies),
         cmocka_unit_test(test_strings_leave_objects_aligned),
         cmocka_unit_test(test_intern_shares_equal_bytes_only),
+        cmocka_unit_test(test_release_takes_back_what_came_after_the_mark),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
