@@ -183,6 +183,14 @@ void pr_seq_remove(pr_node *seq, size_t index);
 /* True for a null scalar (explicit `null`, `~` or an empty value). */
 bool pr_node_is_null(const pr_node *n);
 
+/* Gives every node that `root` reaches more than once (a value shared by
+ * several fields, as labels share theirs: see set_entries.c) a copy of
+ * its own in `a`, so that changing one of those fields in place leaves the
+ * others; what is reached once stays where it is. For a tree decoded
+ * afresh, as kustomize decodes an object after a JSON patch, without
+ * copying all of it. */
+void pr_node_unshare(pr_arena *a, pr_node *root);
+
 /* Calls `visit` on every scalar in `root` that is a mapping value or a
  * sequence item (keys are not visited), and on `root` if it is a scalar.
  * Iterative, so documents may nest as deeply as the reader allows. */

@@ -381,6 +381,85 @@ bool pr_node_is_null(const pr_node *n)
     return n && n->kind == PR_SCALAR && n->tag == PR_TAG_NULL;
 }
 
+/* Nodes seen by pr_node_unshare: an open-addressing set of pointers. */
+typedef struct {
+    const pr_node **slots;
+    size_t mask, count;
+} node_set;
+
+static size_t ptr_hash(const void *p)
+{
+    uintptr_t x = (uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+/* Adds `n`; false when it was there already. */
+static bool node_set_add(node_set *set, const pr_node *n)
+{
+    if (2 * (set->count + 1) > set->mask + 1) {
+        size_t slots = set->slots ? 2 * (set->mask + 1) : 256;
+        const pr_node **t = calloc(slots, sizeof *t);
+        if (!t)
+            abort();
+        for (size_t i = 0; set->slots && i <= set->mask; i++) {
+            if (!set->slots[i])
+                continue;
+            size_t at = ptr_hash(set->slots[i]) & (slots - 1);
+            while (t[at])
+                at = (at + 1) & (slots - 1);
+            t[at] = set->slots[i];
+        }
+        free(set->slots);
+        set->slots = t;
+        set->mask = slots - 1;
+    }
+    size_t at = ptr_hash(n) & set->mask;
+    for (; set->slots[at]; at = (at + 1) & set->mask)
+        if (set->slots[at] == n)
+            return false;
+    set->slots[at] = n;
+    set->count++;
+    return true;
+}
+
+void pr_node_unshare(pr_arena *a, pr_node *root)
+{
+    node_set seen = {0};
+    node_set_add(&seen, root);
+    pr_node **stack = NULL;
+    size_t len = 0, cap = 0;
+    pr_node *n = root;
+    for (;;) {
+        size_t kids = n->kind == PR_MAP ? 2 * (size_t)n->map.len
+                      : n->kind == PR_SEQ ? n->seq.len : 0;
+        if (len + kids > cap) {
+            cap = (len + kids) * 2 + 16;
+            stack = realloc(stack, cap * sizeof *stack);
+            if (!stack)
+                abort();
+        }
+        for (size_t i = 0; i < kids; i++) {
+            pr_node **slot = n->kind == PR_SEQ ? &n->seq.items[i]
+                             : i % 2 ? &n->map.items[i / 2].value
+                                     : &n->map.items[i / 2].key;
+            /* A node met again is replaced by a copy, all of whose nodes
+             * are new: nothing below it needs a look. */
+            if (!node_set_add(&seen, *slot))
+                *slot = pr_node_copy(a, *slot);
+            else
+                stack[len++] = *slot;
+        }
+        if (len == 0)
+            break;
+        n = stack[--len];
+    }
+    free(stack);
+    free(seen.slots);
+}
+
 void pr_node_each_scalar(pr_node *root, void (*visit)(pr_node *scalar, void *ctx), void *ctx)
 {
     pr_node **stack = NULL;
