@@ -469,9 +469,13 @@ static bool source_value(pr_arena *a, pr_arena *tmp, const pr_resmap *m, source_
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
         id_list ids;
-        if (!object_ids(tmp, r, &ids, err))
+        pr_arena_pos pos = pr_arena_mark(tmp);
+        bool have_ids = object_ids(tmp, r, &ids, err);
+        bool selected = have_ids && any_selected(&ids, &s->id);
+        pr_arena_release(tmp, pos);
+        if (!have_ids)
             return false;
-        if (!any_selected(&ids, &s->id))
+        if (!selected)
             continue;
         if (found)
             return pr_error_set(err, "multiple matches for selector %s (narrow the source with "
@@ -610,38 +614,50 @@ static bool write_fields(pr_arena *a, pr_resource *r, const target_selector *t,
     return true;
 }
 
+/* The replacement's target `t` on one object: its ids and what selecting
+ * it takes are temporaries in `tmp`. */
+static bool apply_to_object(pr_arena *a, pr_arena *tmp, pr_resource *r, const target_selector *t,
+                            const pr_node *value, pr_error *err)
+{
+    id_list ids;
+    if (!object_ids(tmp, r, &ids, err))
+        return false;
+    bool matched;
+    if (!anno_and_label_match(tmp, t->select, r->obj, &matched, err))
+        return false;
+    for (size_t j = 0; matched && j < t->nreject; j++) {
+        const selector *rej = t->reject[j];
+        if (!*rej->annotation_selector && !*rej->label_selector)
+            continue;
+        bool rejected;
+        if (!anno_and_label_match(tmp, rej, r->obj, &rejected, err))
+            return false;
+        matched = !rejected;
+    }
+    if (!matched || !any_selected(&ids, &t->select->id))
+        return true;
+    for (size_t j = 0; matched && j < t->nreject; j++)
+        if (!resid_is_empty(&t->reject[j]->id) && any_selected(&ids, &t->reject[j]->id))
+            matched = false;
+    if (!matched)
+        return true;
+    pr_resid id = ids.items[0];
+    if (!write_fields(a, r, t, value, err))
+        return pr_error_prefix(err, "%s", pr_resid_string(a, &id));
+    return true;
+}
+
 static bool apply_target(pr_arena *a, pr_arena *tmp, pr_resmap *m, const target_selector *t,
                          const pr_node *value, pr_error *err)
 {
     if (!t->select)
         return pr_error_set(err, "target must specify resources to select");
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
-        pr_resource *r = pr_resmap_at(m, i);
-        id_list ids;
-        if (!object_ids(tmp, r, &ids, err))
+        pr_arena_pos pos = pr_arena_mark(tmp);
+        bool ok = apply_to_object(a, tmp, pr_resmap_at(m, i), t, value, err);
+        pr_arena_release(tmp, pos);
+        if (!ok)
             return false;
-        bool matched;
-        if (!anno_and_label_match(tmp, t->select, r->obj, &matched, err))
-            return false;
-        for (size_t j = 0; matched && j < t->nreject; j++) {
-            const selector *rej = t->reject[j];
-            if (!*rej->annotation_selector && !*rej->label_selector)
-                continue;
-            bool rejected;
-            if (!anno_and_label_match(tmp, rej, r->obj, &rejected, err))
-                return false;
-            matched = !rejected;
-        }
-        if (!matched || !any_selected(&ids, &t->select->id))
-            continue;
-        for (size_t j = 0; matched && j < t->nreject; j++)
-            if (!resid_is_empty(&t->reject[j]->id) && any_selected(&ids, &t->reject[j]->id))
-                matched = false;
-        if (!matched)
-            continue;
-        pr_resid id = ids.items[0];
-        if (!write_fields(a, r, t, value, err))
-            return pr_error_prefix(err, "%s", pr_resid_string(a, &id));
     }
     return true;
 }
@@ -662,7 +678,7 @@ bool pr_tf_replacements_apply(pr_build_ctx *ctx, const pr_kustomization *k,
     if (!read_replacements(ctx, k, list, &all, err))
         return false;
     bool ok = true;
-    pr_arena *tmp = pr_arena_new_scratch(ctx->a);
+    pr_arena *tmp = ctx->tmp;
     for (size_t i = 0; ok && i < all.len; i++) {
         replacement *r = all.items[i];
         pr_node *value = NULL;
@@ -678,7 +694,6 @@ bool pr_tf_replacements_apply(pr_build_ctx *ctx, const pr_kustomization *k,
         if (!ok)
             pr_error_prefix(err, "%s", r->where);
     }
-    pr_arena_free(tmp);
     pr_resmap_ids_changed(m);
     return ok;
 }
