@@ -45,6 +45,7 @@
 #endif
 
 #define BLOCK_SIZE (64 * 1024)      /* the first block */
+#define SCRATCH_BLOCK_SIZE (4 * 1024) /* the first block of a scratch arena */
 #define MAX_BLOCK_SIZE (1024 * 1024) /* blocks grow to this with the arena */
 #define ALIGNMENT 16
 /* Longer strings are seldom repeated and would only cost hashing. */
@@ -96,6 +97,9 @@ pr_arena *pr_arena_new_scratch(pr_arena *owner)
 {
     pr_arena *a = pr_arena_new();
     a->owner = owner;
+    /* Scratch arenas are many and mostly small: they start small and
+     * grow like the others. */
+    a->block_size = SCRATCH_BLOCK_SIZE;
     return a;
 }
 
