@@ -590,10 +590,12 @@ static bool deliver(reader *r, open_collection *c, pr_node *v, yaml_mark_t mark)
 static void take_pending(reader *r, open_collection *c)
 {
     if (c->node->kind == PR_SEQ) {
-        pr_seq_set_items(r->a, c->node, &r->items[c->base], r->nitems - c->base);
+        if (r->nitems > c->base)
+            pr_seq_set_items(r->a, c->node, r->items + c->base, r->nitems - c->base);
         r->nitems = c->base;
     } else if (!c->direct) {
-        pr_map_set_items(r->a, c->node, &r->pairs[c->base], r->npairs - c->base);
+        if (r->npairs > c->base)
+            pr_map_set_items(r->a, c->node, r->pairs + c->base, r->npairs - c->base);
         r->npairs = c->base;
     }
 }
