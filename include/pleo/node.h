@@ -59,8 +59,8 @@ typedef struct {
 /* Every node is 32 bytes (on 64-bit systems): hundreds of thousands of
  * them make up a large build. Its kind, tag and style take a byte each,
  * lengths are 32 bits (the reader stops long before: no stream has more
- * than PR_YAML_MAX_NODES nodes, and a scalar of 4 GiB is not YAML anyone
- * renders). The fields every kind has open each member of the union, so
+ * than PR_YAML_MAX_NODES nodes, and no file read is over 256 MiB, so no
+ * scalar nears 4 GiB). The fields every kind has open each member of the union, so
  * `n->kind` or `n->mark` reads the same bytes whichever member was
  * written. */
 #define PR_NODE_HEAD_                                                 \
