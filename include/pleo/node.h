@@ -60,9 +60,9 @@ typedef struct {
  * them make up a large build. Its kind, tag and style take a byte each,
  * lengths are 32 bits (the reader stops long before: no stream has more
  * than PR_YAML_MAX_NODES nodes, and no file read is over 256 MiB, so no
- * scalar nears 4 GiB). The fields every kind has open each member of the union, so
- * `n->kind` or `n->mark` reads the same bytes whichever member was
- * written. */
+ * scalar nears 4 GiB). The fields every kind has open each member of the
+ * union, so `n->kind` or `n->mark` reads the same bytes whichever member
+ * was written. */
 #define PR_NODE_HEAD_                                                 \
     pr_kind kind : 8;                                                 \
     pr_tag tag : 8;      /* meaningful for scalars only */            \
