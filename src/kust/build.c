@@ -589,14 +589,14 @@ static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_option
         pr_remove_tree(ctx->clone_dirs[i]);
     ctx->n_clones = 0;
     ok = ok &&
-           pr_tf_hash_suffixes(ctx, acc.m, err) &&
-           pr_tf_name_references(ctx, acc.tconfig, acc.m, err) &&
-           pr_tf_resolve_vars(ctx, acc.tconfig, acc.vars, acc.m, err) &&
-           pr_tf_drop_local_configs(ctx, acc.m, err) &&
-           sort_for_output(ctx, opts ? opts->reorder : PR_REORDER_UNSPECIFIED, acc.m, err) &&
-           (!((opts && opts->managed_by_label) ||
-              (ctx->build_metadata & PR_BUILD_META_MANAGED_BY)) ||
-            add_managed_by_label(ctx, acc.m, err)) &&
+         pr_tf_hash_suffixes(ctx, acc.m, err) &&
+         pr_tf_name_references(ctx, acc.tconfig, acc.m, err) &&
+         pr_tf_resolve_vars(ctx, acc.tconfig, acc.vars, acc.m, err) &&
+         pr_tf_drop_local_configs(ctx, acc.m, err) &&
+         sort_for_output(ctx, opts ? opts->reorder : PR_REORDER_UNSPECIFIED, acc.m, err) &&
+         (!((opts && opts->managed_by_label) ||
+            (ctx->build_metadata & PR_BUILD_META_MANAGED_BY)) ||
+          add_managed_by_label(ctx, acc.m, err)) &&
          pr_tf_remove_build_annotations(ctx, acc.m, err);
     pr_arena_free(ctx->tmp);
     ctx->tmp = NULL;
