@@ -55,7 +55,7 @@ void *pr_grow(pr_arena *arena, void *items, size_t elem, size_t *cap,
  * (later marks included), for arenas that hold temporaries in nested
  * scopes. Nothing allocated since may be used afterwards. */
 typedef struct {
-    uint64_t serials;
+    uint64_t serials, head; /* blocks made then; the current one */
     size_t used, top, total;
 } pr_arena_pos;
 

@@ -310,7 +310,8 @@ void *pr_grow(pr_arena *arena, void *items, size_t elem, size_t *cap,
 pr_arena_pos pr_arena_mark(const pr_arena *arena)
 {
     const block *h = arena->head;
-    return (pr_arena_pos){arena->serials, h ? h->used : 0, h ? h->top : 0, arena->total};
+    return (pr_arena_pos){arena->serials, h ? h->serial : 0, h ? h->used : 0, h ? h->top : 0,
+                          arena->total};
 }
 
 void pr_arena_release(pr_arena *arena, pr_arena_pos pos)
@@ -329,7 +330,7 @@ void pr_arena_release(pr_arena *arena, pr_arena_pos pos)
     /* What the current block handed out since goes back, zeroed again, as
      * pr_alloc promises zeroed memory. */
     block *h = arena->head;
-    if (h && h->serial == pos.serials) {
+    if (h && h->serial == pos.head) {
         UNPOISON(h->data + pos.used, h->used - pos.used);
         memset(h->data + pos.used, 0, h->used - pos.used);
         UNPOISON(h->data + h->top, pos.top - h->top);

@@ -195,6 +195,18 @@ static void test_release_takes_back_what_came_after_the_mark(void **state)
     assert_string_equal(kept, "kept");
     for (int i = 0; i < 40; i++)
         assert_int_equal(obj[i], 0x11);
+    /* A block of its own made before the mark stays, and the current
+     * block still gives back what it handed out after the mark. */
+    unsigned char *large = pr_alloc(a, 200000);
+    memset(large, 0x44, 200000);
+    pr_arena_pos pos = pr_arena_mark(a);
+    unsigned char *first = pr_alloc(a, 64);
+    memset(first, 0x55, 64);
+    pr_arena_release(a, pos);
+    unsigned char *reused = pr_alloc(a, 64);
+    assert_ptr_equal(reused, first);
+    assert_true(all_zero(reused, 64));
+    assert_true(large[199999] == 0x44);
     pr_arena_free(a);
 }
 
