@@ -68,6 +68,24 @@ void pr_base_cache_free(pr_base_cache *cache);
 bool pr_build_render(const char *dir, const pr_build_options *opts,
                      pr_strbuf *out, pr_strbuf *warnings, pr_error *err);
 
+/* Where pr_build_render_to writes the stream: `begin` (optional) is called
+ * once the build has succeeded and before anything is written, then
+ * `write` with consecutive pieces of the stream. Either returns false to
+ * stop (having reported why itself). */
+typedef struct {
+    bool (*begin)(void *ctx);
+    bool (*write)(void *ctx, const char *data, size_t len);
+    void *ctx;
+} pr_build_sink;
+
+/* pr_build_render, handing the stream to `sink` a piece at a time instead
+ * of building it in memory (peak memory is then the build's alone). Every
+ * object is checked to convert to JSON before `begin`: a failing build
+ * writes nothing. Returns false with `err` set when the build fails or the
+ * sink stops it ("writing the output failed"). */
+bool pr_build_render_to(const char *dir, const pr_build_options *opts,
+                        const pr_build_sink *sink, pr_strbuf *warnings, pr_error *err);
+
 /* One object of a build's output, as pr_build_resources hands it over. */
 typedef struct {
     const pr_node *obj;      /* the object as rendered */

@@ -64,32 +64,53 @@ typedef struct {
     pr_node *value;
 } pr_pair;
 
+/* Every node is 32 bytes (on 64-bit systems): hundreds of thousands of
+ * them make up a large build. Its kind, tag and style take a byte each,
+ * lengths are 32 bits (the reader stops long before: no stream has more
+ * than PR_YAML_MAX_NODES nodes, and no file read is over 256 MiB, so no
+ * scalar nears 4 GiB). The fields every kind has open each member of the
+ * union, so `n->kind` or `n->mark` reads the same bytes whichever member
+ * was written. */
+#define PR_NODE_HEAD_                                                 \
+    pr_kind kind : 8;                                                 \
+    pr_tag tag : 8;      /* meaningful for scalars only */            \
+    pr_style style : 8;  /* scalars; collections: flow or not */      \
+    unsigned flags_ : 8; /* node.c's bookkeeping */                   \
+    pr_mark mark
+
 struct pr_node {
-    pr_kind kind;
-    pr_tag tag; /* meaningful for scalars only */
-    pr_style style; /* scalars; collections: PR_STYLE_FLOW or not */
-    pr_mark mark;
     union {
         struct {
+            PR_NODE_HEAD_;
+        };
+        struct {
+            PR_NODE_HEAD_;
+            uint32_t len;
             const char *text; /* NUL-terminated; may contain NULs before len */
-            size_t len;
         } scalar;
         struct {
+            PR_NODE_HEAD_;
+            uint32_t len;
             pr_pair *items;
-            uint32_t len, cap;
-            /* Hash index of the keys of large mappings (node.c), kept in
-             * step by the functions below; a mapping whose items were
+            /* Mappings of many keys get a hash index of their keys
+             * (node.c), kept in step by the functions below, which holds
+             * the capacity of `items` then; a mapping whose items were
              * changed behind their back is searched linearly. */
-            struct pr_map_keyindex *index;
+            union {
+                uint32_t cap;
+                struct pr_map_keyindex *index;
+            };
         } map;
         struct {
+            PR_NODE_HEAD_;
+            uint32_t len, cap;
             pr_node **items;
-            size_t len, cap;
         } seq;
     };
 };
 
-/* Creates a scalar holding a copy of `len` bytes of `text`. */
+/* Creates a scalar holding a copy of `len` bytes of `text` (interned:
+ * scalar text is never modified in place, so equal texts share a copy). */
 pr_node *pr_node_scalar(pr_arena *a, pr_tag tag, const char *text, size_t len);
 
 /* Creates a string scalar holding a copy of `s`. */
@@ -138,6 +159,15 @@ void pr_map_set_str(pr_arena *a, pr_node *map, const char *key,
  * after their own duplicate check). */
 void pr_map_append(pr_arena *a, pr_node *map, pr_node *key, pr_node *value);
 
+/* Gives the empty mapping `map` the `len` pairs at `pairs` (keys distinct),
+ * copied into an array of exactly `len` (readers collect a mapping's
+ * entries first so that it takes no more room than it needs). */
+void pr_map_set_items(pr_arena *a, pr_node *map, const pr_pair *pairs, size_t len);
+
+/* Gives the empty sequence `seq` the `len` items at `items`, copied into an
+ * array of exactly `len`. */
+void pr_seq_set_items(pr_arena *a, pr_node *seq, pr_node *const *items, size_t len);
+
 /* Replaces the key of the pair at position `i` of `map` with the scalar
  * `key` (which must not be present elsewhere in `map`). */
 void pr_map_set_key(pr_arena *a, pr_node *map, size_t i, pr_node *key);
@@ -160,6 +190,14 @@ void pr_seq_remove(pr_node *seq, size_t index);
 
 /* True for a null scalar (explicit `null`, `~` or an empty value). */
 bool pr_node_is_null(const pr_node *n);
+
+/* Gives every node that `root` reaches more than once (a value shared by
+ * several fields, as labels share theirs: see set_entries.c) a copy of
+ * its own in `a`, so that changing one of those fields in place leaves the
+ * others; what is reached once stays where it is. For a tree decoded
+ * afresh, as kustomize decodes an object after a JSON patch, without
+ * copying all of it. */
+void pr_node_unshare(pr_arena *a, pr_node *root);
 
 /* Calls `visit` on every scalar in `root` that is a mapping value or a
  * sequence item (keys are not visited), and on `root` if it is a scalar.

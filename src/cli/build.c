@@ -350,6 +350,81 @@ static int options_from(const build_args *b, pr_build_options *opts)
     return PR_EXIT_OK;
 }
 
+/* `-o DIR`: the stream is split into one file per object. */
+static int build_into_dir(const build_args *b, const pr_build_options *opts, const char *dir)
+{
+    pr_strbuf out, warnings;
+    pr_error err;
+    pr_sb_init(&out);
+    pr_sb_init(&warnings);
+    pr_error_init(&err);
+    bool ok = pr_build_render(b->dir ? b->dir : ".", opts, &out, &warnings, &err);
+    fputs(warnings.buf, stderr);
+    int rc = PR_EXIT_OK;
+    if (!ok) {
+        pr_cli_report(&err);
+        rc = PR_EXIT_RENDER_ERROR;
+    } else if (pr_cli_write_dir(dir, out.buf, out.len) != 0) {
+        rc = PR_EXIT_RENDER_ERROR;
+    }
+    pr_sb_release(&out);
+    pr_sb_release(&warnings);
+    pr_error_release(&err);
+    return rc;
+}
+
+/* Stdout or a file, written as the stream is produced, so the output is
+ * never held in memory whole. The destination is opened only once the
+ * build has succeeded (the warnings go first, as they would have); a file
+ * being replaced is left as it was when writing fails. */
+typedef struct {
+    const char *path;
+    const pr_strbuf *warnings;
+    pr_cli_output out;
+    bool begun;    /* the warnings are printed */
+    bool opened;   /* `out` is open */
+    bool reported; /* a failure to open or write was printed */
+} stream_target;
+
+static bool stream_begin(void *p)
+{
+    stream_target *t = p;
+    fputs(t->warnings->buf, stderr);
+    t->begun = true;
+    if (pr_cli_output_open(&t->out, t->path) != 0)
+        return !(t->reported = true);
+    t->opened = true;
+    return true;
+}
+
+static bool stream_write(void *p, const char *data, size_t len)
+{
+    stream_target *t = p;
+    if (pr_cli_output_write(&t->out, data, len) != 0)
+        return !(t->reported = true);
+    return true;
+}
+
+static int build_streamed(const build_args *b, const pr_build_options *opts, const char *path)
+{
+    pr_strbuf warnings;
+    pr_error err;
+    pr_sb_init(&warnings);
+    pr_error_init(&err);
+    stream_target t = {path, &warnings, {0}, false, false, false};
+    pr_build_sink sink = {stream_begin, stream_write, &t};
+    bool ok = pr_build_render_to(b->dir ? b->dir : ".", opts, &sink, &warnings, &err);
+    if (!t.begun)
+        fputs(warnings.buf, stderr);
+    if (!ok && !t.reported)
+        pr_cli_report(&err);
+    if (t.opened && pr_cli_output_close(&t.out, ok) != 0)
+        ok = false;
+    pr_sb_release(&warnings);
+    pr_error_release(&err);
+    return ok ? PR_EXIT_OK : PR_EXIT_RENDER_ERROR;
+}
+
 /* After flags are parsed: one root to stdout or -o, or many roots. */
 static int build(const build_args *a)
 {
@@ -371,28 +446,10 @@ static int build(const build_args *a)
         return pr_cli_build_roots(&r, &opts);
     }
 
-    pr_strbuf out, warnings;
-    pr_error err;
-    pr_sb_init(&out);
-    pr_sb_init(&warnings);
-    pr_error_init(&err);
-    bool ok = pr_build_render(b.dir ? b.dir : ".", &opts, &out, &warnings, &err);
-    fputs(warnings.buf, stderr);
-    rc = PR_EXIT_OK;
     struct stat st;
-    if (!ok) {
-        pr_cli_report(&err);
-        rc = PR_EXIT_RENDER_ERROR;
-    } else if (output && stat(output, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (pr_cli_write_dir(output, out.buf, out.len) != 0)
-            rc = PR_EXIT_RENDER_ERROR;
-    } else if (pr_cli_write_output(output, out.buf, out.len) != 0) {
-        rc = PR_EXIT_RENDER_ERROR;
-    }
-    pr_sb_release(&out);
-    pr_sb_release(&warnings);
-    pr_error_release(&err);
-    return rc;
+    if (output && stat(output, &st) == 0 && S_ISDIR(st.st_mode))
+        return build_into_dir(&b, &opts, output);
+    return build_streamed(&b, &opts, output);
 }
 
 /* ---- build's rendering flags, for other commands that render -------- */

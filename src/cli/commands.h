@@ -68,6 +68,24 @@ int pr_cli_build_options(const pr_cli_build_flags *f, pr_build_options *opts);
  * Returns 0 or prints an error and returns 1. */
 int pr_cli_write_output(const char *path, const char *data, size_t len);
 
+/* pr_cli_write_output a piece at a time: open decides where the bytes go
+ * (stdout for a NULL `path`) and opens it, write adds bytes, close(keep)
+ * finishes (fsync, and for an atomic replacement the rename) or, without
+ * `keep`, abandons a replacement, leaving the old file as it was. Each
+ * returns 0 or prints an error and returns 1; after a failed write the
+ * others do nothing but close, which then returns 1. */
+typedef struct {
+    int fd;
+    bool atomic;  /* writing `tmp`, to be renamed over `name` */
+    bool failed;  /* a write failed (and was reported) */
+    char *tmp;
+    char *name;   /* the file written or replaced; NULL: stdout */
+} pr_cli_output;
+
+int pr_cli_output_open(pr_cli_output *o, const char *path);
+int pr_cli_output_write(pr_cli_output *o, const char *data, size_t len);
+int pr_cli_output_close(pr_cli_output *o, bool keep);
+
 /* `build -o DIR`: writes each object of the rendered stream `data` to its
  * own file in the existing directory `dir`, named as kustomize names them
  * ([namespace_]group_version_kind_name.yaml, lower case). Returns 0 or

@@ -87,27 +87,18 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-/* What `>` does: open (creating with 0666 less the umask), truncate,
- * write. Devices and FIFOs ignore the truncation. */
-static int write_in_place(const char *path, const char *data, size_t len)
+/* What `>` does: open (creating with 0666 less the umask), truncate; the
+ * data follows. Devices and FIFOs ignore the truncation. */
+static int open_in_place(pr_cli_output *o, const char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
+    o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (o->fd < 0) {
         pr_cli_error("%s: %s", path, strerror(errno));
         return 1;
     }
-    struct stat st;
-    int rc = 0;
-    if (write_all(fd, data, len) != 0 ||
-        (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) != 0)) {
-        pr_cli_error("%s: %s", path, strerror(errno));
-        rc = 1;
-    }
-    if (close(fd) != 0 && rc == 0) {
-        pr_cli_error("%s: %s", path, strerror(errno));
-        rc = 1;
-    }
-    return rc;
+    o->name = strdup(path);
+    o->atomic = false;
+    return o->name ? 0 : (close(o->fd), pr_cli_error("%s: %s", path, strerror(ENOMEM)), 1);
 }
 
 static mode_t creation_mode(void)
@@ -117,15 +108,19 @@ static mode_t creation_mode(void)
     return 0666 & ~mask;
 }
 
-/* Replaces the regular file `path` (no symlink) atomically, giving the new
- * file `old`'s mode and owner (NULL: a new file, 0666 less the umask).
+/* Starts replacing the regular file `path` (no symlink) atomically: a
+ * temporary file beside it, given `old`'s mode and owner (NULL: a new
+ * file, 0666 less the umask), renamed over it when all is written.
  * Returns 0, 1 after printing an error, or -1 when an atomic replacement
  * is impossible here and the file should be overwritten in place. */
-static int replace_atomically(const char *path, const struct stat *old, const char *data, size_t len)
+static int open_atomic(pr_cli_output *o, const char *path, const struct stat *old)
 {
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
-    if (!tmp) {
+    char *name = strdup(path);
+    if (!tmp || !name) {
+        free(tmp);
+        free(name);
         pr_cli_error("%s: %s", path, strerror(ENOMEM));
         return 1;
     }
@@ -134,6 +129,7 @@ static int replace_atomically(const char *path, const struct stat *old, const ch
     if (fd < 0) {
         int e = errno;
         free(tmp);
+        free(name);
         if (old && (e == EACCES || e == EPERM || e == EROFS))
             return -1;
         pr_cli_error("%s: %s", path, strerror(e));
@@ -143,32 +139,30 @@ static int replace_atomically(const char *path, const struct stat *old, const ch
     if (old && (old->st_uid != geteuid() || old->st_gid != getegid()) &&
         fchown(fd, old->st_uid, old->st_gid) != 0) {
         rc = -1; /* we cannot give the file back to its owner */
-    } else if (fchmod(fd, old ? old->st_mode & 07777 : creation_mode()) != 0 ||
-               write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    } else if (fchmod(fd, old ? old->st_mode & 07777 : creation_mode()) != 0) {
         pr_cli_error("%s: %s", path, strerror(errno));
         rc = 1;
     }
-    if (close(fd) != 0 && rc == 0) {
-        pr_cli_error("%s: %s", path, strerror(errno));
-        rc = 1;
-    }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        pr_cli_error("%s: %s", path, strerror(errno));
-        rc = 1;
-    }
-    if (rc != 0)
+    if (rc != 0) {
+        close(fd);
         unlink(tmp);
-    free(tmp);
-    return rc;
+        free(tmp);
+        free(name);
+        return rc;
+    }
+    o->fd = fd;
+    o->tmp = tmp;
+    o->name = name;
+    o->atomic = true;
+    return 0;
 }
 
-int pr_cli_write_output(const char *path, const char *data, size_t len)
+int pr_cli_output_open(pr_cli_output *o, const char *path)
 {
+    memset(o, 0, sizeof *o);
+    o->fd = -1;
     if (!path) {
-        if (write_all(STDOUT_FILENO, data, len) != 0) {
-            pr_cli_error("writing output: %s", strerror(errno));
-            return 1;
-        }
+        o->fd = STDOUT_FILENO;
         return 0;
     }
     struct stat st;
@@ -180,26 +174,79 @@ int pr_cli_write_output(const char *path, const char *data, size_t len)
         }
         /* A dangling symlink: `>` creates the file it names. */
         if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-            return write_in_place(path, data, len);
-        return replace_atomically(path, NULL, data, len);
+            return open_in_place(o, path);
+        return open_atomic(o, path, NULL) == 0 ? 0 : 1;
     }
     if (S_ISDIR(st.st_mode)) {
         pr_cli_error("%s is a directory", path);
         return 1;
     }
     if (!S_ISREG(st.st_mode) || st.st_nlink > 1)
-        return write_in_place(path, data, len);
+        return open_in_place(o, path);
     /* Replace the file a symlink names, keeping the link. */
     char *real = realpath(path, NULL);
     if (!real) {
         pr_cli_error("%s: %s", path, strerror(errno));
         return 1;
     }
-    int rc = replace_atomically(real, &st, data, len);
+    int rc = open_atomic(o, real, &st);
     if (rc < 0)
-        rc = write_in_place(real, data, len);
+        rc = open_in_place(o, real);
     free(real);
     return rc;
+}
+
+int pr_cli_output_write(pr_cli_output *o, const char *data, size_t len)
+{
+    if (o->failed)
+        return 1;
+    if (write_all(o->fd, data, len) != 0) {
+        if (o->name)
+            pr_cli_error("%s: %s", o->name, strerror(errno));
+        else
+            pr_cli_error("writing output: %s", strerror(errno));
+        o->failed = true;
+        return 1;
+    }
+    return 0;
+}
+
+int pr_cli_output_close(pr_cli_output *o, bool keep)
+{
+    if (!o->name) /* stdout stays open */
+        return o->failed ? 1 : 0;
+    bool ok = keep && !o->failed;
+    struct stat st;
+    if (ok && (o->atomic || (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode))) &&
+        fsync(o->fd) != 0) {
+        pr_cli_error("%s: %s", o->name, strerror(errno));
+        ok = false;
+    }
+    if (close(o->fd) != 0 && ok) {
+        pr_cli_error("%s: %s", o->name, strerror(errno));
+        ok = false;
+    }
+    if (o->atomic && ok && rename(o->tmp, o->name) != 0) {
+        pr_cli_error("%s: %s", o->name, strerror(errno));
+        ok = false;
+    }
+    if (o->atomic && !ok)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->name);
+    o->tmp = o->name = NULL;
+    if (!keep)
+        return o->failed ? 1 : 0;
+    return ok ? 0 : 1;
+}
+
+int pr_cli_write_output(const char *path, const char *data, size_t len)
+{
+    pr_cli_output o;
+    if (pr_cli_output_open(&o, path) != 0)
+        return 1;
+    pr_cli_output_write(&o, data, len);
+    return pr_cli_output_close(&o, true);
 }
 
 /* strings.ToLower for the ASCII letters; other bytes are kept. */

@@ -23,7 +23,7 @@ static bool fill_configmap(pr_build_ctx *ctx, const pr_kustomization *k,
         bool text = pr_utf8_valid(kv->value, kv->value_len);
         pr_node *target = pr_map_ensure_map(a, obj, text ? "data" : "binaryData");
         pr_node *value = text ? pr_node_scalar(a, PR_TAG_STR, kv->value, kv->value_len)
-                              : pr_node_str(a, pr_base64(a, kv->value, kv->value_len));
+                              : pr_node_str(a, pr_base64(ctx->tmp, kv->value, kv->value_len));
         pr_map_set(a, target, kv->key, value);
     }
     return true;

@@ -70,7 +70,7 @@ static bool read_env(void *arg, const char *rel, pr_error *err)
     pr_sb_init(&content);
     const char *path;
     bool ok = pr_kustomization_read_file(r->ctx, r->k, rel, &content, &path, err) &&
-              pr_kv_add_env_file(r->ctx->a, r->kvs, path, content.buf, content.len, err);
+              pr_kv_add_env_file(r->ctx->tmp, r->kvs, path, content.buf, content.len, err);
     pr_sb_release(&content);
     return ok;
 }
@@ -78,20 +78,20 @@ static bool read_env(void *arg, const char *rel, pr_error *err)
 static bool read_literal(void *arg, const char *literal, pr_error *err)
 {
     source_reader *r = arg;
-    return pr_kv_add_literal(r->ctx->a, r->kvs, literal, err);
+    return pr_kv_add_literal(r->ctx->tmp, r->kvs, literal, err);
 }
 
 static bool read_file(void *arg, const char *source, pr_error *err)
 {
     source_reader *r = arg;
     const char *key, *rel;
-    if (!pr_kv_parse_file_source(r->ctx->a, source, &key, &rel, err))
+    if (!pr_kv_parse_file_source(r->ctx->tmp, source, &key, &rel, err))
         return false;
     pr_strbuf content;
     pr_sb_init(&content);
     bool ok = pr_kustomization_read_file(r->ctx, r->k, rel, &content, NULL, err);
     if (ok)
-        pr_kv_add(r->ctx->a, r->kvs, key, content.buf, content.len);
+        pr_kv_add(r->ctx->tmp, r->kvs, key, content.buf, content.len);
     pr_sb_release(&content);
     return ok;
 }
@@ -344,9 +344,13 @@ bool pr_generator_run_entry(pr_build_ctx *ctx, const pr_kustomization *k,
                                          pr_generated *, pr_error *),
                             pr_error *err)
 {
+    /* The keys and values read (g.kvs) live in ctx->tmp until the object
+     * holds its copies. */
+    pr_arena_pos pos = pr_arena_mark(ctx->tmp);
     pr_generated g;
-    return pr_generator_start(ctx, k, gk, entry, global, &g, err) && fill(ctx, k, &g, err) &&
-           pr_resource_add_origin(ctx->a, g.res, origin, err) &&
+    bool ok = pr_generator_start(ctx, k, gk, entry, global, &g, err) && fill(ctx, k, &g, err);
+    pr_arena_release(ctx->tmp, pos);
+    return ok && pr_resource_add_origin(ctx->a, g.res, origin, err) &&
            pr_generator_add(ctx, k, m, g.res, err);
 }
 

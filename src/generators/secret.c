@@ -23,7 +23,7 @@ static bool fill_secret(pr_build_ctx *ctx, const pr_kustomization *k,
         if (pr_map_index(data, kv->key) >= 0)
             return pr_error_set(err, "%s: secret %s illegally repeats the key `%s`", k->path,
                                 g->name, kv->key);
-        pr_map_set(a, data, kv->key, pr_node_str(a, pr_base64(a, kv->value, kv->value_len)));
+        pr_map_set(a, data, kv->key, pr_node_str(a, pr_base64(ctx->tmp, kv->value, kv->value_len)));
     }
     return true;
 }

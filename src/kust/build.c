@@ -2,8 +2,9 @@
  * The build pipeline, in the order kustomize runs it. pr_accumulate builds
  * one kustomization (recursing into bases first); pr_build_render adds the
  * passes kustomize runs once over the whole tree and writes the result.
- * Output is produced into a private buffer and handed over only when the
- * whole build succeeded, so a failure never yields half a stream.
+ * Output is produced only when the whole build succeeded and every object
+ * converts to JSON, so a failure never yields half a stream; it is handed
+ * to a sink a piece at a time (pr_build_render collects it in a buffer).
  */
 #include <string.h>
 
@@ -246,12 +247,16 @@ static bool accumulate_resource(pr_build_ctx *ctx, const pr_kustomization *k,
         pr_error_release(&url_err);
         return rc == 1;
     }
-    const char *path = pr_path_join(ctx->a, k->dir, entry);
-    if (ctx->fs->path_type(ctx->fs, path) == PR_PATH_FILE)
+    pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+    const char *path = pr_path_join(ctx->tmp, k->dir, entry);
+    bool is_file = ctx->fs->path_type(ctx->fs, path) == PR_PATH_FILE;
+    pr_arena_release(ctx->tmp, pos);
+    if (is_file)
         return accumulate_file(ctx, k, entry, acc->m, err);
     int rc = accumulate_base(ctx, k, entry, AS_RESOURCE, acc, err);
     if (rc >= 0)
         return rc == 1;
+    path = pr_path_join(ctx->a, k->dir, entry);
     pr_repo_spec rs;
     pr_error why;
     pr_error_init(&why);
@@ -470,13 +475,19 @@ static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
                             dir, pr_path_dir(ctx->a, dir));
     if (!push_dir(ctx, dir, canonical, err))
         return false;
+    /* A base's or component's kustomization file is read and done with
+     * here (its transformers have run and its vars are recorded when this
+     * returns), so its trees go with a scratch arena; the root's stay, as
+     * the passes at the end read its sortOptions. */
+    pr_arena *trees = role == AS_ROOT ? NULL : pr_arena_new_scratch(ctx->a);
     pr_kustomization k;
-    bool ok = pr_kustomization_load(ctx, dir, &k, err) &&
+    bool ok = pr_kustomization_load(ctx, dir, trees, &k, err) &&
               (role != AS_ROOT || pr_build_metadata_read(ctx, &k, err)) &&
               pr_openapi_read(ctx, &k, err) &&
               check_role(&k, role, err) &&
               pr_sort_options_read(ctx, &k, ctx->depth == 1 ? &ctx->sort : NULL, err) &&
               accumulate_target(ctx, &k, acc, err);
+    pr_arena_free(trees);
     ctx->depth--;
     return ok;
 }
@@ -489,8 +500,13 @@ bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
 
 /* kustomize converts every object to JSON on output and fails on what JSON
  * cannot hold (`.inf`, a key like 1); so does this, naming the object and
- * where the value was written. */
-static bool emit_all(pr_arena *a, pr_resmap *m, pr_strbuf *out, pr_error *err)
+ * where the value was written. Every object is checked before the first is
+ * written, so a stream that fails stops before it starts. Documents go to
+ * the sink in pieces of about EMIT_CHUNK bytes: the whole stream is never
+ * in memory, which at 16,000 objects is 10 MB on top of the build. */
+enum { EMIT_CHUNK = 64 * 1024 };
+
+static bool emit_all(pr_arena *a, pr_resmap *m, const pr_build_sink *sink, pr_error *err)
 {
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         const pr_resource *r = pr_resmap_at(m, i);
@@ -498,12 +514,24 @@ static bool emit_all(pr_arena *a, pr_resmap *m, pr_strbuf *out, pr_error *err)
             pr_resid id = pr_resource_id(a, r);
             return pr_error_prefix(err, "%s", pr_resid_string(a, &id));
         }
-        if (i > 0)
-            pr_sb_adds(out, "---\n");
-        if (!pr_yaml_emit(r->obj, out, err))
-            return false;
     }
-    return true;
+    if (sink->begin && !sink->begin(sink->ctx))
+        return pr_error_set(err, "the output could not be opened");
+    pr_strbuf chunk;
+    pr_sb_init(&chunk);
+    bool ok = true;
+    for (size_t i = 0; ok && i < pr_resmap_len(m); i++) {
+        if (i > 0)
+            pr_sb_adds(&chunk, "---\n");
+        ok = pr_yaml_emit(pr_resmap_at(m, i)->obj, &chunk, err);
+        if (ok && (chunk.len >= EMIT_CHUNK || i + 1 == pr_resmap_len(m)) && chunk.len) {
+            if (!sink->write(sink->ctx, chunk.buf, chunk.len))
+                ok = pr_error_set(err, "writing the output failed");
+            pr_sb_reset(&chunk);
+        }
+    }
+    pr_sb_release(&chunk);
+    return ok;
 }
 
 /* kustomize's sort step, with the deprecated --reorder flag: a top-level
@@ -552,6 +580,7 @@ static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_option
     ctx->enable_exec = opts && opts->enable_exec;
     static const pr_build_options no_options;
     ctx->opts = opts ? opts : &no_options;
+    ctx->tmp = pr_arena_new_scratch(ctx->a);
     pr_accumulator acc = pr_accumulator_new(ctx);
     *out = acc.m;
     /* Everything is read once the tree is accumulated: remote clones go. */
@@ -559,31 +588,47 @@ static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_option
     for (size_t i = 0; i < ctx->n_clones; i++)
         pr_remove_tree(ctx->clone_dirs[i]);
     ctx->n_clones = 0;
-    return ok &&
-           pr_tf_hash_suffixes(ctx, acc.m, err) &&
-           pr_tf_name_references(ctx, acc.tconfig, acc.m, err) &&
-           pr_tf_resolve_vars(ctx, acc.tconfig, acc.vars, acc.m, err) &&
-           pr_tf_drop_local_configs(ctx, acc.m, err) &&
-           sort_for_output(ctx, opts ? opts->reorder : PR_REORDER_UNSPECIFIED, acc.m, err) &&
-           (!((opts && opts->managed_by_label) ||
-              (ctx->build_metadata & PR_BUILD_META_MANAGED_BY)) ||
-            add_managed_by_label(ctx, acc.m, err)) &&
-           pr_tf_remove_build_annotations(ctx, acc.m, err);
+    ok = ok &&
+         pr_tf_hash_suffixes(ctx, acc.m, err) &&
+         pr_tf_name_references(ctx, acc.tconfig, acc.m, err) &&
+         pr_tf_resolve_vars(ctx, acc.tconfig, acc.vars, acc.m, err) &&
+         pr_tf_drop_local_configs(ctx, acc.m, err) &&
+         sort_for_output(ctx, opts ? opts->reorder : PR_REORDER_UNSPECIFIED, acc.m, err) &&
+         (!((opts && opts->managed_by_label) ||
+            (ctx->build_metadata & PR_BUILD_META_MANAGED_BY)) ||
+          add_managed_by_label(ctx, acc.m, err)) &&
+         pr_tf_remove_build_annotations(ctx, acc.m, err);
+    pr_arena_free(ctx->tmp);
+    ctx->tmp = NULL;
+    return ok;
+}
+
+bool pr_build_render_to(const char *dir, const pr_build_options *opts,
+                        const pr_build_sink *sink, pr_strbuf *warnings, pr_error *err)
+{
+    pr_build_ctx ctx = {0};
+    ctx.a = pr_arena_new();
+    pr_resmap *m;
+    bool ok = build_tree(&ctx, dir, opts, warnings, &m, err) && emit_all(ctx.a, m, sink, err);
+    pr_arena_free(ctx.a);
+    return ok;
+}
+
+static bool append_to_strbuf(void *out, const char *data, size_t len)
+{
+    pr_sb_add(out, data, len);
+    return true;
 }
 
 bool pr_build_render(const char *dir, const pr_build_options *opts,
                      pr_strbuf *out, pr_strbuf *warnings, pr_error *err)
 {
-    pr_build_ctx ctx = {0};
-    ctx.a = pr_arena_new();
-    pr_resmap *m;
     pr_strbuf rendered;
     pr_sb_init(&rendered);
-    bool ok = build_tree(&ctx, dir, opts, warnings, &m, err) &&
-              emit_all(ctx.a, m, &rendered, err);
-    /* The arena goes before the output is handed over, and an empty
-     * `out` takes the rendered buffer rather than a second copy of it. */
-    pr_arena_free(ctx.a);
+    pr_build_sink sink = {NULL, append_to_strbuf, &rendered};
+    bool ok = pr_build_render_to(dir, opts, &sink, warnings, err);
+    /* An empty `out` takes the rendered buffer rather than a second copy
+     * of it. */
     if (ok && out->len == 0) {
         pr_strbuf old = *out;
         *out = rendered;

@@ -118,20 +118,12 @@ void pr_dir_entries_sort(pr_dir_entry *entries, size_t len)
         qsort(entries, len, sizeof *entries, by_entry_name);
 }
 
-char *pr_path_join(pr_arena *a, const char *dir, const char *rel)
+/* Normalizes the `len` bytes of `joined` into `out` (room for len + 3),
+ * with `starts` room for len + 1 positions; returns the length written. */
+static size_t normalize(const char *joined, size_t len, char *out, size_t *starts)
 {
-    char *joined = rel[0] == '/' ? pr_strdup(a, rel)
-                                 : pr_sprintf(a, "%s/%s", dir, rel);
     bool absolute = joined[0] == '/';
-    /* Normalize segment by segment into `out`. */
-    size_t len = strlen(joined);
-    char *out = pr_alloc(a, len + 3);
-    size_t k = 0;
-    /* Where each kept segment starts; on the stack for common lengths,
-     * as the arena would keep eight bytes per byte of every path joined. */
-    size_t room[128];
-    size_t *starts = len < 128 ? room : pr_alloc(a, (len + 1) * sizeof *starts);
-    size_t nseg = 0, leading_up = 0;
+    size_t k = 0, nseg = 0;
     if (absolute)
         out[k++] = '/';
     size_t i = 0;
@@ -149,7 +141,6 @@ char *pr_path_join(pr_arena *a, const char *dir, const char *rel)
             } else if (!absolute) {
                 memcpy(out + k, "../", 3);
                 k += 3;
-                leading_up++;
             }
         } else {
             starts[nseg++] = k;
@@ -163,9 +154,40 @@ char *pr_path_join(pr_arena *a, const char *dir, const char *rel)
         k--;
     if (k == 0)
         out[k++] = '.';
-    out[k] = '\0';
-    (void)leading_up;
-    return out;
+    return k;
+}
+
+char *pr_path_join(pr_arena *a, const char *dir, const char *rel)
+{
+    /* The joined and normalized forms are worked out on the stack (the
+     * heap for long paths): only the result goes to the arena, which
+     * keeps every byte it hands out until the build ends. */
+    bool prefix = rel[0] != '/';
+    size_t dlen = prefix ? strlen(dir) : 0, rlen = strlen(rel);
+    size_t len = prefix ? dlen + 1 + rlen : rlen;
+    char room[3 * 256];
+    size_t starts_room[256];
+    bool small = len < 256;
+    char *joined = small ? room : malloc(2 * len + 4);
+    size_t *starts = small ? starts_room : malloc((len + 1) * sizeof *starts);
+    if (!joined || !starts) {
+        fputs("pleo-render: out of memory\n", stderr);
+        abort();
+    }
+    char *out = joined + len + 1;
+    if (prefix) {
+        memcpy(joined, dir, dlen);
+        joined[dlen] = '/';
+    }
+    memcpy(joined + (prefix ? dlen + 1 : 0), rel, rlen);
+    joined[len] = '\0';
+    size_t k = normalize(joined, len, out, starts);
+    char *result = pr_strndup(a, out, k);
+    if (!small) {
+        free(joined);
+        free(starts);
+    }
+    return result;
 }
 
 char *pr_path_dir(pr_arena *a, const char *path)

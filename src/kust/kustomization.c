@@ -100,18 +100,25 @@ static bool is_empty(const pr_node *root)
     return true;
 }
 
-bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
+bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, pr_arena *trees,
                            pr_kustomization *out, pr_error *err)
 {
+    if (!trees)
+        trees = ctx->a;
     const char *path = NULL;
     for (size_t i = 0; i < 3; i++) {
-        const char *candidate = pr_path_join(ctx->a, dir, pr_kustomization_names[i]);
-        if (ctx->fs->path_type(ctx->fs, candidate) != PR_PATH_FILE)
-            continue;
-        if (path)
-            return pr_error_set(err, "Found multiple kustomization files under: %s ('%s' and "
-                                "'%s'); keep one of them", dir, path, candidate);
-        path = candidate;
+        pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+        const char *candidate = pr_path_join(ctx->tmp, dir, pr_kustomization_names[i]);
+        bool found = ctx->fs->path_type(ctx->fs, candidate) == PR_PATH_FILE;
+        bool twice = found && path;
+        if (twice)
+            pr_error_set(err, "Found multiple kustomization files under: %s ('%s' and "
+                         "'%s'); keep one of them", dir, path, candidate);
+        else if (found)
+            path = pr_strdup(ctx->a, candidate);
+        pr_arena_release(ctx->tmp, pos);
+        if (twice)
+            return false;
     }
     if (!path)
         return pr_error_set(err,
@@ -125,7 +132,7 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
         return false;
     }
     pr_doclist docs = {0};
-    bool ok = pr_yaml_parse_with(ctx->a, path, content.buf, content.len,
+    bool ok = pr_yaml_parse_with(trees, path, content.buf, content.len,
                                  PR_YAML_LAST_KEY_WINS | PR_YAML_SIGS_YAML, &docs, err);
     pr_sb_release(&content);
     if (!ok)
@@ -138,8 +145,8 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
     out->root = docs.len ? docs.docs[0] : NULL;
     out->canonical = ctx->fs->canonical(ctx->fs, ctx->a, dir);
     if (!out->root)
-        out->root = pr_node_map(ctx->a);
-    if (!pr_kustomization_decode(ctx->a, path, &out->root, err) ||
+        out->root = pr_node_map(trees);
+    if (!pr_kustomization_decode(trees, path, &out->root, err) ||
         !validate(ctx, path, out->root, err))
         return false;
     if (is_empty(out->root))
@@ -165,13 +172,18 @@ bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
     if (path_out)
         *path_out = path;
     if (!ctx->load_restrict_none || (k->canonical && pr_clone_containing(ctx, k->canonical))) {
-        const char *canon = ctx->fs->canonical(ctx->fs, ctx->a, path);
-        if (canon && k->canonical && !pr_path_within(k->canonical, canon))
-            return pr_error_set(err,
-                                "security; file '%s' is not in or below '%s' (move it into "
-                                "the kustomization's directory, or build with "
-                                "--load-restrictor LoadRestrictionsNone)",
-                                canon, k->canonical);
+        pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+        const char *canon = ctx->fs->canonical(ctx->fs, ctx->tmp, path);
+        bool outside = canon && k->canonical && !pr_path_within(k->canonical, canon);
+        if (outside)
+            pr_error_set(err,
+                         "security; file '%s' is not in or below '%s' (move it into "
+                         "the kustomization's directory, or build with "
+                         "--load-restrictor LoadRestrictionsNone)",
+                         canon, k->canonical);
+        pr_arena_release(ctx->tmp, pos);
+        if (outside)
+            return false;
     }
     return ctx->fs->read_file(ctx->fs, path, out, err);
 }

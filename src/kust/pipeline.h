@@ -58,6 +58,10 @@ enum {
 
 typedef struct {
     pr_arena *a;
+    /* Temporaries of nested scopes (a scratch arena of `a`): a function
+     * takes pr_arena_mark(tmp), allocates there what it needs for a moment
+     * and releases it before returning. Nothing there may be kept. */
+    pr_arena *tmp;
     const pr_fs *fs;
     pr_strbuf *warnings;
     bool load_restrict_none;
@@ -130,8 +134,12 @@ bool pr_plugin_config_decode(pr_arena *a, const char *where, bool positions, con
  * as pr_replacement_decode); `*node` becomes the canonical tree. */
 bool pr_value_add_targets_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err);
 
-/* Finds, reads and validates the kustomization file in `dir`. */
-bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir,
+/* Finds, reads and validates the kustomization file in `dir`. Its parsed
+ * tree (out->root) is made in `trees` (NULL: ctx->a), a scratch arena of
+ * ctx->a (pr_arena_new_scratch) when the kustomization is done with
+ * before the build is: nothing may keep a node of it then, while its
+ * scalar texts stay in ctx->a. The paths in `out` are in ctx->a. */
+bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, pr_arena *trees,
                            pr_kustomization *out, pr_error *err);
 
 /* The clone directory `canonical` lies in, or NULL when it is not in a

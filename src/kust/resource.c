@@ -220,14 +220,26 @@ pr_resid pr_resource_org_id(pr_arena *a, const pr_resource *r)
     return r->nprev ? r->prev_ids[0] : pr_resource_id(a, r);
 }
 
+/* Every object has a few of these lists, most with one or two items:
+ * they start with room for two rather than pr_grow's four. */
+enum { SMALL_LIST = 2 };
+
 void pr_strlist_append(pr_arena *a, pr_strlist *list, const char *s)
 {
+    if (!list->cap) {
+        list->items = pr_alloc(a, SMALL_LIST * sizeof *list->items);
+        list->cap = SMALL_LIST;
+    }
     list->items = pr_grow(a, list->items, sizeof *list->items, &list->cap, list->len + 1);
     list->items[list->len++] = s;
 }
 
 void pr_resource_store_prev_id(pr_arena *a, pr_resource *r)
 {
+    if (!r->prev_cap) {
+        r->prev_ids = pr_alloc(a, SMALL_LIST * sizeof(pr_resid));
+        r->prev_cap = SMALL_LIST;
+    }
     r->prev_ids = pr_grow(a, r->prev_ids, sizeof(pr_resid), &r->prev_cap,
                           r->nprev + 1);
     r->prev_ids[r->nprev++] = pr_resource_id(a, r);

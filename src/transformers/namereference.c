@@ -56,7 +56,7 @@ static bool could_be_referenced(ref_ctx *c, const pr_resource *target)
 {
     if (c->referrer_cluster)
         return true;
-    pr_resid id = pr_resource_id(c->ctx->a, target);
+    pr_resid id = pr_resource_id(c->ctx->tmp, target);
     if (is_cluster_scoped(&id) || ns_equal(id.namespace, c->referrer_id.namespace))
         return true;
     for (size_t i = 0; i < c->nbinding_namespaces; i++)
@@ -81,7 +81,7 @@ static bool passes_sieve(ref_ctx *c, const pr_resource *r, const pr_gvk *role_re
         return false;
     if (c->referrer_cluster)
         return true;
-    pr_resid id = pr_resource_id(c->ctx->a, r);
+    pr_resid id = pr_resource_id(c->ctx->tmp, r);
     if (is_cluster_scoped(&id) || !strcmp(id.gvk.kind, "ServiceAccount"))
         return true;
     return ns_equal(c->referrer_id.namespace, id.namespace);
@@ -154,7 +154,7 @@ static bool select_referral(ref_ctx *c, const char *old_name, candidate_filter e
         return true;
     pr_gvk role_ref;
     bool has_role_ref = role_ref_gvk(c, &role_ref);
-    pr_resource **cands = pr_alloc(c->ctx->a, named->len * sizeof *cands);
+    pr_resource **cands = pr_alloc(c->ctx->tmp, named->len * sizeof *cands);
     size_t n = 0;
     for (size_t i = 0; i < named->len; i++) {
         pr_resource *r = named->items[i];
@@ -198,12 +198,12 @@ static bool in_namespace_group(ref_ctx *c, const pr_resource *r, const void *arg
     const char *const *want = arg; /* {namespace, "orig" or "cur"} */
     bool original = !strcmp(want[1], "orig");
     if (original) {
-        pr_resid orig = pr_resource_org_id(c->ctx->a, r);
+        pr_resid orig = pr_resource_org_id(c->ctx->tmp, r);
         if (is_cluster_scoped(&orig))
             return false;
         return !strcmp(effective_ns(orig.namespace), want[0]);
     }
-    pr_resid cur = pr_resource_id(c->ctx->a, r);
+    pr_resid cur = pr_resource_id(c->ctx->tmp, r);
     if (is_cluster_scoped(&cur))
         return false;
     return !strcmp(effective_ns(cur.namespace), want[0]);
@@ -270,17 +270,17 @@ static bool visit_reference(pr_arena *a, pr_node **slot, void *arg, pr_error *er
 
 static pr_strmap *index_previous_names(pr_build_ctx *ctx, pr_resmap *m)
 {
-    pr_strmap *index = pr_strmap_new(ctx->a);
+    pr_strmap *index = pr_strmap_new(ctx->tmp);
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
         for (size_t j = 0; j < r->nprev; j++) {
             resource_list **slot = (resource_list **)pr_strmap_slot(index, r->prev_ids[j].name);
             if (!*slot)
-                *slot = pr_alloc(ctx->a, sizeof **slot);
+                *slot = pr_alloc(ctx->tmp, sizeof **slot);
             resource_list *list = *slot;
             if (list->len && list->items[list->len - 1] == r)
                 continue;
-            list->items = pr_grow(ctx->a, list->items, sizeof *list->items,
+            list->items = pr_grow(ctx->tmp, list->items, sizeof *list->items,
                                   &list->cap, list->len + 1);
             list->items[list->len++] = r;
         }
@@ -299,7 +299,7 @@ static bool collect_binding_namespaces(ref_ctx *c, pr_error *err)
     const pr_node *subjects = pr_map_get(c->referrer->obj, "subjects");
     if (!subjects || subjects->kind != PR_SEQ)
         return true;
-    c->binding_namespaces = pr_alloc(c->ctx->a, (subjects->seq.len + 1) * sizeof(char *));
+    c->binding_namespaces = pr_alloc(c->ctx->tmp, (subjects->seq.len + 1) * sizeof(char *));
     for (size_t i = 0; i < subjects->seq.len; i++) {
         const pr_node *s = subjects->seq.items[i];
         const pr_node *ns = pr_map_get(s, "namespace");
@@ -365,34 +365,52 @@ static const kind_plan *plan_for(pr_arena *a, kind_plans *plans, const pr_tconfi
     return &plans->items[plans->len++];
 }
 
+/* The name references of one referrer. */
+static bool update_referrer(ref_ctx *c, const pr_tconfig *tconfig, kind_plans *plans,
+                            pr_resource *referrer, pr_error *err)
+{
+    pr_build_ctx *ctx = c->ctx;
+    c->referrer = referrer;
+    c->referrer_id = pr_resource_id(ctx->tmp, c->referrer);
+    c->referrer_cluster = is_cluster_scoped(&c->referrer_id);
+    pr_resid org = pr_resource_org_id(ctx->tmp, c->referrer);
+    if (!collect_binding_namespaces(c, err))
+        return false;
+    /* plans outlive the referrer: the build's arena (a few per build) */
+    const kind_plan *plan = plan_for(ctx->a, plans, tconfig, &org.gvk);
+    for (size_t k = 0; k < plan->len; k++) {
+        c->referral_gvk = &plan->rules[k]->referral;
+        c->spec = plan->specs[k];
+        /* Selected by its original kind, the referrer is walked
+         * whatever its kind is now (a patch may have changed it). */
+        pr_fieldspec any_kind = *c->spec;
+        any_kind.gvk = (pr_gvk){NULL, NULL, NULL};
+        if (!pr_fieldspec_walk(ctx->a, c->referrer->obj, &c->referrer_id.gvk,
+                               &any_kind, PR_CREATE_NONE, visit_reference, c, err))
+            return pr_error_prefix(err, "updating name reference in '%s' field of '%s'",
+                                   c->spec->path,
+                                   pr_resid_string(ctx->tmp, &c->referrer_id));
+    }
+    return true;
+}
+
 bool pr_tf_name_references(pr_build_ctx *ctx, const pr_tconfig *tconfig,
                            pr_resmap *m, pr_error *err)
 {
+    /* It runs once the build holds nearly everything: what it looks up
+     * (the index, ids, candidates) lives in ctx->tmp, per referrer where
+     * it can; only new names go to the build's arena. */
+    pr_arena_pos pass = pr_arena_mark(ctx->tmp);
     ref_ctx c = {0};
     c.ctx = ctx;
     c.by_prev_name = index_previous_names(ctx, m);
     kind_plans plans = {0};
-    for (size_t i = 0; i < pr_resmap_len(m); i++) {
-        c.referrer = pr_resmap_at(m, i);
-        c.referrer_id = pr_resource_id(ctx->a, c.referrer);
-        c.referrer_cluster = is_cluster_scoped(&c.referrer_id);
-        pr_resid org = pr_resource_org_id(ctx->a, c.referrer);
-        if (!collect_binding_namespaces(&c, err))
-            return false;
-        const kind_plan *plan = plan_for(ctx->a, &plans, tconfig, &org.gvk);
-        for (size_t k = 0; k < plan->len; k++) {
-            c.referral_gvk = &plan->rules[k]->referral;
-            c.spec = plan->specs[k];
-            /* Selected by its original kind, the referrer is walked
-             * whatever its kind is now (a patch may have changed it). */
-            pr_fieldspec any_kind = *c.spec;
-            any_kind.gvk = (pr_gvk){NULL, NULL, NULL};
-            if (!pr_fieldspec_walk(ctx->a, c.referrer->obj, &c.referrer_id.gvk,
-                                   &any_kind, PR_CREATE_NONE, visit_reference, &c, err))
-                return pr_error_prefix(err, "updating name reference in '%s' field of '%s'",
-                                       c.spec->path,
-                                       pr_resid_string(ctx->a, &c.referrer_id));
-        }
+    bool ok = true;
+    for (size_t i = 0; ok && i < pr_resmap_len(m); i++) {
+        pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+        ok = update_referrer(&c, tconfig, &plans, pr_resmap_at(m, i), err);
+        pr_arena_release(ctx->tmp, pos);
     }
-    return true;
+    pr_arena_release(ctx->tmp, pass);
+    return ok;
 }

@@ -234,7 +234,7 @@ static bool apply_json6902(pr_build_ctx *ctx, const pr_node *target,
             pr_obj_normalize_annotations(r->obj);
             /* Decoded afresh, the object shares no value node any more
              * (see set_entries.c). */
-            r->obj = pr_node_copy(ctx->a, r->obj);
+            pr_node_unshare(ctx->a, r->obj);
             reread_as_json(ctx->a, r->obj);
         } else {
             pr_error_prefix(err, "applying to %s", pr_resid_string(ctx->a, &before));

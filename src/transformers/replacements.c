@@ -462,16 +462,21 @@ const char *pr_delimited_splice(pr_arena *a, const char *target, const char *del
     return text;
 }
 
-static bool source_value(pr_arena *a, const pr_resmap *m, source_selector *s, pr_node **out,
-                         pr_error *err)
+/* `tmp` holds what selecting objects needs for a moment (their ids). */
+static bool source_value(pr_arena *a, pr_arena *tmp, const pr_resmap *m, source_selector *s,
+                         pr_node **out, pr_error *err)
 {
     pr_resource *found = NULL;
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *r = pr_resmap_at(m, i);
         id_list ids;
-        if (!object_ids(a, r, &ids, err))
+        pr_arena_pos pos = pr_arena_mark(tmp);
+        bool have_ids = object_ids(tmp, r, &ids, err);
+        bool selected = have_ids && any_selected(&ids, &s->id);
+        pr_arena_release(tmp, pos);
+        if (!have_ids)
             return false;
-        if (!any_selected(&ids, &s->id))
+        if (!selected)
             continue;
         if (found)
             return pr_error_set(err, "multiple matches for selector %s (narrow the source with "
@@ -610,38 +615,50 @@ static bool write_fields(pr_arena *a, pr_resource *r, const target_selector *t,
     return true;
 }
 
-static bool apply_target(pr_arena *a, pr_resmap *m, const target_selector *t,
+/* The replacement's target `t` on one object: its ids and what selecting
+ * it takes are temporaries in `tmp`. */
+static bool apply_to_object(pr_arena *a, pr_arena *tmp, pr_resource *r, const target_selector *t,
+                            const pr_node *value, pr_error *err)
+{
+    id_list ids;
+    if (!object_ids(tmp, r, &ids, err))
+        return false;
+    bool matched;
+    if (!anno_and_label_match(tmp, t->select, r->obj, &matched, err))
+        return false;
+    for (size_t j = 0; matched && j < t->nreject; j++) {
+        const selector *rej = t->reject[j];
+        if (!*rej->annotation_selector && !*rej->label_selector)
+            continue;
+        bool rejected;
+        if (!anno_and_label_match(tmp, rej, r->obj, &rejected, err))
+            return false;
+        matched = !rejected;
+    }
+    if (!matched || !any_selected(&ids, &t->select->id))
+        return true;
+    for (size_t j = 0; matched && j < t->nreject; j++)
+        if (!resid_is_empty(&t->reject[j]->id) && any_selected(&ids, &t->reject[j]->id))
+            matched = false;
+    if (!matched)
+        return true;
+    pr_resid id = ids.items[0];
+    if (!write_fields(a, r, t, value, err))
+        return pr_error_prefix(err, "%s", pr_resid_string(a, &id));
+    return true;
+}
+
+static bool apply_target(pr_arena *a, pr_arena *tmp, pr_resmap *m, const target_selector *t,
                          const pr_node *value, pr_error *err)
 {
     if (!t->select)
         return pr_error_set(err, "target must specify resources to select");
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
-        pr_resource *r = pr_resmap_at(m, i);
-        id_list ids;
-        if (!object_ids(a, r, &ids, err))
+        pr_arena_pos pos = pr_arena_mark(tmp);
+        bool ok = apply_to_object(a, tmp, pr_resmap_at(m, i), t, value, err);
+        pr_arena_release(tmp, pos);
+        if (!ok)
             return false;
-        bool matched;
-        if (!anno_and_label_match(a, t->select, r->obj, &matched, err))
-            return false;
-        for (size_t j = 0; matched && j < t->nreject; j++) {
-            const selector *rej = t->reject[j];
-            if (!*rej->annotation_selector && !*rej->label_selector)
-                continue;
-            bool rejected;
-            if (!anno_and_label_match(a, rej, r->obj, &rejected, err))
-                return false;
-            matched = !rejected;
-        }
-        if (!matched || !any_selected(&ids, &t->select->id))
-            continue;
-        for (size_t j = 0; matched && j < t->nreject; j++)
-            if (!resid_is_empty(&t->reject[j]->id) && any_selected(&ids, &t->reject[j]->id))
-                matched = false;
-        if (!matched)
-            continue;
-        pr_resid id = ids.items[0];
-        if (!write_fields(a, r, t, value, err))
-            return pr_error_prefix(err, "%s", pr_resid_string(a, &id));
     }
     return true;
 }
@@ -662,6 +679,7 @@ bool pr_tf_replacements_apply(pr_build_ctx *ctx, const pr_kustomization *k,
     if (!read_replacements(ctx, k, list, &all, err))
         return false;
     bool ok = true;
+    pr_arena *tmp = ctx->tmp;
     for (size_t i = 0; ok && i < all.len; i++) {
         replacement *r = all.items[i];
         pr_node *value = NULL;
@@ -670,9 +688,9 @@ bool pr_tf_replacements_apply(pr_build_ctx *ctx, const pr_kustomization *k,
         if (!r->source || !r->targets_given || (!r->from_file && !r->ntargets)) {
             ok = pr_error_set(err, "replacements must specify a source and at least one target");
         } else {
-            ok = source_value(ctx->a, m, r->source, &value, err);
+            ok = source_value(ctx->a, tmp, m, r->source, &value, err);
             for (size_t j = 0; ok && j < r->ntargets; j++)
-                ok = apply_target(ctx->a, m, r->targets[j], value, err);
+                ok = apply_target(ctx->a, tmp, m, r->targets[j], value, err);
         }
         if (!ok)
             pr_error_prefix(err, "%s", r->where);

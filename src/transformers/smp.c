@@ -39,6 +39,7 @@ struct path {
 
 typedef struct {
     pr_arena *a;
+    pr_arena *tmp; /* what the merge needs only while it runs (keys, labels) */
     pr_error *err;
     int depth;
     size_t *work; /* list items visited so far in this build */
@@ -495,7 +496,7 @@ static const char **field_names(smp *s, const pr_node *a, const pr_node *b,
 {
     size_t cap = (a && a->kind == PR_MAP ? a->map.len : 0) +
                  (b && b->kind == PR_MAP ? b->map.len : 0);
-    const char **names = pr_alloc(s->a, (cap ? cap : 1) * sizeof *names);
+    const char **names = pr_alloc(s->tmp, (cap ? cap : 1) * sizeof *names);
     size_t len = 0;
     const pr_node *both[] = {a, b};
     for (size_t k = 0; k < 2; k++)
@@ -553,7 +554,7 @@ static bool tuples_add_distinct(smp *s, const path *at, tuple_list *l, tuple t)
     for (size_t i = 0; i < l->len; i++)
         if (tuple_equal(&l->items[i], &t))
             return true;
-    l->items = pr_grow(s->a, l->items, sizeof *l->items, &l->cap, l->len + 1);
+    l->items = pr_grow(s->tmp, l->items, sizeof *l->items, &l->cap, l->len + 1);
     l->items[l->len++] = t;
     return true;
 }
@@ -571,7 +572,7 @@ static bool keyed_values(smp *s, const path *at, const pr_node *dest,
         if (!src || src->kind != PR_SEQ)
             continue;
         for (size_t i = 0; i < src->seq.len; i++) {
-            tuple t = {pr_alloc(s->a, nkeys * sizeof *t.v), nkeys};
+            tuple t = {pr_alloc(s->tmp, nkeys * sizeof *t.v), nkeys};
             for (size_t j = 0; j < nkeys; j++) {
                 const pr_node *v = field(src->seq.items[i], keys[j]);
                 t.v[j] = nil_or_empty(v) ? "" : value_of(v);
@@ -595,7 +596,7 @@ static bool primitive_values(smp *s, const path *at, const pr_node *dest,
         if (!src || src->kind != PR_SEQ)
             continue;
         for (size_t i = 0; i < src->seq.len; i++) {
-            tuple t = {pr_alloc(s->a, sizeof *t.v), 1};
+            tuple t = {pr_alloc(s->tmp, sizeof *t.v), 1};
             t.v[0] = value_of(src->seq.items[i]);
             if (!tuples_add_distinct(s, at, &l, t))
                 return false;
@@ -613,7 +614,7 @@ static bool union_of(smp *s, const tuple *x, const tuple *y, tuple *out)
     if (x->n != y->n)
         return false;
     bool common = false;
-    out->v = pr_alloc(s->a, (x->n ? x->n : 1) * sizeof *out->v);
+    out->v = pr_alloc(s->tmp, (x->n ? x->n : 1) * sizeof *out->v);
     out->n = x->n;
     for (size_t i = 0; i < x->n; i++) {
         if (!strcmp(x->v[i], y->v[i])) {
@@ -670,7 +671,7 @@ static bool append_items(smp *s, const path *at, pr_node *dst,
                          const pr_node *src, const char *const *keys,
                          size_t nkeys)
 {
-    const char **v = pr_alloc(s->a, nkeys * sizeof *v);
+    const char **v = pr_alloc(s->tmp, nkeys * sizeof *v);
     for (size_t i = 0; i < src->seq.len; i++) {
         pr_node *item = src->seq.items[i];
         if (!*keys[0]) {
@@ -705,7 +706,7 @@ static const char *item_label(smp *s, const char *const *keys,
     for (size_t i = 0; i < n; i++)
         pr_sb_addf(&sb, "%s%s%s%s", i ? "," : "", keys[i], *keys[i] ? "=" : "",
                    values[i]);
-    const char *label = pr_strndup(s->a, sb.buf ? sb.buf : "", sb.len);
+    const char *label = pr_strndup(s->tmp, sb.buf ? sb.buf : "", sb.len);
     pr_sb_release(&sb);
     return label;
 }
@@ -718,15 +719,15 @@ static bool set_elements(smp *s, const path *at, tuple_list *values,
     int item_schema = element_schema(s->t, schema);
     if (nkeys > 1)
         merge_tuples(s, values);
-    const char **vk = pr_alloc(s->a, nkeys * sizeof *vk);
-    const char **vv = pr_alloc(s->a, nkeys * sizeof *vv);
+    const char **vk = pr_alloc(s->tmp, nkeys * sizeof *vk);
+    const char **vv = pr_alloc(s->tmp, nkeys * sizeof *vv);
     size_t nv = 0;
     for (size_t i = 0; i < values->len; i++) {
         tuple *t = &values->items[i];
         valid_keys(values->items, values->len, t, keys, nkeys, vk, vv, &nv);
         /* Finding the item to merge narrows the keys to this tuple's own. */
-        const char **mk = pr_alloc(s->a, nkeys * sizeof *mk);
-        const char **mv = pr_alloc(s->a, nkeys * sizeof *mv);
+        const char **mk = pr_alloc(s->tmp, nkeys * sizeof *mk);
+        const char **mv = pr_alloc(s->tmp, nkeys * sizeof *mv);
         size_t nm;
         tuple own = {vv, nv};
         valid_keys(&own, 1, &own, vk, nv, mk, mv, &nm);
@@ -868,9 +869,12 @@ bool pr_smp_merge_with(pr_arena *a, const pr_openapi *schema, pr_node *obj, pr_n
                        size_t *work, bool *deleted, pr_error *err)
 {
     size_t own_work = 0;
-    smp s = {a, err, 0, work ? work : &own_work, schema ? schema : pr_openapi_builtin()};
+    smp s = {a, pr_arena_new_scratch(a), err, 0, work ? work : &own_work,
+             schema ? schema : pr_openapi_builtin()};
     pr_node *out;
-    if (!walk(&s, obj, patch, NO_SCHEMA, NULL, &out))
+    bool ok = walk(&s, obj, patch, NO_SCHEMA, NULL, &out);
+    pr_arena_free(s.tmp);
+    if (!ok)
         return false;
     /* Like kustomize, only the object's own node counts: a top-level
      * `$patch: replace` builds a new node that nobody keeps. */

@@ -33,9 +33,7 @@ static int kind_rank(const pr_sort_options *o, const char *kind)
 typedef struct {
     pr_resource *r;
     int rank;
-    pr_gvk gvk;
-    const char *gvk_key; /* group_version_kind with ~G/~V/~K placeholders */
-    const char *id_key;  /* Kind.version.group|namespace|name */
+    pr_resid id;
 } sort_entry;
 
 static const char *or_placeholder(const char *s, const char *placeholder)
@@ -43,49 +41,100 @@ static const char *or_placeholder(const char *s, const char *placeholder)
     return s && *s ? s : placeholder;
 }
 
+/* The bytes of `n` parts joined with the separators `seps` (seps[i] after
+ * part i), read one at a time: kustomize compares such joined keys, and
+ * reading them in place saves making one per object at the build's peak. */
+typedef struct {
+    const char *const *parts;
+    const char *seps;
+    size_t n, i;
+    const char *p;
+} joined;
+
+static int joined_next(joined *j)
+{
+    if (*j->p)
+        return (unsigned char)*j->p++;
+    if (j->i + 1 >= j->n)
+        return -1;
+    j->p = j->parts[++j->i];
+    return (unsigned char)j->seps[j->i - 1];
+}
+
+/* strcmp of the two joined strings. */
+static int compare_joined(const char *const *x, const char *const *y, const char *seps, size_t n)
+{
+    joined a = {x, seps, n, 0, x[0]}, b = {y, seps, n, 0, y[0]};
+    for (;;) {
+        int ca = joined_next(&a), cb = joined_next(&b);
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
+        if (ca < 0)
+            return 0;
+    }
+}
+
+/* group_version_kind with ~G/~V/~K placeholders. */
+static int compare_gvk_keys(const pr_resid *a, const pr_resid *b)
+{
+    const char *x[] = {or_placeholder(a->gvk.group, "~G"), or_placeholder(a->gvk.version, "~V"),
+                       or_placeholder(a->gvk.kind, "~K")};
+    const char *y[] = {or_placeholder(b->gvk.group, "~G"), or_placeholder(b->gvk.version, "~V"),
+                       or_placeholder(b->gvk.kind, "~K")};
+    return compare_joined(x, y, "__", 3);
+}
+
+/* Kind.version.group|namespace|name with placeholders. */
+static int compare_id_keys(const pr_resid *a, const pr_resid *b)
+{
+    const char *x[] = {or_placeholder(a->gvk.kind, "[noKind]"),
+                       or_placeholder(a->gvk.version, "[noVer]"),
+                       or_placeholder(a->gvk.group, "[noGrp]"), or_placeholder(a->namespace, "~X"),
+                       or_placeholder(a->name, "~N")};
+    const char *y[] = {or_placeholder(b->gvk.kind, "[noKind]"),
+                       or_placeholder(b->gvk.version, "[noVer]"),
+                       or_placeholder(b->gvk.group, "[noGrp]"), or_placeholder(b->namespace, "~X"),
+                       or_placeholder(b->name, "~N")};
+    return compare_joined(x, y, "..||", 5);
+}
+
 static int compare_entries(const void *x, const void *y)
 {
     const sort_entry *a = x, *b = y;
-    bool same_gvk = !strcmp(a->gvk.group, b->gvk.group) &&
-                    !strcmp(a->gvk.version, b->gvk.version) &&
-                    !strcmp(a->gvk.kind, b->gvk.kind);
+    const pr_gvk *ga = &a->id.gvk, *gb = &b->id.gvk;
+    bool same_gvk = !strcmp(ga->group, gb->group) && !strcmp(ga->version, gb->version) &&
+                    !strcmp(ga->kind, gb->kind);
     if (!same_gvk) {
         if (a->rank != b->rank)
             return a->rank < b->rank ? -1 : 1;
-        int c = strcmp(a->gvk_key, b->gvk_key);
+        int c = compare_gvk_keys(&a->id, &b->id);
         /* kustomize inverts the order of Namespace objects when one of
          * them has no group. */
-        if (!strcmp(a->gvk.kind, "Namespace") && !strcmp(b->gvk.kind, "Namespace") &&
-            (!*a->gvk.group || !*b->gvk.group))
+        if (!strcmp(ga->kind, "Namespace") && !strcmp(gb->kind, "Namespace") &&
+            (!*ga->group || !*gb->group))
             c = -c;
         return c;
     }
-    return strcmp(a->id_key, b->id_key);
+    return compare_id_keys(&a->id, &b->id);
 }
 
+/* The entries are temporaries (ctx->tmp): the sort runs last, when the
+ * build holds the most. */
 static void legacy_order(pr_build_ctx *ctx, const pr_sort_options *o, pr_resmap *m)
 {
+    pr_arena_pos pos = pr_arena_mark(ctx->tmp);
     size_t n = pr_resmap_len(m);
-    sort_entry *entries = pr_alloc(ctx->a, (n ? n : 1) * sizeof *entries);
+    sort_entry *entries = pr_alloc(ctx->tmp, (n ? n : 1) * sizeof *entries);
     for (size_t i = 0; i < n; i++) {
         sort_entry *e = &entries[i];
         e->r = pr_resmap_at(m, i);
-        pr_resid id = pr_resource_id(ctx->a, e->r);
-        e->gvk = id.gvk;
-        e->rank = kind_rank(o, id.gvk.kind);
-        e->gvk_key = pr_sprintf(ctx->a, "%s_%s_%s", or_placeholder(id.gvk.group, "~G"),
-                                or_placeholder(id.gvk.version, "~V"),
-                                or_placeholder(id.gvk.kind, "~K"));
-        e->id_key = pr_sprintf(ctx->a, "%s.%s.%s|%s|%s",
-                               or_placeholder(id.gvk.kind, "[noKind]"),
-                               or_placeholder(id.gvk.version, "[noVer]"),
-                               or_placeholder(id.gvk.group, "[noGrp]"),
-                               or_placeholder(id.namespace, "~X"),
-                               or_placeholder(id.name, "~N"));
+        e->id = pr_resource_id(ctx->tmp, e->r);
+        e->rank = kind_rank(o, e->id.gvk.kind);
     }
     qsort(entries, n, sizeof *entries, compare_entries);
     for (size_t i = 0; i < n; i++)
         pr_resmap_replace(m, i, entries[i].r);
+    pr_arena_release(ctx->tmp, pos);
 }
 
 static bool is_string(const pr_node *n)

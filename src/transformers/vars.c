@@ -686,15 +686,21 @@ bool pr_tf_resolve_vars(pr_build_ctx *ctx, const pr_tconfig *tconfig,
             return false;
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *res = pr_resmap_at(m, i);
-        pr_resid id = pr_resource_id(ctx->a, res);
-        r.where = pr_resid_string(ctx->a, &id);
-        for (size_t j = 0; j < tconfig->var_reference.len; j++) {
+        /* The object's id and name, for messages, are temporaries: this
+         * runs near the end, when the build holds the most. */
+        pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+        pr_resid id = pr_resource_id(ctx->tmp, res);
+        r.where = pr_resid_string(ctx->tmp, &id);
+        bool ok = true;
+        for (size_t j = 0; ok && j < tconfig->var_reference.len; j++) {
             const pr_fieldspec *spec = &tconfig->var_reference.specs[j];
             r.path = spec->path;
-            if (!pr_fieldspec_walk(ctx->a, res->obj, &id.gvk, spec, PR_CREATE_NONE,
-                                   visit_field, &r, err))
-                return false;
+            ok = pr_fieldspec_walk(ctx->a, res->obj, &id.gvk, spec, PR_CREATE_NONE,
+                                   visit_field, &r, err);
         }
+        pr_arena_release(ctx->tmp, pos);
+        if (!ok)
+            return false;
     }
     bool any = false;
     for (size_t i = 0; i < set->len; i++) {

@@ -7,7 +7,9 @@
  * mutating functions only, never by a lookup, so trees can be read from
  * several threads; it records the items array and length it describes,
  * and a lookup that finds them changed (a pair array copied or assigned
- * behind node.c's back) falls back to scanning. */
+ * behind node.c's back) falls back to scanning. An indexed mapping keeps
+ * the capacity of its pair array in the index, as the node has room for
+ * one of the two only (node.h). */
 #include "pleo/node.h"
 
 #include <stdlib.h>
@@ -15,12 +17,32 @@
 
 enum { INDEX_MIN = 16 };
 
+enum { NODE_INDEXED = 1 }; /* flags_: map.index is set (else map.cap) */
+
+_Static_assert(sizeof(void *) != 8 || sizeof(pr_node) == 32, "pr_node is 32 bytes");
+
 struct pr_map_keyindex {
     const pr_pair *items; /* the array indexed */
     uint32_t len;         /* pairs indexed */
+    uint32_t cap;         /* the mapping's capacity */
     uint32_t mask;        /* slots - 1; slots is a power of two >= 2 * len */
     uint32_t slots[];     /* position + 1, 0 = empty */
 };
+
+static uint32_t map_cap(const pr_node *map)
+{
+    return (map->flags_ & NODE_INDEXED) ? map->map.index->cap : map->map.cap;
+}
+
+/* Drops the index, keeping the capacity it held. */
+static void index_drop(pr_node *map)
+{
+    if (!(map->flags_ & NODE_INDEXED))
+        return;
+    uint32_t cap = map->map.index->cap;
+    map->flags_ &= ~NODE_INDEXED;
+    map->map.cap = cap;
+}
 
 static uint32_t key_hash(const char *s, size_t len)
 {
@@ -43,14 +65,17 @@ static void index_put(struct pr_map_keyindex *x, const pr_node *key, uint32_t po
 static void index_build(pr_arena *a, pr_node *map)
 {
     if (map->map.len < INDEX_MIN) {
-        map->map.index = NULL;
+        index_drop(map);
         return;
     }
+    uint32_t cap = map_cap(map);
     uint32_t slots = 64;
-    while (slots < 2 * (map->map.cap > map->map.len ? map->map.cap : map->map.len))
+    while (slots < 2 * (cap > map->map.len ? cap : map->map.len))
         slots *= 2;
-    struct pr_map_keyindex *x = map->map.index;
-    if (!x || x->mask + 1 < slots) {
+    struct pr_map_keyindex *x = (map->flags_ & NODE_INDEXED) ? map->map.index : NULL;
+    /* An index is reused for the array it was made for only: a node
+     * copied as a struct shares both until one of them moves its items. */
+    if (!x || x->mask + 1 < slots || x->items != map->map.items) {
         x = pr_alloc(a, sizeof *x + slots * sizeof x->slots[0]);
         x->mask = slots - 1;
     } else {
@@ -60,13 +85,17 @@ static void index_build(pr_arena *a, pr_node *map)
         index_put(x, map->map.items[i].key, i);
     x->items = map->map.items;
     x->len = map->map.len;
+    x->cap = cap;
     map->map.index = x;
+    map->flags_ |= NODE_INDEXED;
 }
 
 static bool index_current(const pr_node *map)
 {
+    if (!(map->flags_ & NODE_INDEXED))
+        return false;
     const struct pr_map_keyindex *x = map->map.index;
-    return x && x->items == map->map.items && x->len == map->map.len;
+    return x->items == map->map.items && x->len == map->map.len;
 }
 
 static pr_node *new_node(pr_arena *a, pr_kind kind)
@@ -81,7 +110,7 @@ pr_node *pr_node_scalar(pr_arena *a, pr_tag tag, const char *text, size_t len)
 {
     pr_node *n = new_node(a, PR_SCALAR);
     n->tag = tag;
-    n->scalar.text = pr_strndup(a, text, len);
+    n->scalar.text = pr_strintern(a, text, len);
     n->scalar.len = len;
     return n;
 }
@@ -112,7 +141,8 @@ pr_node *pr_node_copy(pr_arena *a, const pr_node *n)
     switch (n->kind) {
     case PR_SCALAR:
         /* Scalar text is never mutated in place, so it can be shared. */
-        c->scalar = n->scalar;
+        c->scalar.text = n->scalar.text;
+        c->scalar.len = n->scalar.len;
         break;
     case PR_MAP:
         c->map.items = pr_alloc(a, (n->map.len ? n->map.len : 1) * sizeof(pr_pair));
@@ -122,7 +152,6 @@ pr_node *pr_node_copy(pr_arena *a, const pr_node *n)
             c->map.items[i].key = pr_node_copy(a, n->map.items[i].key);
             c->map.items[i].value = pr_node_copy(a, n->map.items[i].value);
         }
-        c->map.index = NULL;
         index_build(a, c);
         break;
     case PR_SEQ:
@@ -225,11 +254,10 @@ const char *pr_map_get_str(const pr_node *map, const char *key)
 void pr_map_append(pr_arena *a, pr_node *map, pr_node *key, pr_node *value)
 {
     bool was_current = index_current(map);
-    size_t cap = map->map.cap;
+    size_t cap = map_cap(map);
     pr_pair *items = pr_grow(a, map->map.items, sizeof(pr_pair), &cap, map->map.len + 1);
     bool moved = items != map->map.items;
     map->map.items = items;
-    map->map.cap = (uint32_t)cap;
     map->map.items[map->map.len].key = key;
     map->map.items[map->map.len].value = value;
     map->map.len++;
@@ -239,15 +267,43 @@ void pr_map_append(pr_arena *a, pr_node *map, pr_node *key, pr_node *value)
         struct pr_map_keyindex *x = map->map.index;
         index_put(x, key, map->map.len - 1);
         x->len = map->map.len;
-    } else if (map->map.len >= INDEX_MIN) {
-        index_build(a, map);
+        x->cap = (uint32_t)cap;
+        return;
     }
+    /* A new index, not the old one rebuilt: a node copied as a struct may
+     * still use the old one with the old items. */
+    index_drop(map);
+    map->map.cap = (uint32_t)cap;
+    if (map->map.len >= INDEX_MIN)
+        index_build(a, map);
+}
+
+void pr_map_set_items(pr_arena *a, pr_node *map, const pr_pair *pairs, size_t len)
+{
+    if (!len)
+        return;
+    map->map.items = pr_alloc(a, len * sizeof *pairs);
+    memcpy(map->map.items, pairs, len * sizeof *pairs);
+    map->map.len = (uint32_t)len;
+    index_drop(map);
+    map->map.cap = (uint32_t)len;
+    if (len >= INDEX_MIN)
+        index_build(a, map);
+}
+
+void pr_seq_set_items(pr_arena *a, pr_node *seq, pr_node *const *items, size_t len)
+{
+    if (!len)
+        return;
+    seq->seq.items = pr_alloc(a, len * sizeof *items);
+    memcpy(seq->seq.items, items, len * sizeof *items);
+    seq->seq.len = seq->seq.cap = (uint32_t)len;
 }
 
 void pr_map_set_key(pr_arena *a, pr_node *map, size_t i, pr_node *key)
 {
     map->map.items[i].key = key;
-    if (map->map.index)
+    if (map->flags_ & NODE_INDEXED)
         index_build(a, map);
 }
 
@@ -285,7 +341,7 @@ bool pr_map_remove(pr_node *map, const char *key)
             index_put(x, map->map.items[k].key, k);
         x->len = map->map.len;
     } else {
-        map->map.index = NULL;
+        index_drop(map);
     }
     return true;
 }
@@ -309,8 +365,9 @@ void pr_seq_append(pr_arena *a, pr_node *seq, pr_node *item)
 
 void pr_seq_insert(pr_arena *a, pr_node *seq, size_t index, pr_node *item)
 {
-    seq->seq.items = pr_grow(a, seq->seq.items, sizeof(pr_node *),
-                             &seq->seq.cap, seq->seq.len + 1);
+    size_t cap = seq->seq.cap;
+    seq->seq.items = pr_grow(a, seq->seq.items, sizeof(pr_node *), &cap, seq->seq.len + 1);
+    seq->seq.cap = (uint32_t)cap;
     memmove(&seq->seq.items[index + 1], &seq->seq.items[index],
             (seq->seq.len - index) * sizeof(pr_node *));
     seq->seq.items[index] = item;
@@ -327,6 +384,85 @@ void pr_seq_remove(pr_node *seq, size_t index)
 bool pr_node_is_null(const pr_node *n)
 {
     return n && n->kind == PR_SCALAR && n->tag == PR_TAG_NULL;
+}
+
+/* Nodes seen by pr_node_unshare: an open-addressing set of pointers. */
+typedef struct {
+    const pr_node **slots;
+    size_t mask, count;
+} node_set;
+
+static size_t ptr_hash(const void *p)
+{
+    uintptr_t x = (uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+/* Adds `n`; false when it was there already. */
+static bool node_set_add(node_set *set, const pr_node *n)
+{
+    if (2 * (set->count + 1) > set->mask + 1) {
+        size_t slots = set->slots ? 2 * (set->mask + 1) : 256;
+        const pr_node **t = calloc(slots, sizeof *t);
+        if (!t)
+            abort();
+        for (size_t i = 0; set->slots && i <= set->mask; i++) {
+            if (!set->slots[i])
+                continue;
+            size_t at = ptr_hash(set->slots[i]) & (slots - 1);
+            while (t[at])
+                at = (at + 1) & (slots - 1);
+            t[at] = set->slots[i];
+        }
+        free(set->slots);
+        set->slots = t;
+        set->mask = slots - 1;
+    }
+    size_t at = ptr_hash(n) & set->mask;
+    for (; set->slots[at]; at = (at + 1) & set->mask)
+        if (set->slots[at] == n)
+            return false;
+    set->slots[at] = n;
+    set->count++;
+    return true;
+}
+
+void pr_node_unshare(pr_arena *a, pr_node *root)
+{
+    node_set seen = {0};
+    node_set_add(&seen, root);
+    pr_node **stack = NULL;
+    size_t len = 0, cap = 0;
+    pr_node *n = root;
+    for (;;) {
+        size_t kids = n->kind == PR_MAP ? 2 * (size_t)n->map.len
+                      : n->kind == PR_SEQ ? n->seq.len : 0;
+        if (len + kids > cap) {
+            cap = (len + kids) * 2 + 16;
+            stack = realloc(stack, cap * sizeof *stack);
+            if (!stack)
+                abort();
+        }
+        for (size_t i = 0; i < kids; i++) {
+            pr_node **slot = n->kind == PR_SEQ ? &n->seq.items[i]
+                             : i % 2 ? &n->map.items[i / 2].value
+                                     : &n->map.items[i / 2].key;
+            /* A node met again is replaced by a copy, all of whose nodes
+             * are new: nothing below it needs a look. */
+            if (!node_set_add(&seen, *slot))
+                *slot = pr_node_copy(a, *slot);
+            else
+                stack[len++] = *slot;
+        }
+        if (len == 0)
+            break;
+        n = stack[--len];
+    }
+    free(stack);
+    free(seen.slots);
 }
 
 void pr_node_each_scalar(pr_node *root, void (*visit)(pr_node *scalar, void *ctx), void *ctx)

@@ -39,6 +39,17 @@ typedef struct {
     /* libyaml's marks count characters; this cursor maps them to bytes
      * of `data` and only moves forward between lookups. */
     size_t cursor_char, cursor_byte;
+    /* The open collections of parse_node and the entries and items they
+     * have read so far, kept for the whole stream and on the heap: they
+     * die with the stream, so the build's arena, which keeps everything
+     * until the build ends, never holds them. A finished collection gets
+     * an array of exactly its size (most are small and never grow). */
+    struct open_collection *stack;
+    size_t stack_cap;
+    pr_pair *pairs;
+    size_t npairs, pairs_cap;
+    pr_node **items;
+    size_t nitems, items_cap;
 } reader;
 
 static bool fail_at(reader *r, yaml_mark_t mark, const char *fmt, const char *arg)
@@ -468,9 +479,14 @@ static bool merge_into(reader *r, pr_node *dst, const pr_node *src, yaml_mark_t 
     return true;
 }
 
-/* A mapping or sequence whose events are still being read. */
-typedef struct {
+/* A mapping or sequence whose events are still being read. Its entries
+ * or items wait in the reader's pairs or items from `base` on; a mapping
+ * that grows large takes them into its node early (`direct`), so that its
+ * keys are looked up through the node's index. */
+typedef struct open_collection {
     pr_node *node;
+    size_t base;
+    bool direct;
     pr_node *key;          /* mappings: a key still waiting for its value */
     yaml_mark_t key_mark;
     yaml_mark_t start_mark;
@@ -495,12 +511,59 @@ static bool add_merge_source(reader *r, open_collection *c, const pr_node *value
     return true;
 }
 
+/* Grows a heap array of the reader (never the arena: see reader). */
+static bool reserve(reader *r, void **items, size_t elem, size_t *cap, size_t need,
+                    yaml_mark_t mark)
+{
+    if (need <= *cap)
+        return true;
+    size_t ncap = *cap ? 2 * *cap : 64;
+    while (ncap < need)
+        ncap *= 2;
+    void *grown = realloc(*items, ncap * elem);
+    if (!grown)
+        return fail_at(r, mark, "%s", "out of memory");
+    *items = grown;
+    *cap = ncap;
+    return true;
+}
+
+/* Entries a mapping collects before it takes them into its node. */
+enum { PENDING_PAIRS_MAX = 16 };
+
+/* The position among the waiting entries of `c` of a key whose text is
+ * `key` (compared as pr_map_index compares), or -1. */
+static long pending_index(const reader *r, const open_collection *c, const char *key)
+{
+    size_t klen = strlen(key);
+    for (size_t i = c->base; i < r->npairs; i++) {
+        const pr_node *k = r->pairs[i].key;
+        if (k->scalar.len == klen && memcmp(k->scalar.text, key, klen) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+static bool duplicate_key(reader *r, const open_collection *c, const pr_node *key,
+                          const pr_node *first)
+{
+    pr_error_set(r->err, "%s:%zu:%zu: mapping key \"%s\" already defined at line %d",
+                 r->filename, c->key_mark.line + 1, c->key_mark.column + 1,
+                 key->scalar.text, first->mark.line);
+    pr_error_locate(r->err, r->filename, (int)c->key_mark.line + 1,
+                    (int)c->key_mark.column + 1);
+    return false;
+}
+
 /* Hands a finished node to the innermost open collection: an item of a
  * sequence, or alternately a key and a value of a mapping. */
 static bool deliver(reader *r, open_collection *c, pr_node *v, yaml_mark_t mark)
 {
     if (c->node->kind == PR_SEQ) {
-        pr_seq_append(r->a, c->node, v);
+        if (!reserve(r, (void **)&r->items, sizeof *r->items, &r->items_cap, r->nitems + 1,
+                     mark))
+            return false;
+        r->items[r->nitems++] = v;
         return true;
     }
     if (!c->key) {
@@ -515,29 +578,59 @@ static bool deliver(reader *r, open_collection *c, pr_node *v, yaml_mark_t mark)
     c->key = NULL;
     if (is_merge_key(key) && (v->kind == PR_MAP || v->kind == PR_SEQ))
         return add_merge_source(r, c, v);
-    long prev = pr_map_index(map, key->scalar.text);
-    if (prev >= 0 && (r->flags & PR_YAML_LAST_KEY_WINS)) {
-        map->map.items[prev].value = v;
+    if (c->direct) {
+        long prev = pr_map_index(map, key->scalar.text);
+        if (prev >= 0 && (r->flags & PR_YAML_LAST_KEY_WINS)) {
+            map->map.items[prev].value = v;
+            return true;
+        }
+        if (prev >= 0)
+            return duplicate_key(r, c, key, map->map.items[prev].key);
+        pr_map_append(r->a, map, key, v);
         return true;
     }
-    if (prev >= 0) {
-        pr_error_set(r->err, "%s:%zu:%zu: mapping key \"%s\" already defined at line %d",
-                     r->filename, c->key_mark.line + 1, c->key_mark.column + 1,
-                     key->scalar.text, map->map.items[prev].key->mark.line);
-        pr_error_locate(r->err, r->filename, (int)c->key_mark.line + 1,
-                        (int)c->key_mark.column + 1);
-        return false;
+    long prev = pending_index(r, c, key->scalar.text);
+    if (prev >= 0 && (r->flags & PR_YAML_LAST_KEY_WINS)) {
+        r->pairs[prev].value = v;
+        return true;
     }
-    pr_map_append(r->a, map, key, v);
+    if (prev >= 0)
+        return duplicate_key(r, c, key, r->pairs[prev].key);
+    if (!reserve(r, (void **)&r->pairs, sizeof *r->pairs, &r->pairs_cap, r->npairs + 1, mark))
+        return false;
+    r->pairs[r->npairs++] = (pr_pair){key, v};
+    if (r->npairs - c->base >= PENDING_PAIRS_MAX) {
+        pr_map_set_items(r->a, map, &r->pairs[c->base], r->npairs - c->base);
+        r->npairs = c->base;
+        c->direct = true;
+    }
     return true;
 }
 
-static bool expand_alias(reader *r, yaml_event_t *ev, pr_node **out)
+/* The collection `c` is complete: its node takes what waited for it. */
+static void take_pending(reader *r, open_collection *c)
+{
+    if (c->node->kind == PR_SEQ) {
+        if (r->nitems > c->base)
+            pr_seq_set_items(r->a, c->node, r->items + c->base, r->nitems - c->base);
+        r->nitems = c->base;
+    } else if (!c->direct) {
+        if (r->npairs > c->base)
+            pr_map_set_items(r->a, c->node, r->pairs + c->base, r->npairs - c->base);
+        r->npairs = c->base;
+    }
+}
+
+static bool expand_alias(reader *r, size_t depth, yaml_event_t *ev, pr_node **out)
 {
     const char *name = (const char *)ev->data.alias.anchor;
     pr_node *target = find_anchor(r, name);
     if (!target)
         return fail_at(r, ev->start_mark, "unknown anchor '%s' referenced", name);
+    /* kustomize overflows its stack expanding such an alias. */
+    for (size_t i = 0; i < depth; i++)
+        if (r->stack[i].node == target)
+            return fail_at(r, ev->start_mark, "anchor '%s' value contains itself", name);
     size_t size = count_nodes(target);
     if (!alias_budget(r, size, ev->start_mark) || !budget(r, size, ev->start_mark))
         return false;
@@ -550,8 +643,7 @@ static bool expand_alias(reader *r, yaml_event_t *ev, pr_node **out)
  * collections, so nesting depth costs heap, never C stack. */
 static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
 {
-    open_collection *stack = NULL;
-    size_t depth = 0, cap = 0;
+    size_t depth = 0;
     yaml_event_t ev = *first;
     for (;;) {
         pr_node *done = NULL;
@@ -565,7 +657,7 @@ static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
             else if (ev.type == YAML_SCALAR_EVENT)
                 ok = parse_scalar(r, &ev, &done);
             else
-                ok = expand_alias(r, &ev, &done);
+                ok = expand_alias(r, depth, &ev, &done);
             break;
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT: {
@@ -576,8 +668,17 @@ static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
             if (!(ok = budget(r, 1, mark)))
                 break;
             bool is_map = ev.type == YAML_MAPPING_START_EVENT;
-            stack = pr_grow(r->a, stack, sizeof *stack, &cap, depth + 1);
-            open_collection *c = &stack[depth++];
+            if (depth == r->stack_cap) {
+                size_t cap = r->stack_cap ? 2 * r->stack_cap : 16;
+                open_collection *grown = realloc(r->stack, cap * sizeof *grown);
+                if (!grown) {
+                    ok = fail_at(r, mark, "%s", "out of memory");
+                    break;
+                }
+                r->stack = grown;
+                r->stack_cap = cap;
+            }
+            open_collection *c = &r->stack[depth++];
             memset(c, 0, sizeof *c);
             c->node = is_map ? pr_node_map(r->a) : pr_node_seq(r->a);
             /* kyaml keeps a collection's flow style; sigs.k8s.io/yaml
@@ -586,6 +687,7 @@ static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
                                : ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
             if (flow && !(r->flags & PR_YAML_SIGS_YAML))
                 c->node->style = PR_STYLE_FLOW;
+            c->base = is_map ? r->npairs : r->nitems;
             c->start_mark = mark;
             set_mark(c->node, mark);
             remember_anchor(r, is_map ? ev.data.mapping_start.anchor
@@ -594,7 +696,8 @@ static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
         }
         case YAML_MAPPING_END_EVENT:
         case YAML_SEQUENCE_END_EVENT: {
-            open_collection *c = &stack[--depth];
+            open_collection *c = &r->stack[--depth];
+            take_pending(r, c);
             for (size_t i = 0; ok && i < c->nmerges; i++)
                 ok = merge_into(r, c->node, c->merges[i], c->start_mark);
             done = c->node;
@@ -613,7 +716,7 @@ static bool parse_node(reader *r, yaml_event_t *first, pr_node **out)
                 *out = done;
                 return true;
             }
-            if (!deliver(r, &stack[depth - 1], done, mark))
+            if (!deliver(r, &r->stack[depth - 1], done, mark))
                 return false;
         }
         if (!next_event(r, &ev))
@@ -685,5 +788,8 @@ bool pr_yaml_parse_with(pr_arena *a, const char *filename, const char *data,
     ok = true;
 done:
     yaml_parser_delete(&r.parser);
+    free(r.stack);
+    free(r.pairs);
+    free(r.items);
     return ok;
 }

@@ -117,6 +117,20 @@ ls "$work" | grep -q 'rendered.yaml.tmp' && { echo "FAIL: temporary file left be
 check "-o to a new file on failure" 1 "$bin" build -o "$work/new.yaml" "$root/testdata/error-cycle/a"
 [ -e "$work/new.yaml" ] && { echo "FAIL: failed build created the -o file"; fail=1; }
 
+# The stream is written as it is produced, but only once every object
+# converts to JSON: a later object that does not (kustomize fails on .inf)
+# leaves stdout empty and any -o file, even one written in place, as it was.
+mkdir -p "$work/late-json"
+printf 'resources:\n- a.yaml\n- b.yaml\n' > "$work/late-json/kustomization.yaml"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' > "$work/late-json/a.yaml"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\nx: .inf\n' > "$work/late-json/b.yaml"
+check "an object JSON cannot hold, after others" 1 "$bin" build "$work/late-json"
+[ -s "$work/out" ] && { echo "FAIL: output on stdout before a failing object"; fail=1; }
+grep -q 'b.yaml:5:4' "$work/err" || { echo "FAIL: the failing object is not named"; fail=1; }
+printf 'kept\n' > "$work/late.yaml"; ln "$work/late.yaml" "$work/late-link.yaml"
+check "-o in place, an object JSON cannot hold" 1 "$bin" build -o "$work/late.yaml" "$work/late-json"
+[ "$(cat "$work/late.yaml")" = kept ] || { echo "FAIL: a failing build truncated the -o file"; fail=1; }
+
 # -o writes like the shell's `>`: through a symlink (which stays a link,
 # its target keeping its mode), into a FIFO, into a device.
 printf 'old\n' > "$work/target.yaml"; chmod 600 "$work/target.yaml"

@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include "pleo/node.h"
-#include "pleo/strbuf.h"
 
 static const char *key_name(pr_arena *a, long i)
 {
@@ -125,6 +124,78 @@ static void appends_growing_in_place(void **state)
     pr_arena_free(a);
 }
 
+/* A node copied as a struct (json6902 replacing a whole document does
+ * this) shares its pair array and index; appending to the copy must leave
+ * the original's lookups right, whether the array grew where it is or
+ * moved, and the original keeps its kind, position and capacity. */
+static void struct_copy_then_append(void **state)
+{
+    (void)state;
+    for (long extra = 1; extra <= 200; extra += 199) {
+        pr_arena *a = pr_arena_new();
+        pr_node *map = pr_node_map(a);
+        map->mark.line = 7;
+        map->mark.col = 3;
+        for (long i = 0; i < 40; i++)
+            pr_map_append(a, map, pr_node_str(a, key_name(a, i)), pr_node_str(a, "v"));
+        pr_node *copy = pr_alloc(a, sizeof *copy);
+        *copy = *map;
+        for (long i = 0; i < extra; i++)
+            pr_map_append(a, copy, pr_node_str(a, key_name(a, 1000 + i)), pr_node_str(a, "w"));
+        assert_lookups(a, copy, 40 + extra);
+        assert_lookups(a, map, 40);
+        assert_int_equal(pr_map_index(map, "key-1000"), -1);
+        assert_int_equal(map->kind, PR_MAP);
+        assert_int_equal(map->mark.line, 7);
+        assert_int_equal(map->mark.col, 3);
+        /* The original still grows correctly on its own. */
+        pr_map_set_str(a, map, "mine", "1");
+        assert_int_equal(pr_map_index(map, "mine"), 40);
+        assert_int_equal(pr_map_index(map, "key-39"), 39);
+        pr_arena_free(a);
+    }
+}
+
+/* Values shared between fields get copies of their own; the rest of the
+ * tree keeps its nodes. */
+static void unshare_copies_only_what_is_shared(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    pr_node *root = pr_node_map(a);
+    pr_node *meta = pr_node_map(a), *sel = pr_node_map(a), *list = pr_node_seq(a);
+    pr_node *label = pr_node_str(a, "web");
+    pr_node *alone = pr_node_str(a, "x");
+    pr_node *shared_map = pr_node_map(a);
+    pr_map_set_str(a, shared_map, "k", "v");
+    pr_map_set(a, meta, "app", label);
+    pr_map_set(a, sel, "app", label);
+    pr_map_set(a, root, "metadata", meta);
+    pr_map_set(a, root, "selector", sel);
+    pr_map_set(a, root, "alone", alone);
+    pr_seq_append(a, list, shared_map);
+    pr_seq_append(a, list, shared_map);
+    pr_seq_append(a, list, label);
+    pr_map_set(a, root, "list", list);
+    pr_node_unshare(a, root);
+    const pr_node *l1 = pr_map_get(meta, "app"), *l2 = pr_map_get(sel, "app");
+    const pr_node *l3 = list->seq.items[2];
+    assert_true(l1 != l2 && l1 != l3 && l2 != l3);
+    assert_true(l1 == label || l2 == label || l3 == label);
+    assert_string_equal(pr_scalar_text(l2), "web");
+    assert_string_equal(pr_scalar_text(l3), "web");
+    assert_ptr_not_equal(list->seq.items[0], list->seq.items[1]);
+    assert_true(pr_node_equal(list->seq.items[0], list->seq.items[1]));
+    assert_ptr_equal(pr_map_get(root, "alone"), alone);
+    assert_ptr_equal(pr_map_get(root, "metadata"), meta);
+    /* Changing one in place leaves the others. */
+    ((pr_node *)l1)->scalar.text = "changed";
+    assert_string_equal(pr_scalar_text(l2), "web");
+    pr_map_set_str(a, list->seq.items[0], "k", "other");
+    assert_string_equal(pr_map_get_str(list->seq.items[1], "k"), "v");
+    pr_arena_free(a);
+}
+
 /* Records, for each scalar visited, its text and whether it was in flow. */
 static void note_context(pr_node *n, bool in_flow, void *ctx)
 {
@@ -161,6 +232,8 @@ int main(void)
         cmocka_unit_test(copy_and_rename),
         cmocka_unit_test(items_changed_directly),
         cmocka_unit_test(appends_growing_in_place),
+        cmocka_unit_test(struct_copy_then_append),
+        cmocka_unit_test(unshare_copies_only_what_is_shared),
         cmocka_unit_test(each_in_context_sees_flow_ancestors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -194,6 +194,95 @@ static void test_documents_and_marks(void **state)
     pr_arena_free(a);
 }
 
+/* Mappings small and large (a large one is looked up through its index
+ * while it is read), nested in each other and in sequences: every entry
+ * and item lands in its own collection, in order, sized to fit. */
+static void test_collections_of_every_size_are_read_whole(void **state)
+{
+    (void)state;
+    pr_strbuf in;
+    pr_sb_init(&in);
+    for (int i = 0; i < 40; i++) {
+        pr_sb_addf(&in, "k%d:\n", i);
+        for (int j = 0; j < i; j++)
+            pr_sb_addf(&in, "  n%d: [%d, {x%d: %d}]\n", j, j, j, i);
+        if (i == 0)
+            pr_sb_adds(&in, "  []\n");
+    }
+    pr_arena *a = pr_arena_new();
+    pr_doclist docs = {0};
+    pr_error err;
+    pr_error_init(&err);
+    assert_true(pr_yaml_parse(a, "big.yaml", in.buf, in.len, &docs, &err));
+    const pr_node *root = docs.docs[0];
+    assert_int_equal(root->map.len, 40);
+    for (int i = 0; i < 40; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        assert_int_equal(pr_map_index(root, key), i);
+        const pr_node *m = pr_map_get(root, key);
+        if (i == 0) {
+            assert_int_equal(m->kind, PR_SEQ);
+            assert_int_equal(m->seq.len, 0);
+            continue;
+        }
+        assert_int_equal(m->map.len, i);
+        if (i < 16) /* unindexed: the node holds its capacity */
+            assert_int_equal(m->map.cap, i);
+        for (int j = 0; j < i; j++) {
+            snprintf(key, sizeof key, "n%d", j);
+            const pr_node *seq = pr_map_get(m, key);
+            assert_int_equal(seq->seq.len, 2);
+            assert_int_equal(seq->seq.cap, 2);
+            assert_int_equal(atoi(pr_scalar_text(seq->seq.items[0])), j);
+            snprintf(key, sizeof key, "x%d", j);
+            assert_int_equal(atoi(pr_map_get_str(seq->seq.items[1], key)), i);
+            assert_int_equal(seq->seq.items[1]->map.len, 1);
+        }
+    }
+    pr_sb_release(&in);
+    pr_error_release(&err);
+    pr_arena_free(a);
+}
+
+/* A repeated key is found among the first entries and after many. */
+static void test_repeated_keys_are_found_in_any_mapping(void **state)
+{
+    (void)state;
+    expect_parse_error("m:\n  a: 1\n  b: 2\n  a: 3\n",
+                       "bad.yaml:4:3: mapping key \"a\" already defined at line 2");
+    pr_strbuf in;
+    pr_sb_init(&in);
+    for (int i = 0; i < 30; i++)
+        pr_sb_addf(&in, "k%d: %d\n", i, i);
+    pr_sb_adds(&in, "k3: again\n");
+    expect_parse_error(in.buf, "bad.yaml:31:1: mapping key \"k3\" already defined at line 4");
+    /* Where the last one wins (kustomization files), in both. */
+    pr_arena *a = pr_arena_new();
+    pr_doclist docs = {0};
+    pr_error err;
+    pr_error_init(&err);
+    pr_sb_adds(&in, "small: {a: 1, a: 2}\n");
+    assert_true(pr_yaml_parse_with(a, "k.yaml", in.buf, in.len, PR_YAML_LAST_KEY_WINS, &docs,
+                                   &err));
+    assert_string_equal(pr_map_get_str(docs.docs[0], "k3"), "again");
+    assert_int_equal(docs.docs[0]->map.len, 31);
+    assert_string_equal(pr_map_get_str(pr_map_get(docs.docs[0], "small"), "a"), "2");
+    pr_sb_release(&in);
+    pr_error_release(&err);
+    pr_arena_free(a);
+}
+
+/* An alias inside the collection it names: kustomize overflows its stack
+ * on it; this reports it. */
+static void test_alias_to_an_enclosing_collection_is_rejected(void **state)
+{
+    (void)state;
+    expect_parse_error("data: &a\n  k: v\n  self: *a\n", "anchor 'a' value contains itself");
+    expect_parse_error("- &s [1, [2, *s]]\n", "anchor 's' value contains itself");
+    assert_roundtrip("a: &a {k: v}\nb: *a\n", "a:\n  k: v\nb:\n  k: v\n");
+}
+
 static void test_merge_keys_are_applied(void **state)
 {
     (void)state;
@@ -353,6 +442,9 @@ int main(void)
         cmocka_unit_test(test_alias_bomb_is_rejected),
         cmocka_unit_test(test_documents_and_marks),
         cmocka_unit_test(test_merge_keys_are_applied),
+        cmocka_unit_test(test_collections_of_every_size_are_read_whole),
+        cmocka_unit_test(test_repeated_keys_are_found_in_any_mapping),
+        cmocka_unit_test(test_alias_to_an_enclosing_collection_is_rejected),
         cmocka_unit_test(test_node_helpers),
         cmocka_unit_test(test_block_scalars_read_as_go_yaml_reads_them),
         cmocka_unit_test(test_block_scalars_read_as_sigs_yaml_reads_them),
