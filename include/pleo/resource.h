@@ -37,25 +37,15 @@ typedef struct {
     size_t len, cap;
 } pr_strlist;
 
-/* One field of an object as pr_resource_id last read it: the mapping's
- * items and length then, where the field was and what it held. */
+/* Where pr_resource_id last found an object's id fields (apiVersion,
+ * kind, metadata; metadata's name and namespace) and a signature of the
+ * nodes it read them from; 40 bytes, as every object carries one. */
 typedef struct {
-    const pr_pair *items;
-    uint32_t len;
-    int32_t index;      /* -1: absent */
-    const pr_node *key; /* present: the key and value nodes and the text */
-    const pr_node *value;
-    const char *text;
-    uint64_t keys;      /* absent: a signature of the key nodes then */
-} pr_field_memo;
-
-/* What pr_resource_id last computed and the fields it read it from
- * (apiVersion, kind, metadata, metadata.name, metadata.namespace). */
-typedef struct {
+    const pr_pair *obj_items, *meta_items;
+    uint64_t signature;
+    uint32_t obj_len, meta_len;
+    int8_t at[5]; /* positions of the five fields, -1 when absent */
     bool valid;
-    pr_field_memo field[5];
-    pr_resid id;
-    char group[40]; /* id.gvk.group when it is not a shared constant */
 } pr_id_memo;
 
 typedef struct {

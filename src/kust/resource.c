@@ -28,30 +28,20 @@ static const char *const known_groups[] = {
     "builtin", "config.kubernetes.io",
 };
 
-/* Whether `g` is one of the shared group texts (or empty). */
-static bool is_known_group(const char *g)
-{
-    if (!*g)
-        return true;
-    for (size_t i = 0; i < sizeof known_groups / sizeof known_groups[0]; i++)
-        if (g == known_groups[i])
-            return true;
-    return false;
-}
-
 static const char *group_text(pr_arena *a, const char *api, size_t len)
 {
     for (size_t i = 0; i < sizeof known_groups / sizeof known_groups[0]; i++)
-        if (strncmp(known_groups[i], api, len) == 0 && known_groups[i][len] == '\0')
+        if (known_groups[i][0] == api[0] && strncmp(known_groups[i], api, len) == 0 &&
+            known_groups[i][len] == '\0')
             return known_groups[i];
     return pr_strndup(a, api, len);
 }
 
-pr_gvk pr_obj_gvk(pr_arena *a, const pr_node *obj)
+/* group/version/kind from the texts of apiVersion and kind (NULL when
+ * absent or not scalars). */
+static pr_gvk gvk_of(pr_arena *a, const char *api, const char *kind)
 {
     pr_gvk g = {"", "", ""};
-    const char *api = pr_map_get_str(obj, "apiVersion");
-    const char *kind = pr_map_get_str(obj, "kind");
     if (kind)
         g.kind = kind;
     if (api) {
@@ -64,6 +54,11 @@ pr_gvk pr_obj_gvk(pr_arena *a, const pr_node *obj)
         }
     }
     return g;
+}
+
+pr_gvk pr_obj_gvk(pr_arena *a, const pr_node *obj)
+{
+    return gvk_of(a, pr_map_get_str(obj, "apiVersion"), pr_map_get_str(obj, "kind"));
 }
 
 static pr_node *metadata(const pr_node *obj)
@@ -137,73 +132,104 @@ void pr_obj_normalize_annotations(pr_node *obj)
     }
 }
 
-/* The identity of every key node of a mapping, in order: reading it
- * touches the items array only, not the keys themselves. */
-static uint64_t key_signature(const pr_node *map)
+static const char *const id_fields[] = {"apiVersion", "kind", "metadata", "name", "namespace"};
+
+static uint64_t mix(uint64_t h, const void *p)
+{
+    return (h ^ (uint64_t)(uintptr_t)p) * 1099511628211ULL;
+}
+
+/* The identity of what the id is read from: for a present field its key
+ * and value nodes and the value's text (a rename replaces one of them),
+ * for an absent one every key node of its mapping (nothing was added or
+ * renamed). Reading it touches the items arrays and the values, not the
+ * keys' texts. */
+static uint64_t id_signature(const pr_node *obj, const pr_node *meta, const int8_t *at)
 {
     uint64_t h = 14695981039346656037ULL;
-    for (uint32_t i = 0; i < map->map.len; i++)
-        h = (h ^ (uint64_t)(uintptr_t)map->map.items[i].key) * 1099511628211ULL;
+    for (int f = 0; f < 5; f++) {
+        const pr_node *map = f < 3 ? obj : meta;
+        if (!map || map->kind != PR_MAP)
+            continue;
+        if (at[f] < 0) {
+            for (uint32_t i = 0; i < map->map.len; i++)
+                h = mix(h, map->map.items[i].key);
+            continue;
+        }
+        const pr_pair *p = &map->map.items[at[f]];
+        h = mix(mix(mix(h, p->key), p->value), pr_scalar_text(p->value));
+    }
     return h;
 }
 
-/* Whether `map` still holds what `m` saw: a present field by the identity
- * of its key, value and text (renames replace one of them), an absent one
- * by the same items, length and key nodes (no key was added or renamed). */
-static bool field_unchanged(const pr_node *map, const pr_field_memo *m)
+static const pr_node *field_at(const pr_node *map, int8_t at)
 {
-    if (!map || map->kind != PR_MAP)
-        return !m->items && m->index < 0;
-    if (map->map.items != m->items || map->map.len != m->len)
+    return map && map->kind == PR_MAP && at >= 0 ? map->map.items[at].value : NULL;
+}
+
+/* The memo still describes `obj`: same items arrays and lengths, same
+ * signature. */
+static bool memo_holds(const pr_id_memo *m, const pr_node *obj)
+{
+    if (!m->valid || obj->kind != PR_MAP || obj->map.items != m->obj_items ||
+        obj->map.len != m->obj_len)
         return false;
-    if (m->index < 0)
-        return key_signature(map) == m->keys;
-    const pr_pair *p = &map->map.items[m->index];
-    return p->key == m->key && p->value == m->value && pr_scalar_text(p->value) == m->text;
+    const pr_node *meta = field_at(obj, m->at[2]);
+    bool meta_map = meta && meta->kind == PR_MAP;
+    if ((meta_map ? meta->map.items : NULL) != m->meta_items ||
+        (meta_map ? meta->map.len : 0) != m->meta_len)
+        return false;
+    return id_signature(obj, meta, m->at) == m->signature;
 }
 
-static void field_read(const pr_node *map, const char *key, pr_field_memo *m)
+static void memo_read(pr_id_memo *m, const pr_node *obj)
 {
-    bool is_map = map && map->kind == PR_MAP;
-    long i = is_map ? pr_map_index(map, key) : -1;
-    m->items = is_map ? map->map.items : NULL;
-    m->len = is_map ? map->map.len : 0;
-    m->index = (int32_t)i;
-    m->key = i >= 0 ? map->map.items[i].key : NULL;
-    m->value = i >= 0 ? map->map.items[i].value : NULL;
-    m->text = pr_scalar_text(m->value);
-    m->keys = is_map && i < 0 ? key_signature(map) : 0;
+    m->valid = obj->kind == PR_MAP;
+    if (!m->valid)
+        return;
+    for (int f = 0; f < 3; f++) {
+        long i = pr_map_index(obj, id_fields[f]);
+        m->valid &= i < INT8_MAX;
+        m->at[f] = (int8_t)(i < INT8_MAX ? i : -1);
+    }
+    const pr_node *meta = field_at(obj, m->at[2]);
+    for (int f = 3; f < 5; f++) {
+        long i = pr_map_index(meta, id_fields[f]);
+        m->valid &= i < INT8_MAX;
+        m->at[f] = (int8_t)(i < INT8_MAX ? i : -1);
+    }
+    m->obj_items = obj->map.items;
+    m->obj_len = obj->map.len;
+    bool meta_map = meta && meta->kind == PR_MAP;
+    m->meta_items = meta_map ? meta->map.items : NULL;
+    m->meta_len = meta_map ? meta->map.len : 0;
+    m->signature = id_signature(obj, meta, m->at);
 }
-
-static const char *const id_fields[] = {"apiVersion", "kind", "metadata", "name", "namespace"};
 
 pr_resid pr_resource_id(pr_arena *a, const pr_resource *r)
 {
     /* Ids are asked for by almost every transformer for every object;
-     * reading them again means five lookups and splitting apiVersion. */
+     * looking the five fields up again by name costs more than checking
+     * that they are where they were. */
     pr_id_memo *memo = (pr_id_memo *)&r->id_memo;
-    bool same = memo->valid;
-    for (int f = 0; same && f < 5; f++)
-        same = field_unchanged(f < 3 ? r->obj : memo->field[2].value, &memo->field[f]);
-    if (same)
-        return memo->id;
-    const pr_node *meta = metadata(r->obj);
-    for (int f = 0; f < 5; f++)
-        field_read(f < 3 ? r->obj : meta, id_fields[f], &memo->field[f]);
-    pr_resid id;
-    id.gvk = pr_obj_gvk(a, r->obj);
-    id.name = memo->field[3].text ? memo->field[3].text : "";
-    id.namespace = memo->field[4].text ? memo->field[4].text : "";
-    memo->id = id;
-    /* The group is remembered in the memo, not in `a`: a caller's arena
-     * may be a scratch one that the resource outlives. */
-    memo->valid = true;
-    if (!is_known_group(id.gvk.group)) {
-        size_t glen = strlen(id.gvk.group);
-        memo->valid = glen < sizeof memo->group;
-        if (memo->valid)
-            memo->id.gvk.group = memcpy(memo->group, id.gvk.group, glen + 1);
+    if (!memo_holds(memo, r->obj))
+        memo_read(memo, r->obj);
+    if (!memo->valid) {
+        pr_resid id;
+        id.gvk = pr_obj_gvk(a, r->obj);
+        const pr_node *meta = metadata(r->obj);
+        id.name = pr_map_get_str(meta, "name");
+        id.namespace = pr_map_get_str(meta, "namespace");
+        id.name = id.name ? id.name : "";
+        id.namespace = id.namespace ? id.namespace : "";
+        return id;
     }
+    const pr_node *meta = field_at(r->obj, memo->at[2]);
+    const char *api = pr_scalar_text(field_at(r->obj, memo->at[0]));
+    const char *kind = pr_scalar_text(field_at(r->obj, memo->at[1]));
+    const char *name = pr_scalar_text(field_at(meta, memo->at[3]));
+    const char *ns = pr_scalar_text(field_at(meta, memo->at[4]));
+    pr_resid id = {gvk_of(a, api, kind), name ? name : "", ns ? ns : ""};
     return id;
 }
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "pleo/node.h"
+#include "pleo/strbuf.h"
 
 static const char *key_name(pr_arena *a, long i)
 {
