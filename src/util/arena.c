@@ -73,6 +73,7 @@ struct pr_arena {
     void *last;        /* the latest object carved from head, or NULL */
     pr_arena *owner;   /* scratch arenas: where interned strings go */
     uint64_t serials;  /* blocks made so far */
+    block *spare;      /* a block given back by pr_arena_release, kept for reuse */
     intern_slot *interned; /* open addressing; heap, not arena */
     size_t intern_mask;    /* slots - 1 */
     size_t intern_count;
@@ -114,13 +115,31 @@ void pr_arena_free(pr_arena *arena)
         free(b);
         b = next;
     }
+    if (arena->spare) {
+        UNPOISON(arena->spare->data, arena->spare->size);
+        free(arena->spare);
+    }
     free(arena->interned);
     free(arena);
 }
 
 static block *new_block(pr_arena *arena, size_t size)
 {
-    block *b = calloc(1, sizeof *b + size);
+    block *b = arena->spare;
+    if (b && b->size >= size && b->size <= 4 * size) {
+        /* Zero again only what was handed out before it was given back. */
+        arena->spare = NULL;
+        UNPOISON(b->data, b->size);
+        memset(b->data, 0, b->used);
+        memset(b->data + b->top, 0, b->size - b->top);
+        b->serial = ++arena->serials;
+        b->used = 0;
+        b->top = b->size;
+        b->next = NULL;
+        POISON(b->data, b->size);
+        return b;
+    }
+    b = calloc(1, sizeof *b + size);
     if (!b)
         out_of_memory();
     b->serial = ++arena->serials;
@@ -324,8 +343,19 @@ void pr_arena_release(pr_arena *arena, pr_arena_pos pos)
             continue;
         }
         *link = b->next;
-        UNPOISON(b->data, b->size);
-        free(b);
+        /* A scratch arena marked at a full block would otherwise get and
+         * free a block (calloc zeroing all of it) for every object it
+         * serves: the largest block given back waits for the next. */
+        if (!arena->spare || arena->spare->size < b->size) {
+            block *old = arena->spare;
+            arena->spare = b;
+            POISON(b->data, b->size);
+            b = old;
+        }
+        if (b) {
+            UNPOISON(b->data, b->size);
+            free(b);
+        }
     }
     /* What the current block handed out since goes back, zeroed again, as
      * pr_alloc promises zeroed memory. */

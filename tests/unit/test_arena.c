@@ -210,6 +210,32 @@ static void test_release_takes_back_what_came_after_the_mark(void **state)
     pr_arena_free(a);
 }
 
+/* A block given back by a release is used again for the next block the
+ * arena needs; whatever was written in it reads as zero again, objects
+ * and strings alike. */
+static void test_block_given_back_is_zero_when_used_again(void **state)
+{
+    (void)state;
+    pr_arena *a = pr_arena_new();
+    for (int round = 0; round < 4; round++) {
+        pr_arena_pos pos = pr_arena_mark(a);
+        /* past the first block: a new one is needed every round */
+        for (int i = 0; i < 300; i++) {
+            memset(pr_alloc(a, 300), 0x66, 300);
+            memset(pr_strndup(a, "0123456789abcdef", 16), 'y', 16);
+        }
+        pr_arena_release(a, pos);
+        for (int i = 0; i < 300; i++) {
+            unsigned char *o = pr_alloc(a, 300);
+            assert_true(all_zero(o, 300));
+            char *t = pr_strndup(a, "zz", 2);
+            assert_string_equal(t, "zz");
+        }
+        pr_arena_release(a, pos);
+    }
+    pr_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_strings_leave_objects_aligned),
         cmocka_unit_test(test_intern_shares_equal_bytes_only),
         cmocka_unit_test(test_release_takes_back_what_came_after_the_mark),
+        cmocka_unit_test(test_block_given_back_is_zero_when_used_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
