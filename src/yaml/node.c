@@ -465,30 +465,6 @@ void pr_node_unshare(pr_arena *a, pr_node *root)
     free(seen.slots);
 }
 
-void pr_node_each_scalar(pr_node *root, void (*visit)(pr_node *scalar, void *ctx), void *ctx)
-{
-    pr_node **stack = NULL;
-    size_t len = 0, cap = 0;
-    pr_node *n = root;
-    for (;;) {
-        size_t kids = n->kind == PR_MAP ? n->map.len : n->kind == PR_SEQ ? n->seq.len : 0;
-        if (n->kind == PR_SCALAR)
-            visit(n, ctx);
-        if (len + kids > cap) {
-            cap = (len + kids) * 2 + 16;
-            stack = realloc(stack, cap * sizeof *stack);
-            if (!stack)
-                abort();
-        }
-        for (size_t i = 0; i < kids; i++)
-            stack[len++] = n->kind == PR_MAP ? n->map.items[i].value : n->seq.items[i];
-        if (len == 0)
-            break;
-        n = stack[--len];
-    }
-    free(stack);
-}
-
 void pr_node_each_in_context(pr_node *root,
                              void (*visit)(pr_node *n, bool in_flow, void *ctx), void *ctx)
 {
@@ -518,4 +494,23 @@ void pr_node_each_in_context(pr_node *root,
         it = stack[--len];
     }
     free(stack);
+}
+
+typedef struct {
+    void (*visit)(pr_node *scalar, void *ctx);
+    void *ctx;
+} scalar_visit;
+
+static void visit_if_scalar(pr_node *n, bool in_flow, void *ctx)
+{
+    (void)in_flow;
+    const scalar_visit *v = ctx;
+    if (n->kind == PR_SCALAR)
+        v->visit(n, v->ctx);
+}
+
+void pr_node_each_scalar(pr_node *root, void (*visit)(pr_node *scalar, void *ctx), void *ctx)
+{
+    scalar_visit v = {visit, ctx};
+    pr_node_each_in_context(root, visit_if_scalar, &v);
 }
