@@ -198,12 +198,17 @@ bool pr_edit_check_args(const pr_edit_request *req, pr_error *err)
         break;
     case PR_EDIT_ADD_RESOURCE:
     case PR_EDIT_REMOVE_RESOURCE:
+    case PR_EDIT_ADD_COMPONENT:
+    case PR_EDIT_REMOVE_COMPONENT: {
+        const char *what = req->kind == PR_EDIT_ADD_RESOURCE || req->kind == PR_EDIT_REMOVE_RESOURCE
+                               ? "resource" : "component";
         if (!req->nargs)
-            ok = pr_error_set(err, "must specify a resource file");
+            ok = pr_error_set(err, "must specify a %s file", what);
         for (size_t i = 0; ok && i < req->nargs; i++)
             if (!*req->args[i])
-                ok = pr_error_set(err, "a resource path cannot be empty");
+                ok = pr_error_set(err, "a %s path cannot be empty", what);
         break;
+    }
     case PR_EDIT_SET_NAMEPREFIX:
     case PR_EDIT_SET_NAMESUFFIX:
         if (req->nargs != 1)
@@ -245,14 +250,6 @@ bool pr_edit_check_args(const pr_edit_request *req, pr_error *err)
                     ok = pr_error_set(err, "invalid %s: '' (name is empty)", what);
         break;
     }
-    case PR_EDIT_ADD_COMPONENT:
-    case PR_EDIT_REMOVE_COMPONENT:
-        if (!req->nargs)
-            ok = pr_error_set(err, "must specify a component file");
-        for (size_t i = 0; ok && i < req->nargs; i++)
-            if (!*req->args[i])
-                ok = pr_error_set(err, "a component path cannot be empty");
-        break;
     case PR_EDIT_ADD_BASE:
         if (req->nargs != 1)
             ok = pr_error_set(err, "must specify a base directory");
@@ -791,13 +788,17 @@ static bool matches_any(const pr_edit_request *req, const char *text)
     return false;
 }
 
-static bool op_remove_resource(ed *e, const pr_edit_request *req)
+static bool remove_item(ed *e, const char *key, size_t idx);
+
+/* Removes every entry of the root lists `lists` that matches one of the
+ * request's patterns, as kustomize's `edit remove resource|component`
+ * does, counting them in `removed`. An entry others alias cannot go
+ * without breaking them: one that matches is refused before anything is
+ * removed. */
+static bool remove_matching(ed *e, const pr_edit_request *req, const char *const *lists,
+                            int nlists, size_t *removed)
 {
-    if (!check_list(e, "resources", NULL, NULL, 0) || !check_list(e, "bases", NULL, NULL, 0))
-        return false;
-    static const char *const lists[] = {"resources", "bases"};
-    /* An entry others alias cannot go without breaking them. */
-    for (int li = 0; li < 2; li++) {
+    for (int li = 0; li < nlists; li++) {
         long ki;
         const pe_node *l = root_value(e, lists[li], &ki);
         for (size_t i = 0; l && l->kind == PE_SEQ && i < l->n; i++) {
@@ -807,8 +808,8 @@ static bool op_remove_resource(ed *e, const pr_edit_request *req)
                                "used elsewhere; remove it by hand");
         }
     }
-    size_t removed = 0;
-    for (int li = 0; li < 2; li++) {
+    *removed = 0;
+    for (int li = 0; li < nlists; li++) {
         for (;;) {
             long ki;
             const pe_node *l = root_value(e, lists[li], &ki);
@@ -820,13 +821,22 @@ static bool op_remove_resource(ed *e, const pr_edit_request *req)
                 idx++;
             if (idx == l->n)
                 break;
-            pr_seq_remove(pr_map_get(e->exp, lists[li]), idx);
-            pe_splices s = {0};
-            if (!pe_seq_del(e->a, &e->doc, e->doc.root->kids[ki], l, idx, &s, e->err) || !commit(e, &s))
+            if (!remove_item(e, lists[li], idx))
                 return false;
-            removed++;
+            (*removed)++;
         }
     }
+    return true;
+}
+
+static bool op_remove_resource(ed *e, const pr_edit_request *req)
+{
+    if (!check_list(e, "resources", NULL, NULL, 0) || !check_list(e, "bases", NULL, NULL, 0))
+        return false;
+    static const char *const lists[] = {"resources", "bases"};
+    size_t removed = 0;
+    if (!remove_matching(e, req, lists, 2, &removed))
+        return false;
     if (!removed)
         note(e, "no entry of resources or bases matches %s; nothing removed",
              req->nargs == 1 ? req->args[0] : "the given patterns");
@@ -1209,25 +1219,10 @@ static bool op_remove_component(ed *e, const pr_edit_request *req)
 {
     if (!check_list(e, "components", NULL, NULL, 0))
         return false;
+    static const char *const lists[] = {"components"};
     size_t removed = 0;
-    for (;;) {
-        long ki;
-        const pe_node *l = root_value(e, "components", &ki);
-        if (!l || l->kind != PE_SEQ)
-            break;
-        size_t idx = 0;
-        while (idx < l->n && !(l->kids[idx]->kind == PE_SCALAR && !l->kids[idx]->empty &&
-                               matches_any(req, l->kids[idx]->text)))
-            idx++;
-        if (idx == l->n)
-            break;
-        if (l->kids[idx]->anchored)
-            return pe_fail(&e->doc, e->err, l->kids[idx]->ostart, "this entry is anchored (&) and "
-                           "may be used elsewhere; remove it by hand");
-        if (!remove_item(e, "components", idx))
-            return false;
-        removed++;
-    }
+    if (!remove_matching(e, req, lists, 1, &removed))
+        return false;
     if (!removed)
         note(e, "no entry of components matches %s; nothing removed",
              req->nargs == 1 ? req->args[0] : "the given patterns");
