@@ -47,6 +47,10 @@ typedef enum {
     PR_STYLE_BLOCK,  /* literal or folded: kustomize writes it back as a block */
 } pr_style;
 
+/* kyaml's name for a node kind (MappingNode, SequenceNode, ScalarNode),
+ * as kustomize's "wrong node kind" errors print it; a static string. */
+const char *pr_kind_kyaml_name(pr_kind kind);
+
 /* Whether a scalar was written in a style that makes it a string whatever
  * its text (quoted, literal or folded), as kustomize's merges see it. */
 bool pr_style_is_quoted(pr_style style);

@@ -157,31 +157,19 @@ static bool split_selector(pr_arena *a, const char *seg, const char **name,
     return true;
 }
 
-static const char *kind_name(const pr_node *n)
-{
-    switch (n->kind) {
-    case PR_MAP:
-        return "MappingNode";
-    case PR_SEQ:
-        return "SequenceNode";
-    default:
-        return "ScalarNode";
-    }
-}
-
 /* kyaml's ErrorIfInvalid: a null node passes as any kind. */
 static bool check_kind(const pr_node *n, pr_kind want, const pr_fieldpath *path,
                        const char *seg, pr_error *err)
 {
     if (n->kind == want || pr_node_is_null(n))
         return true;
-    const char *want_name = want == PR_MAP ? "MappingNode" : want == PR_SEQ ? "SequenceNode" : "ScalarNode";
+    const char *want_name = pr_kind_kyaml_name(want);
     if (n->mark.line > 0)
         return pr_error_set(err, "wrong node kind: expected %s but got %s (at line %d, column %d) "
                             "where segment '%s' of field path '%s' applies",
-                            want_name, kind_name(n), n->mark.line, n->mark.col, seg, path->text);
+                            want_name, pr_kind_kyaml_name(n->kind), n->mark.line, n->mark.col, seg, path->text);
     return pr_error_set(err, "wrong node kind: expected %s but got %s where segment '%s' of "
-                        "field path '%s' applies", want_name, kind_name(n), seg, path->text);
+                        "field path '%s' applies", want_name, pr_kind_kyaml_name(n->kind), seg, path->text);
 }
 
 /* The value of `key` in mapping `map` (the last one, as kyaml's

@@ -28,7 +28,7 @@ static bool set_count(pr_arena *a, pr_node **slot, void *ctx, pr_error *err)
     const pr_node *old = *slot;
     if (old->kind != PR_SCALAR)
         return pr_error_set(err, "wrong node kind: expected ScalarNode but got %s",
-                            old->kind == PR_MAP ? "MappingNode" : "SequenceNode");
+                            pr_kind_kyaml_name(old->kind));
     bool quoted = pr_style_is_quoted(old->style);
     pr_node *n = pr_node_scalar(a, quoted ? PR_TAG_STR : PR_TAG_INT, count->scalar.text,
                                 count->scalar.len);

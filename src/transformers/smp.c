@@ -159,18 +159,6 @@ static pr_node *field(const pr_node *map, const char *key)
     return map && map->kind == PR_MAP ? pr_map_get(map, key) : NULL;
 }
 
-static const char *kind_name(pr_kind k)
-{
-    switch (k) {
-    case PR_MAP:
-        return "MappingNode";
-    case PR_SEQ:
-        return "SequenceNode";
-    default:
-        return "ScalarNode";
-    }
-}
-
 /* Writes the route to `at`, eliding the middle of a very deep one. */
 static void add_path(pr_strbuf *sb, const path *at)
 {
@@ -220,8 +208,8 @@ static bool fail(smp *s, const path *at, const char *fmt, ...)
 
 static bool wrong_kind(smp *s, const path *at, pr_kind want, pr_kind got)
 {
-    return fail(s, at, "wrong node kind: expected %s but got %s", kind_name(want),
-                kind_name(got));
+    return fail(s, at, "wrong node kind: expected %s but got %s", pr_kind_kyaml_name(want),
+                pr_kind_kyaml_name(got));
 }
 
 /* Counts `items` list items visited. kyaml's list merge is quadratic, and

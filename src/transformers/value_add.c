@@ -83,11 +83,6 @@ static size_t split_path(pr_arena *a, const char *path, const char ***out)
     return kept;
 }
 
-static const char *kind_name(const pr_node *n)
-{
-    return n->kind == PR_MAP ? "MappingNode" : n->kind == PR_SEQ ? "SequenceNode" : "ScalarNode";
-}
-
 /* kyaml's LookupCreate(ScalarNode, segs...): the scalar node the path
  * reaches, made when missing; NULL (err untouched) when an index is past
  * the end. */
@@ -105,7 +100,7 @@ static pr_node *lookup_create(pr_arena *a, pr_node *obj, const char **segs, size
                 return pr_error_set(err, "array index %ld cannot be negative", idx), NULL;
             if (cur->kind != PR_SEQ)
                 return pr_error_set(err, "wrong node kind: expected SequenceNode but got %s "
-                                    "(at `%s`)", kind_name(cur), part), NULL;
+                                    "(at `%s`)", pr_kind_kyaml_name(cur->kind), part), NULL;
             if (idx < 0)
                 idx = (long)cur->seq.len - 1;
             if (idx < 0 || (size_t)idx >= cur->seq.len)
@@ -124,7 +119,7 @@ static pr_node *lookup_create(pr_arena *a, pr_node *obj, const char **segs, size
             const char *key = pr_strndup(a, inner, (size_t)(eq - inner)), *value = eq + 1;
             if (cur->kind != PR_SEQ)
                 return pr_error_set(err, "wrong node kind: expected SequenceNode but got %s "
-                                    "(at `%s`)", kind_name(cur), part), NULL;
+                                    "(at `%s`)", pr_kind_kyaml_name(cur->kind), part), NULL;
             pr_node *found = NULL;
             for (size_t j = 0; j < cur->seq.len && !found; j++) {
                 pr_node *item = cur->seq.items[j];
@@ -145,7 +140,7 @@ static pr_node *lookup_create(pr_arena *a, pr_node *obj, const char **segs, size
         }
         if (cur->kind != PR_MAP)
             return pr_error_set(err, "wrong node kind: expected MappingNode but got %s (at "
-                                "`%s`)", kind_name(cur), part), NULL;
+                                "`%s`)", pr_kind_kyaml_name(cur->kind), part), NULL;
         pr_node *field = pr_map_get(cur, part);
         if (!field || pr_node_is_null(field)) {
             if (is_list_index(next) || is_index_number(next))
@@ -160,7 +155,7 @@ static pr_node *lookup_create(pr_arena *a, pr_node *obj, const char **segs, size
     }
     if (cur->kind != PR_SCALAR)
         return pr_error_set(err, "wrong node kind: expected ScalarNode but got %s "
-                            "(ValueAddTransformer sets scalars only)", kind_name(cur)), NULL;
+                            "(ValueAddTransformer sets scalars only)", pr_kind_kyaml_name(cur->kind)), NULL;
     return cur;
 }
 

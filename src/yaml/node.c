@@ -207,6 +207,19 @@ bool pr_scalar_is(const pr_node *n, const char *s)
            memcmp(n->scalar.text, s, n->scalar.len) == 0;
 }
 
+const char *pr_kind_kyaml_name(pr_kind kind)
+{
+    switch (kind) {
+    case PR_MAP:
+        return "MappingNode";
+    case PR_SEQ:
+        return "SequenceNode";
+    case PR_SCALAR:
+        break;
+    }
+    return "ScalarNode";
+}
+
 bool pr_style_is_quoted(pr_style style)
 {
     return style == PR_STYLE_QUOTED || style == PR_STYLE_BLOCK;
