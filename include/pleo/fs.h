@@ -20,6 +20,12 @@ typedef struct {
     bool is_dir;      /* a directory itself, not a symlink to one */
 } pr_dir_entry;
 
+/* What one question to the file system says of a path. */
+typedef struct {
+    pr_path_type type; /* symlinks followed */
+    bool is_link;      /* the last component is a symlink */
+} pr_path_info;
+
 typedef struct pr_fs pr_fs;
 struct pr_fs {
     /* Reads the whole file at `path` into `out`. */
@@ -38,6 +44,12 @@ struct pr_fs {
      * pr_fs without list_dir: a build never does, as kustomize never does. */
     bool (*list_dir)(const pr_fs *fs, pr_arena *a, const char *path, pr_dir_entry **entries,
                      size_t *len, pr_error *err);
+    /* Optional: what `path` is and whether its last component is a
+     * symlink, in one question (lstat, and stat for a link). With it
+     * pr_fs_cache spells a canonical path as its directory's canonical
+     * path and a name, asking nothing more. NULL: pr_fs_cache asks
+     * path_type and canonical. */
+    pr_path_info (*path_info)(const pr_fs *fs, const char *path);
 };
 
 /* The real file system. */
@@ -79,6 +91,26 @@ const pr_fs *pr_fs_git_fs(const pr_fs_git *g);
 
 /* Releases the libgit2 objects `g` holds. NULL is ignored. */
 void pr_fs_git_close(pr_fs_git *g);
+
+/* One build's memory of a pr_fs: path_type and canonical are asked of
+ * `under` once per path (the build asks them of the same path several
+ * times: as a resource entry, as a base, as a kustomization directory)
+ * and a canonical path is made from its directory's where path_info
+ * allows, so a large tree costs about one lstat per path on disk instead
+ * of a stat, an open and a readlink per question. read_file goes to
+ * `under` unchanged. It assumes, as kustomize does, that the tree does
+ * not change during the build. For one thread; free it with
+ * pr_fs_cache_free once the build has read everything. */
+typedef struct pr_fs_cache pr_fs_cache;
+
+/* A cache over `under` (which must outlive it). Aborts when out of memory. */
+pr_fs_cache *pr_fs_cache_new(const pr_fs *under);
+
+/* The pr_fs view of the cache, valid until pr_fs_cache_free. */
+const pr_fs *pr_fs_cache_fs(const pr_fs_cache *c);
+
+/* Releases the cache and all it remembers. NULL is ignored. */
+void pr_fs_cache_free(pr_fs_cache *c);
 
 /* The names a kustomization file may have, in the order kustomize looks
  * for them: kustomization.yaml, kustomization.yml, Kustomization. */

@@ -27,6 +27,11 @@ void pr_sb_reset(pr_strbuf *sb);
 /* Appends `len` bytes. */
 void pr_sb_add(pr_strbuf *sb, const void *data, size_t len);
 
+/* Makes room for `extra` more bytes and the NUL after them, contents
+ * unchanged, so a reader can fill buf + len directly (then add to len and
+ * write the NUL itself). Aborts when out of memory. */
+void pr_sb_reserve(pr_strbuf *sb, size_t extra);
+
 /* Appends a NUL-terminated string. */
 void pr_sb_adds(pr_strbuf *sb, const char *s);
 

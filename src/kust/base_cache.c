@@ -95,7 +95,7 @@ bool pr_base_cache_take(pr_build_ctx *ctx, const char *path, const char *canonic
     pr_base_cache *c = usable(ctx);
     if (!c || !canonical || !ctx->warnings)
         return false;
-    const char *key = entry_key(ctx->a, ctx->fs, path, canonical);
+    const char *key = entry_key(ctx->a, ctx->source_fs, path, canonical);
     pthread_mutex_lock(&c->lock);
     const base_entry *e = pr_strmap_get(c->by_path, key);
     pthread_mutex_unlock(&c->lock);
@@ -139,7 +139,7 @@ void pr_base_cache_keep(pr_build_ctx *ctx, const pr_base_snapshot *before, const
     e->warnings = pr_strndup(e->a, ctx->warnings->buf + before->warnings_len, e->warnings_len);
     e->smp_work = ctx->smp_work - before->smp_work;
     pthread_mutex_lock(&c->lock);
-    void **slot = pr_strmap_slot(c->by_path, entry_key(c->a, ctx->fs, path, canonical));
+    void **slot = pr_strmap_slot(c->by_path, entry_key(c->a, ctx->source_fs, path, canonical));
     bool fresh = !*slot;
     if (fresh) {
         *slot = e;

@@ -573,7 +573,9 @@ static bool add_managed_by_label(pr_build_ctx *ctx, pr_resmap *m, pr_error *err)
 static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_options *opts,
                        pr_strbuf *warnings, pr_resmap **out, pr_error *err)
 {
-    ctx->fs = opts && opts->fs ? opts->fs : pr_fs_disk();
+    ctx->source_fs = opts && opts->fs ? opts->fs : pr_fs_disk();
+    pr_fs_cache *files = pr_fs_cache_new(ctx->source_fs);
+    ctx->fs = pr_fs_cache_fs(files);
     ctx->warnings = warnings;
     ctx->load_restrict_none = opts && opts->load_restrict_none;
     ctx->enable_alpha_plugins = opts && opts->enable_alpha_plugins;
@@ -585,6 +587,8 @@ static bool build_tree(pr_build_ctx *ctx, const char *dir, const pr_build_option
     *out = acc.m;
     /* Everything is read once the tree is accumulated: remote clones go. */
     bool ok = pr_accumulate(ctx, dir, &acc, err);
+    ctx->fs = ctx->source_fs;
+    pr_fs_cache_free(files);
     for (size_t i = 0; i < ctx->n_clones; i++)
         pr_remove_tree(ctx->clone_dirs[i]);
     ctx->n_clones = 0;

@@ -16,27 +16,49 @@
 
 #define MAX_FILE_SIZE (256u * 1024 * 1024)
 
+/* open, fstat, one read of the whole file and close: stdio would add a
+ * read to find the end and copy through its buffer, and a large tree
+ * reads thousands of small files. */
 static bool disk_read_file(const pr_fs *fs, const char *path, pr_strbuf *out,
                            pr_error *err)
 {
     (void)fs;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return pr_error_set(err, "%s: %s", path, strerror(errno));
-    char buf[65536];
-    size_t n;
-    bool ok = true;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (out->len + n > MAX_FILE_SIZE) {
-            ok = pr_error_set(err, "%s: file is larger than %u MiB", path,
-                              MAX_FILE_SIZE >> 20);
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0 || pr_error_set(err, "%s: %s", path, strerror(errno));
+    if (ok && S_ISDIR(st.st_mode))
+        ok = pr_error_set(err, "%s: %s", path, strerror(EISDIR));
+    /* The size is a hint (the file may be special or change): read until
+     * a read returns nothing, with room for one byte more than expected
+     * so a file of the size stated needs one read. */
+    size_t want = ok && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+                          (uint64_t)st.st_size < MAX_FILE_SIZE
+                      ? (size_t)st.st_size + 1
+                      : 65536;
+    size_t start = out->len;
+    while (ok) {
+        pr_sb_reserve(out, want);
+        ssize_t n = read(fd, out->buf + out->len, want);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ok = pr_error_set(err, "%s: %s", path, strerror(errno));
             break;
         }
-        pr_sb_add(out, buf, n);
+        out->len += (size_t)n;
+        out->buf[out->len] = '\0';
+        if (out->len - start > MAX_FILE_SIZE) {
+            ok = pr_error_set(err, "%s: file is larger than %u MiB", path, MAX_FILE_SIZE >> 20);
+            break;
+        }
+        /* A regular file read short has ended. */
+        if (n == 0 || (S_ISREG(st.st_mode) && (size_t)n < want))
+            break;
+        want = 65536;
     }
-    if (ok && ferror(f))
-        ok = pr_error_set(err, "%s: %s", path, strerror(errno));
-    fclose(f);
+    close(fd);
     return ok;
 }
 
@@ -47,6 +69,20 @@ static pr_path_type disk_path_type(const pr_fs *fs, const char *path)
     if (stat(path, &st) != 0)
         return PR_PATH_MISSING;
     return S_ISDIR(st.st_mode) ? PR_PATH_DIR : PR_PATH_FILE;
+}
+
+static pr_path_info disk_path_info(const pr_fs *fs, const char *path)
+{
+    (void)fs;
+    struct stat st;
+    pr_path_info info = {PR_PATH_MISSING, false};
+    if (lstat(path, &st) != 0)
+        return info;
+    info.is_link = S_ISLNK(st.st_mode);
+    if (info.is_link && stat(path, &st) != 0)
+        return info;
+    info.type = S_ISDIR(st.st_mode) ? PR_PATH_DIR : PR_PATH_FILE;
+    return info;
 }
 
 /* realpath(3) asks the kernel about every component of the path (a
@@ -100,7 +136,7 @@ static bool disk_list_dir(const pr_fs *fs, pr_arena *a, const char *path,
 }
 
 static const pr_fs disk_fs = {disk_read_file, disk_path_type, disk_canonical, NULL,
-                              disk_list_dir};
+                              disk_list_dir, disk_path_info};
 
 const pr_fs *pr_fs_disk(void)
 {

@@ -62,7 +62,12 @@ typedef struct {
      * takes pr_arena_mark(tmp), allocates there what it needs for a moment
      * and releases it before returning. Nothing there may be kept. */
     pr_arena *tmp;
+    /* What the build reads through: a pr_fs_cache over `source_fs` while
+     * the tree is accumulated. */
     const pr_fs *fs;
+    /* The pr_fs the build was given; its address tells cached bases of
+     * different trees (two git revisions) apart. */
+    const pr_fs *source_fs;
     pr_strbuf *warnings;
     bool load_restrict_none;
     const char **stack; /* canonical dirs of kustomizations being built */

@@ -47,6 +47,11 @@ static void reserve(pr_strbuf *sb, size_t extra)
     sb->cap = ncap;
 }
 
+void pr_sb_reserve(pr_strbuf *sb, size_t extra)
+{
+    reserve(sb, extra);
+}
+
 void pr_sb_add(pr_strbuf *sb, const void *data, size_t len)
 {
     reserve(sb, len);
