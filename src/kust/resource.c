@@ -352,23 +352,38 @@ void pr_resource_hide_bookkeeping(pr_resource *r)
     pr_obj_normalize_annotations(r->obj);
 }
 
+/* strcmp of "group/version" (or "version" when there is no group)
+ * against `api`, without building the string: this runs for every
+ * object in several passes. */
+static int compare_api_version(const pr_gvk *gvk, const char *api)
+{
+    const char *group = gvk->group ? gvk->group : "";
+    const char *version = gvk->version ? gvk->version : "";
+    if (*group) {
+        size_t n = strlen(group);
+        int c = strncmp(group, api, n);
+        if (c)
+            return c;
+        api += n;
+        if (*api != '/')
+            return (unsigned char)'/' - (unsigned char)*api;
+        api++;
+    }
+    return strcmp(version, api);
+}
+
 static int compare_type_ref(const void *key, const void *elem)
 {
-    const pr_type_ref *k = key, *e = elem;
-    int c = strcmp(k->api_version, e->api_version);
-    return c ? c : strcmp(k->kind, e->kind);
+    const pr_gvk *k = key;
+    const pr_type_ref *e = elem;
+    int c = compare_api_version(k, e->api_version);
+    return c ? c : strcmp(k->kind ? k->kind : "", e->kind);
 }
 
 bool pr_kind_is_cluster_scoped(const pr_gvk *gvk)
 {
-    char api[256];
-    if (gvk->group && *gvk->group)
-        snprintf(api, sizeof api, "%s/%s", gvk->group, gvk->version ? gvk->version : "");
-    else
-        snprintf(api, sizeof api, "%s", gvk->version ? gvk->version : "");
-    pr_type_ref key = {api, gvk->kind ? gvk->kind : ""};
-    return bsearch(&key, pr_cluster_scoped_types, pr_cluster_scoped_types_len,
-                   sizeof key, compare_type_ref) != NULL;
+    return bsearch(gvk, pr_cluster_scoped_types, pr_cluster_scoped_types_len,
+                   sizeof *pr_cluster_scoped_types, compare_type_ref) != NULL;
 }
 
 static const char *or_placeholder(const char *s, const char *placeholder)

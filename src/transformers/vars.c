@@ -522,7 +522,7 @@ typedef struct {
     const pr_varset *set;
     const pr_var_value **values; /* per var; NULL: not a primitive */
     size_t *counts;              /* replacements made, per var */
-    const char *where;           /* the object being visited, for errors */
+    const pr_resid *where;       /* the object being visited, for errors */
     const char *path;            /* the field spec being followed */
 } resolver;
 
@@ -573,7 +573,8 @@ static bool visit_field(pr_arena *a, pr_node **slot, void *p, pr_error *err)
             if (!is_string(key))
                 return pr_error_set(err, "considering field '%s' of object %s: invalid map "
                                     "key: value='%s', tag='%s'",
-                                    r->path, r->where, key->scalar.text, tag_name(key));
+                                    r->path, pr_resid_string(a, r->where), key->scalar.text,
+                                    tag_name(key));
             if (is_string(n->map.items[i].value))
                 pr_vars_expand(a, n->map.items[i].value, resolver_lookup, r);
         }
@@ -584,7 +585,7 @@ static bool visit_field(pr_arena *a, pr_node **slot, void *p, pr_error *err)
                 return pr_error_set(err, "considering field '%s' of object %s: invalid "
                                     "value type expect a string (item %zu; vars are "
                                     "substituted in lists of strings only)",
-                                    r->path, r->where, i);
+                                    r->path, pr_resid_string(a, r->where), i);
             pr_vars_expand(a, n->seq.items[i], resolver_lookup, r);
         }
         return true;
@@ -686,11 +687,11 @@ bool pr_tf_resolve_vars(pr_build_ctx *ctx, const pr_tconfig *tconfig,
             return false;
     for (size_t i = 0; i < pr_resmap_len(m); i++) {
         pr_resource *res = pr_resmap_at(m, i);
-        /* The object's id and name, for messages, are temporaries: this
-         * runs near the end, when the build holds the most. */
+        /* The object's id is a temporary: this runs near the end, when
+         * the build holds the most. */
         pr_arena_pos pos = pr_arena_mark(ctx->tmp);
         pr_resid id = pr_resource_id(ctx->tmp, res);
-        r.where = pr_resid_string(ctx->tmp, &id);
+        r.where = &id;
         bool ok = true;
         for (size_t j = 0; ok && j < tconfig->var_reference.len; j++) {
             const pr_fieldspec *spec = &tconfig->var_reference.specs[j];
