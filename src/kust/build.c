@@ -462,6 +462,20 @@ static bool check_role(const pr_kustomization *k, dir_role role, pr_error *err)
     return true;
 }
 
+/* Where a kustomization's entries are resolved from: kustomize works in
+ * its directory with symlinks resolved (filesys ConfirmDir), so `../` in
+ * an entry of a directory reached through a link starts from where the
+ * directory really is. `dir` keeps the spelling it was given (and with it
+ * the paths messages show) unless a symlink makes the two differ. */
+static const char *resolved_dir(pr_build_ctx *ctx, const char *dir, const char *canonical)
+{
+    pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+    const char *cwd = ctx->fs->canonical(ctx->fs, ctx->tmp, ".");
+    bool linked = cwd && strcmp(pr_path_join(ctx->tmp, cwd, dir), canonical) != 0;
+    pr_arena_release(ctx->tmp, pos);
+    return linked ? canonical : dir;
+}
+
 static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
                            pr_accumulator *acc, pr_error *err)
 {
@@ -475,6 +489,7 @@ static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
                             dir, pr_path_dir(ctx->a, dir));
     if (!push_dir(ctx, dir, canonical, err))
         return false;
+    dir = resolved_dir(ctx, dir, canonical);
     /* A base's or component's kustomization file is read and done with
      * here (its transformers have run and its vars are recorded when this
      * returns), so its trees go with a scratch arena; the root's stay, as
@@ -495,7 +510,9 @@ static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
 bool pr_accumulate(pr_build_ctx *ctx, const char *dir, pr_accumulator *acc,
                    pr_error *err)
 {
-    return accumulate_dir(ctx, dir, AS_ROOT, acc, err);
+    /* kustomize cleans the root's path before it looks at the disk
+     * (filepath.Abs), so `link/../x` is `x` whatever `link` points to. */
+    return accumulate_dir(ctx, pr_path_join(ctx->a, ".", dir), AS_ROOT, acc, err);
 }
 
 /* kustomize converts every object to JSON on output and fails on what JSON

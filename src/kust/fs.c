@@ -29,16 +29,16 @@ static bool disk_read_file(const pr_fs *fs, const char *path, pr_strbuf *out,
     struct stat st;
     bool ok = fstat(fd, &st) == 0 || pr_error_set(err, "%s: %s", path, strerror(errno));
     if (ok && S_ISDIR(st.st_mode))
-        ok = pr_error_set(err, "%s: %s", path, strerror(EISDIR));
-    /* The size is a hint (the file may be special or change): read until
-     * a read returns nothing, with room for one byte more than expected
-     * so a file of the size stated needs one read. */
-    size_t want = ok && S_ISREG(st.st_mode) && st.st_size >= 0 &&
-                          (uint64_t)st.st_size < MAX_FILE_SIZE
-                      ? (size_t)st.st_size + 1
-                      : 65536;
+        ok = pr_error_set(err, "%s: is a directory; this field takes the path of a file", path);
+    /* The size is a hint: /proc states 0 and then gives a page a read,
+     * and a file may change. Only a first read that returns exactly the
+     * stated size (with room for a byte more) is taken as the whole file;
+     * otherwise reads go on until one returns nothing. */
+    bool sized = ok && S_ISREG(st.st_mode) && st.st_size > 0 &&
+                 (uint64_t)st.st_size < MAX_FILE_SIZE;
+    size_t want = sized ? (size_t)st.st_size + 1 : 65536;
     size_t start = out->len;
-    while (ok) {
+    for (bool first = true; ok; first = false) {
         pr_sb_reserve(out, want);
         ssize_t n = read(fd, out->buf + out->len, want);
         if (n < 0 && errno == EINTR)
@@ -53,8 +53,7 @@ static bool disk_read_file(const pr_fs *fs, const char *path, pr_strbuf *out,
             ok = pr_error_set(err, "%s: file is larger than %u MiB", path, MAX_FILE_SIZE >> 20);
             break;
         }
-        /* A regular file read short has ended. */
-        if (n == 0 || (S_ISREG(st.st_mode) && (size_t)n < want))
+        if (n == 0 || (first && sized && (size_t)n == want - 1))
             break;
         want = 65536;
     }

@@ -100,16 +100,41 @@ static bool is_empty(const pr_node *root)
     return true;
 }
 
+/* Whether the load restrictor keeps the kustomization whose directory is
+ * `root` (canonical) from reading `path`: outside that directory, unless
+ * built with LoadRestrictionsNone outside a remote clone. Sets *canonical
+ * to the path's canonical form (in ctx->tmp) when it is asked. */
+static bool restricted(pr_build_ctx *ctx, const char *root, const char *path,
+                       const char **canonical)
+{
+    *canonical = NULL;
+    if (!root || (ctx->load_restrict_none && !pr_clone_containing(ctx, root)))
+        return false;
+    *canonical = ctx->fs->canonical(ctx->fs, ctx->tmp, path);
+    return *canonical && !pr_path_within(root, *canonical);
+}
+
 bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, pr_arena *trees,
                            pr_kustomization *out, pr_error *err)
 {
     if (!trees)
         trees = ctx->a;
-    const char *path = NULL;
+    /* kustomize takes a name only when its loader can read it: a
+     * kustomization file linked from outside the directory is no
+     * kustomization file under the default load restrictor. */
+    const char *root = ctx->fs->canonical(ctx->fs, ctx->a, dir);
+    const char *path = NULL, *linked_out = NULL;
     for (size_t i = 0; i < 3; i++) {
         pr_arena_pos pos = pr_arena_mark(ctx->tmp);
         const char *candidate = pr_path_join(ctx->tmp, dir, pr_kustomization_names[i]);
+        const char *canonical;
         bool found = ctx->fs->path_type(ctx->fs, candidate) == PR_PATH_FILE;
+        if (found && restricted(ctx, root, candidate, &canonical)) {
+            found = false;
+            if (!linked_out)
+                linked_out = pr_sprintf(ctx->a, "%s -> %s", pr_kustomization_names[i],
+                                        canonical);
+        }
         bool twice = found && path;
         if (twice)
             pr_error_set(err, "Found multiple kustomization files under: %s ('%s' and "
@@ -120,6 +145,14 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, pr_arena *trees,
         if (twice)
             return false;
     }
+    if (!path && linked_out)
+        return pr_error_set(err,
+                            "unable to find one of 'kustomization.yaml', "
+                            "'kustomization.yml' or 'Kustomization' in directory '%s': "
+                            "%s is a link to outside the directory, which the load "
+                            "restrictor refuses (copy the file in, or build with "
+                            "--load-restrictor LoadRestrictionsNone)",
+                            dir, linked_out);
     if (!path)
         return pr_error_set(err,
                             "unable to find one of 'kustomization.yaml', "
@@ -143,7 +176,7 @@ bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, pr_arena *trees,
     out->dir = dir;
     out->path = path;
     out->root = docs.len ? docs.docs[0] : NULL;
-    out->canonical = ctx->fs->canonical(ctx->fs, ctx->a, dir);
+    out->canonical = root;
     if (!out->root)
         out->root = pr_node_map(trees);
     if (!pr_kustomization_decode(trees, path, &out->root, err) ||
@@ -171,21 +204,17 @@ bool pr_kustomization_read_file(pr_build_ctx *ctx, const pr_kustomization *k,
     const char *path = pr_path_join(ctx->a, k->dir, rel);
     if (path_out)
         *path_out = path;
-    if (!ctx->load_restrict_none || (k->canonical && pr_clone_containing(ctx, k->canonical))) {
-        pr_arena_pos pos = pr_arena_mark(ctx->tmp);
-        const char *canon = ctx->fs->canonical(ctx->fs, ctx->tmp, path);
-        bool outside = canon && k->canonical && !pr_path_within(k->canonical, canon);
-        if (outside)
-            pr_error_set(err,
-                         "security; file '%s' is not in or below '%s' (move it into "
-                         "the kustomization's directory, or build with "
-                         "--load-restrictor LoadRestrictionsNone)",
-                         canon, k->canonical);
-        pr_arena_release(ctx->tmp, pos);
-        if (outside)
-            return false;
-    }
-    return ctx->fs->read_file(ctx->fs, path, out, err);
+    pr_arena_pos pos = pr_arena_mark(ctx->tmp);
+    const char *canonical;
+    bool outside = restricted(ctx, k->canonical, path, &canonical);
+    if (outside)
+        pr_error_set(err,
+                     "security; file '%s' is not in or below '%s' (move it into "
+                     "the kustomization's directory, or build with "
+                     "--load-restrictor LoadRestrictionsNone)",
+                     canonical, k->canonical);
+    pr_arena_release(ctx->tmp, pos);
+    return !outside && ctx->fs->read_file(ctx->fs, path, out, err);
 }
 
 bool pr_check_string_map(const pr_kustomization *k, const pr_node *v,

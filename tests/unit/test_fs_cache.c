@@ -137,6 +137,13 @@ static void test_disk_reads_whole_files(void **state)
     assert_true(disk->read_file(disk, "/proc/self/status", &out, &err));
     assert_non_null(strstr(out.buf, "Name:"));
     assert_int_equal(strlen(out.buf), out.len);
+    /* Nor does it give a page a read: what stdio reads to the end. */
+    pr_sb_reset(&out);
+    const char *proc = "/proc/self/smaps";
+    assert_true(disk->read_file(disk, proc, &out, &err));
+    assert_true(out.len > 8192);
+    assert_non_null(strstr(out.buf + out.len - 200, "VmFlags"));
+    assert_int_equal(strlen(out.buf), out.len);
     /* Appends to what the buffer holds. */
     pr_sb_reset(&out);
     pr_sb_adds(&out, "head:");
