@@ -90,7 +90,7 @@ static int make_parents(const char *path)
     for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
         *s = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            pr_cli_error("%s: %s", p, strerror(errno));
+            pr_cli_output_error(p, errno);
             free(p);
             return -1;
         }

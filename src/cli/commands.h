@@ -99,4 +99,9 @@ void pr_cli_report(const pr_error *err);
 /* Prints "pleo-render: MESSAGE" on stderr. */
 void pr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Reports that the output `path` cannot be written (errno `error`), with
+ * what to do about the usual causes (a missing directory, a dangling or
+ * looping symlink, no permission, a full disk). */
+void pr_cli_output_error(const char *path, int error);
+
 #endif

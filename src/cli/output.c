@@ -72,6 +72,37 @@ void pr_cli_report(const pr_error *err)
     free(line);
 }
 
+void pr_cli_output_error(const char *path, int error)
+{
+    const char *hint = NULL;
+    size_t n = strlen(path);
+    switch (error) {
+    case ENOENT:
+    case ENOTDIR:
+        hint = n && path[n - 1] == '/'
+                   ? "a path ending in '/' names a directory: create it first"
+                   : "its directory does not exist (or a symlink on the way dangles): "
+                     "create it, or give another path";
+        break;
+    case ELOOP:
+        hint = "the symlinks on the way loop: give another path";
+        break;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+        hint = "not writable here: give a path you may write";
+        break;
+    case ENOSPC:
+    case EDQUOT:
+        hint = "the file system is full";
+        break;
+    }
+    if (hint)
+        pr_cli_error("cannot write the output '%s': %s; %s", path, strerror(error), hint);
+    else
+        pr_cli_error("cannot write the output '%s': %s", path, strerror(error));
+}
+
 static int write_all(int fd, const char *data, size_t len)
 {
     while (len > 0) {
@@ -93,12 +124,12 @@ static int open_in_place(pr_cli_output *o, const char *path)
 {
     o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (o->fd < 0) {
-        pr_cli_error("%s: %s", path, strerror(errno));
+        pr_cli_output_error(path, errno);
         return 1;
     }
     o->name = strdup(path);
     o->atomic = false;
-    return o->name ? 0 : (close(o->fd), pr_cli_error("%s: %s", path, strerror(ENOMEM)), 1);
+    return o->name ? 0 : (close(o->fd), pr_cli_output_error(path, ENOMEM), 1);
 }
 
 static mode_t creation_mode(void)
@@ -121,7 +152,7 @@ static int open_atomic(pr_cli_output *o, const char *path, const struct stat *ol
     if (!tmp || !name) {
         free(tmp);
         free(name);
-        pr_cli_error("%s: %s", path, strerror(ENOMEM));
+        pr_cli_output_error(path, ENOMEM);
         return 1;
     }
     snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
@@ -132,7 +163,7 @@ static int open_atomic(pr_cli_output *o, const char *path, const struct stat *ol
         free(name);
         if (old && (e == EACCES || e == EPERM || e == EROFS))
             return -1;
-        pr_cli_error("%s: %s", path, strerror(e));
+        pr_cli_output_error(path, e);
         return 1;
     }
     int rc = 0;
@@ -140,7 +171,7 @@ static int open_atomic(pr_cli_output *o, const char *path, const struct stat *ol
         fchown(fd, old->st_uid, old->st_gid) != 0) {
         rc = -1; /* we cannot give the file back to its owner */
     } else if (fchmod(fd, old ? old->st_mode & 07777 : creation_mode()) != 0) {
-        pr_cli_error("%s: %s", path, strerror(errno));
+        pr_cli_output_error(path, errno);
         rc = 1;
     }
     if (rc != 0) {
@@ -169,7 +200,7 @@ int pr_cli_output_open(pr_cli_output *o, const char *path)
     if (stat(path, &st) != 0) {
         struct stat lst;
         if (errno != ENOENT) {
-            pr_cli_error("%s: %s", path, strerror(errno));
+            pr_cli_output_error(path, errno);
             return 1;
         }
         /* A dangling symlink: `>` creates the file it names. */
@@ -178,7 +209,7 @@ int pr_cli_output_open(pr_cli_output *o, const char *path)
         return open_atomic(o, path, NULL) == 0 ? 0 : 1;
     }
     if (S_ISDIR(st.st_mode)) {
-        pr_cli_error("%s is a directory", path);
+        pr_cli_error("cannot write the output '%s': it is a directory; give a file path", path);
         return 1;
     }
     if (!S_ISREG(st.st_mode) || st.st_nlink > 1)
@@ -186,7 +217,7 @@ int pr_cli_output_open(pr_cli_output *o, const char *path)
     /* Replace the file a symlink names, keeping the link. */
     char *real = realpath(path, NULL);
     if (!real) {
-        pr_cli_error("%s: %s", path, strerror(errno));
+        pr_cli_output_error(path, errno);
         return 1;
     }
     int rc = open_atomic(o, real, &st);
@@ -202,7 +233,7 @@ int pr_cli_output_write(pr_cli_output *o, const char *data, size_t len)
         return 1;
     if (write_all(o->fd, data, len) != 0) {
         if (o->name)
-            pr_cli_error("%s: %s", o->name, strerror(errno));
+            pr_cli_output_error(o->name, errno);
         else
             pr_cli_error("writing output: %s", strerror(errno));
         o->failed = true;
@@ -219,15 +250,15 @@ int pr_cli_output_close(pr_cli_output *o, bool keep)
     struct stat st;
     if (ok && (o->atomic || (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode))) &&
         fsync(o->fd) != 0) {
-        pr_cli_error("%s: %s", o->name, strerror(errno));
+        pr_cli_output_error(o->name, errno);
         ok = false;
     }
     if (close(o->fd) != 0 && ok) {
-        pr_cli_error("%s: %s", o->name, strerror(errno));
+        pr_cli_output_error(o->name, errno);
         ok = false;
     }
     if (o->atomic && ok && rename(o->tmp, o->name) != 0) {
-        pr_cli_error("%s: %s", o->name, strerror(errno));
+        pr_cli_output_error(o->name, errno);
         ok = false;
     }
     if (o->atomic && !ok)
