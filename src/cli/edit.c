@@ -708,8 +708,9 @@ int pr_cmd_edit(int argc, char **argv)
         else if (!strcmp(n, "--disableNameSuffixHash")) o->disable_hash = on;
         else if (!strcmp(n, "--vars")) {
             if (on) {
-                pr_cli_error("fix --vars (converting vars to replacements) is not supported; "
-                             "convert them by hand");
+                pr_cli_error("fix --vars (converting vars to replacements) is not supported: "
+                             "kustomize's conversion rewrites the resource files too and may "
+                             "change the output; convert them by hand");
                 rc = PR_EXIT_USAGE;
                 goto out;
             }
