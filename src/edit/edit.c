@@ -213,12 +213,13 @@ bool pr_edit_check_args(const pr_edit_request *req, pr_error *err)
     case PR_EDIT_ADD_GENERATOR:
     case PR_EDIT_ADD_TRANSFORMER:
     case PR_EDIT_REMOVE_TRANSFORMER: {
-        const char *what = req->kind == PR_EDIT_ADD_RESOURCE || req->kind == PR_EDIT_REMOVE_RESOURCE
-                               ? "resource"
-                           : req->kind == PR_EDIT_ADD_GENERATOR ? "generator"
-                           : req->kind == PR_EDIT_ADD_COMPONENT || req->kind == PR_EDIT_REMOVE_COMPONENT
-                               ? "component"
-                               : "transformer";
+        const char *what = "resource";
+        if (req->kind == PR_EDIT_ADD_COMPONENT || req->kind == PR_EDIT_REMOVE_COMPONENT)
+            what = "component";
+        else if (req->kind == PR_EDIT_ADD_GENERATOR)
+            what = "generator";
+        else if (req->kind == PR_EDIT_ADD_TRANSFORMER || req->kind == PR_EDIT_REMOVE_TRANSFORMER)
+            what = "transformer";
         /* kustomize's add generator|transformer name the plugin file. */
         if (!req->nargs && (req->kind == PR_EDIT_ADD_GENERATOR || req->kind == PR_EDIT_ADD_TRANSFORMER))
             ok = pr_error_set(err, "must specify a yaml file which contains a %s plugin resource",
@@ -1719,7 +1720,8 @@ static bool op_remove_generator(ed *e, const pr_edit_request *req)
         return false;
     if (!removed)
         return pr_error_set(e->err, "%s: no specified %s(s) were found in the kustomization file "
-                            "(in namespace %s; give the entry's --namespace)", e->path, what,
+                            "(looked in namespace %s; check the names, and give --namespace for "
+                            "an entry in another namespace)", e->path, what,
                             req->opts.namespace && *req->opts.namespace ? req->opts.namespace
                                                                         : "default");
     for (size_t i = 0; i < g.names.n; i++)
