@@ -43,6 +43,11 @@ typedef struct {
     const char *help;
 } edit_cmd;
 
+static const char remove_generator_help[] =
+    "Removes the configMapGenerator (or secretGenerator) entries NAME in\n"
+    "namespace NS (none means default). An error when none is there; a\n"
+    "warning for each name missing.\n";
+
 static const edit_cmd commands[] = {
     {"set", "image", NULL, PR_EDIT_SET_IMAGE, 0, "set image NAME[=NEWNAME][:TAG][@DIGEST]...",
      "Sets the images entry named NAME: a new name, tag or digest. The argument\n"
@@ -123,13 +128,9 @@ static const edit_cmd commands[] = {
      "remove buildmetadata OPTION[,OPTION]...",
      "Removes options from buildMetadata; one that is not there is no error.\n"},
     {"remove", "configmap", NULL, PR_EDIT_REMOVE_CONFIGMAP, O_NAMESPACE,
-     "remove configmap NAME[,NAME]... [--namespace=NS]",
-     "Removes the configMapGenerator entries NAME in namespace NS (none means\n"
-     "default). An error when none is there; a warning for each name missing.\n"},
+     "remove configmap NAME[,NAME]... [--namespace=NS]", remove_generator_help},
     {"remove", "secret", NULL, PR_EDIT_REMOVE_SECRET, O_NAMESPACE,
-     "remove secret NAME[,NAME]... [--namespace=NS]",
-     "Removes the secretGenerator entries NAME in namespace NS (none means\n"
-     "default). An error when none is there; a warning for each name missing.\n"},
+     "remove secret NAME[,NAME]... [--namespace=NS]", remove_generator_help},
     {"remove", "label", NULL, PR_EDIT_REMOVE_LABEL, O_IGNORE,
      "remove label [-i|--ignore-non-existence] KEY[,KEY]...",
      "Removes commonLabels entries; a missing one is an error without -i.\n"},
