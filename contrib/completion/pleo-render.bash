@@ -18,9 +18,9 @@ _pleo_render_diff_flags="--format --color --unified -U --show-secrets --git
 # The nouns of each edit verb, as `pleo-render edit --help` lists them.
 _pleo_render_edit_nouns() {
     case $1 in
-        set) echo "image namespace replicas nameprefix namesuffix label annotation configmap secret" ;;
-        add) echo "resource component base label annotation configmap secret patch buildmetadata" ;;
-        remove) echo "resource component label annotation patch" ;;
+        set) echo "image namespace replicas nameprefix namesuffix label annotation configmap secret buildmetadata" ;;
+        add) echo "resource component base label annotation configmap secret patch buildmetadata generator transformer" ;;
+        remove) echo "resource component label annotation patch transformer buildmetadata configmap secret" ;;
     esac
 }
 
@@ -36,6 +36,7 @@ _pleo_render_edit_flags() {
         "add configmap") echo "--from-literal= --from-file= --from-env-file= --behavior= --disableNameSuffixHash --namespace=" ;;
         "add secret") echo "--from-literal= --from-file= --from-env-file= --type= --behavior= --disableNameSuffixHash --namespace=" ;;
         "set configmap"|"set secret") echo "--from-literal= --namespace= --new-namespace=" ;;
+        "remove configmap"|"remove secret") echo "--namespace=" ;;
         "add patch"|"remove patch") echo "$patch_flags" ;;
     esac
     echo "--help"
@@ -112,7 +113,7 @@ _pleo_render()
                 case "$noun" in
                     buildmetadata)
                         COMPREPLY=($(compgen -W "originAnnotations transformerAnnotations managedByLabel" -- "$cur")) ;;
-                    resource|component|base) COMPREPLY=($(compgen -f -- "$cur")) ;;
+                    resource|component|base|generator|transformer) COMPREPLY=($(compgen -f -- "$cur")) ;;
                 esac
             fi ;;
         diff)

@@ -44,6 +44,13 @@ typedef enum {
     PR_EDIT_ADD_PATCH,       /* no args; the patch in opts */
     PR_EDIT_REMOVE_PATCH,
     PR_EDIT_FIX,             /* no args */
+    PR_EDIT_ADD_GENERATOR,   /* args: paths, already glob-expanded */
+    PR_EDIT_ADD_TRANSFORMER,
+    PR_EDIT_REMOVE_TRANSFORMER, /* args: patterns matched against entries */
+    PR_EDIT_SET_BUILDMETADATA, /* args: one comma-separated list of options */
+    PR_EDIT_REMOVE_BUILDMETADATA,
+    PR_EDIT_REMOVE_CONFIGMAP, /* args: one comma-separated list of names; --namespace */
+    PR_EDIT_REMOVE_SECRET,
 } pr_edit_kind;
 
 /* Flags of the edit commands, kustomize's names in comments. */
@@ -56,7 +63,7 @@ typedef struct {
     const char *patch_path, *patch_text;
     const char *group, *version, *kind, *name, *namespace;
     const char *label_selector, *annotation_selector;
-    /* add|set configmap|secret (`namespace` above is --namespace). */
+    /* add|set|remove configmap|secret (`namespace` above is --namespace). */
     const char *const *literals; /* --from-literal KEY=VALUE */
     size_t nliterals;
     const char *const *files;    /* --from-file [KEY=]PATH, glob-expanded */

@@ -32,6 +32,7 @@ enum {
     O_GEN_SET = 1u << 7,   /* --from-literal --namespace --new-namespace */
     O_TYPE = 1u << 8,
     O_VARS = 1u << 9,
+    O_NAMESPACE = 1u << 10, /* --namespace alone */
 };
 
 typedef struct {
@@ -41,6 +42,11 @@ typedef struct {
     const char *synopsis;
     const char *help;
 } edit_cmd;
+
+static const char remove_generator_help[] =
+    "Removes the configMapGenerator (or secretGenerator) entries NAME in\n"
+    "namespace NS (none means default). An error when none is there; a\n"
+    "warning for each name missing.\n";
 
 static const edit_cmd commands[] = {
     {"set", "image", NULL, PR_EDIT_SET_IMAGE, 0, "set image NAME[=NEWNAME][:TAG][@DIGEST]...",
@@ -60,6 +66,9 @@ static const edit_cmd commands[] = {
      "Sets commonLabels entries, adding or overwriting them.\n"},
     {"set", "annotation", NULL, PR_EDIT_SET_ANNOTATION, 0, "set annotation KEY:VALUE...",
      "Sets commonAnnotations entries, adding or overwriting them.\n"},
+    {"set", "buildmetadata", NULL, PR_EDIT_SET_BUILDMETADATA, 0, "set buildmetadata OPTION[,OPTION]...",
+     "Replaces the buildMetadata options with those given: originAnnotations,\n"
+     "transformerAnnotations, managedByLabel.\n"},
     {"set", "configmap", NULL, PR_EDIT_SET_CONFIGMAP, O_GEN_SET,
      "set configmap NAME [--from-literal=KEY=VALUE]... [--namespace=NS] [--new-namespace=NS]",
      "Changes literals that exist in the configMapGenerator entry NAME (in\n"
@@ -100,11 +109,28 @@ static const edit_cmd commands[] = {
      "add patch (--path=FILE | --patch=TEXT) [--group=G] [--version=V] [--kind=K]\n"
      "          [--name=N] [--namespace=NS] [--label-selector=S] [--annotation-selector=S]",
      "Adds a patches entry, unless an equal one is there.\n"},
+    {"add", "generator", NULL, PR_EDIT_ADD_GENERATOR, 0, "add generator PATH...",
+     "Adds generators (files or directories of generator plugin configurations);\n"
+     "each PATH is a glob in the kustomization's directory. A PATH matching\n"
+     "nothing is reported and skipped, as kustomize does.\n"},
+    {"add", "transformer", NULL, PR_EDIT_ADD_TRANSFORMER, 0, "add transformer PATH...",
+     "Adds transformers (files or directories of transformer plugin\n"
+     "configurations); each PATH is a glob in the kustomization's directory. A\n"
+     "PATH matching nothing is reported and skipped, as kustomize does.\n"},
     {"remove", "resource", NULL, PR_EDIT_REMOVE_RESOURCE, 0, "remove resource PATTERN...",
      "Removes resources and bases entries matching a pattern.\n"},
     {"remove", "component", NULL, PR_EDIT_REMOVE_COMPONENT, 0, "remove component PATTERN...",
      "Removes components entries matching a pattern (kustomize v5.5 has no\n"
      "such command).\n"},
+    {"remove", "transformer", NULL, PR_EDIT_REMOVE_TRANSFORMER, 0, "remove transformer PATTERN...",
+     "Removes transformers entries matching a pattern.\n"},
+    {"remove", "buildmetadata", NULL, PR_EDIT_REMOVE_BUILDMETADATA, 0,
+     "remove buildmetadata OPTION[,OPTION]...",
+     "Removes options from buildMetadata; one that is not there is no error.\n"},
+    {"remove", "configmap", NULL, PR_EDIT_REMOVE_CONFIGMAP, O_NAMESPACE,
+     "remove configmap NAME[,NAME]... [--namespace=NS]", remove_generator_help},
+    {"remove", "secret", NULL, PR_EDIT_REMOVE_SECRET, O_NAMESPACE,
+     "remove secret NAME[,NAME]... [--namespace=NS]", remove_generator_help},
     {"remove", "label", NULL, PR_EDIT_REMOVE_LABEL, O_IGNORE,
      "remove label [-i|--ignore-non-existence] KEY[,KEY]...",
      "Removes commonLabels entries; a missing one is an error without -i.\n"},
@@ -236,8 +262,11 @@ static char *find_kustomization(const char *dir, const char **base)
 }
 
 /* Go's filepath.Glob, run in the kustomization's directory: matches in
- * order, dot files included, "." and ".." never produced by a wildcard. */
-static bool expand(const char *dir, const char *pattern, char ***paths, size_t *n, size_t *cap)
+ * order, dot files included, "." and ".." never produced by a wildcard.
+ * A pattern matching nothing fails when `required`; else it is reported
+ * and skipped (kustomize's add generator|transformer). */
+static bool expand(const char *dir, const char *pattern, bool required, char ***paths, size_t *n,
+                   size_t *cap)
 {
     int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (cwd < 0 || (dir && chdir(dir) != 0)) {
@@ -276,7 +305,9 @@ static bool expand(const char *dir, const char *pattern, char ***paths, size_t *
         }
         globfree(&g);
     }
-    if (added == 0) {
+    if (added == 0 && !required) {
+        pr_cli_error("%s has no match; skipped", pattern);
+    } else if (added == 0) {
         pr_cli_error("%s has no match (for a remote resource, add --no-verify)", pattern);
         return false;
     }
@@ -367,7 +398,7 @@ static bool expand_file_sources(const char *dir, const strs *in, strs *out)
         const char *pattern = keyed ? eq + 1 : src;
         char **m = NULL;
         size_t n = 0, cap = 0;
-        if (!expand(dir, pattern, &m, &n, &cap))
+        if (!expand(dir, pattern, true, &m, &n, &cap))
             return false;
         if (keyed && n != 1) {
             pr_cli_error("pattern '%s' catches %zu files, should catch only one", src, n);
@@ -631,7 +662,7 @@ int pr_cmd_edit(int argc, char **argv)
             {"--version", NULL, O_PATCH, true},
             {"--kind", NULL, O_PATCH, true},
             {"--name", NULL, O_PATCH, true},
-            {"--namespace", NULL, O_PATCH | O_GEN_ADD | O_GEN_SET, true},
+            {"--namespace", NULL, O_PATCH | O_GEN_ADD | O_GEN_SET | O_NAMESPACE, true},
             {"--label-selector", NULL, O_PATCH, true},
             {"--annotation-selector", NULL, O_PATCH, true},
             {"--from-literal", NULL, O_GEN_ADD | O_GEN_SET, true},
@@ -678,8 +709,9 @@ int pr_cmd_edit(int argc, char **argv)
         else if (!strcmp(n, "--disableNameSuffixHash")) o->disable_hash = on;
         else if (!strcmp(n, "--vars")) {
             if (on) {
-                pr_cli_error("fix --vars (converting vars to replacements) is not supported; "
-                             "convert them by hand");
+                pr_cli_error("fix --vars (converting vars to replacements) is not supported: "
+                             "kustomize's conversion rewrites the resource files too and may "
+                             "change the output; convert them by hand");
                 rc = PR_EXIT_USAGE;
                 goto out;
             }
@@ -735,7 +767,9 @@ int pr_cmd_edit(int argc, char **argv)
     path = find_kustomization(dir, &req.file_name);
     if (!path)
         goto done;
-    if ((req.kind == PR_EDIT_ADD_RESOURCE && !no_verify) || req.kind == PR_EDIT_ADD_COMPONENT) {
+    bool plugins = req.kind == PR_EDIT_ADD_GENERATOR || req.kind == PR_EDIT_ADD_TRANSFORMER;
+    if ((req.kind == PR_EDIT_ADD_RESOURCE && !no_verify) || req.kind == PR_EDIT_ADD_COMPONENT ||
+        plugins) {
         for (size_t j = 0; j < args.n; j++) {
             char **m = NULL;
             size_t n = 0, cap = 0;
@@ -743,7 +777,7 @@ int pr_cmd_edit(int argc, char **argv)
                 strs_add(&expanded, args.v[j]);
                 continue;
             }
-            bool ok = expand(dir, args.v[j], &m, &n, &cap);
+            bool ok = expand(dir, args.v[j], !plugins, &m, &n, &cap);
             for (size_t x = 0; x < n; x++) {
                 strs_add(&expanded, m[x]);
                 free(m[x]);
@@ -754,6 +788,10 @@ int pr_cmd_edit(int argc, char **argv)
         }
         req.args = (const char *const *)expanded.v;
         req.nargs = expanded.n;
+        if (!req.nargs) { /* every pattern skipped: kustomize leaves the file */
+            rc = PR_EXIT_OK;
+            goto done;
+        }
     }
     if (req.kind == PR_EDIT_ADD_BASE) {
         char *copy = strdup(args.v[0]), *save = NULL;

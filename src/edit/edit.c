@@ -161,6 +161,16 @@ const char *const pr_edit_builtin_plugins[] = {
 static const char *const build_metadata_options[] = {"originAnnotations", "transformerAnnotations",
                                                      "managedByLabel", NULL};
 
+/* The arguments as kustomize's messages print them (Go's %s of a
+ * []string): "[a b]". */
+static const char *go_strings(pr_arena *a, const pr_edit_request *req)
+{
+    const char *s = "[";
+    for (size_t i = 0; i < req->nargs; i++)
+        s = pr_sprintf(a, "%s%s%s", s, i ? " " : "", req->args[i]);
+    return pr_sprintf(a, "%s]", s);
+}
+
 bool pr_edit_check_args(const pr_edit_request *req, pr_error *err)
 {
     for (size_t i = 0; i < req->nargs; i++)
@@ -199,10 +209,22 @@ bool pr_edit_check_args(const pr_edit_request *req, pr_error *err)
     case PR_EDIT_ADD_RESOURCE:
     case PR_EDIT_REMOVE_RESOURCE:
     case PR_EDIT_ADD_COMPONENT:
-    case PR_EDIT_REMOVE_COMPONENT: {
-        const char *what = req->kind == PR_EDIT_ADD_RESOURCE || req->kind == PR_EDIT_REMOVE_RESOURCE
-                               ? "resource" : "component";
-        if (!req->nargs)
+    case PR_EDIT_REMOVE_COMPONENT:
+    case PR_EDIT_ADD_GENERATOR:
+    case PR_EDIT_ADD_TRANSFORMER:
+    case PR_EDIT_REMOVE_TRANSFORMER: {
+        const char *what = "resource";
+        if (req->kind == PR_EDIT_ADD_COMPONENT || req->kind == PR_EDIT_REMOVE_COMPONENT)
+            what = "component";
+        else if (req->kind == PR_EDIT_ADD_GENERATOR)
+            what = "generator";
+        else if (req->kind == PR_EDIT_ADD_TRANSFORMER || req->kind == PR_EDIT_REMOVE_TRANSFORMER)
+            what = "transformer";
+        /* kustomize's add generator|transformer name the plugin file. */
+        if (!req->nargs && (req->kind == PR_EDIT_ADD_GENERATOR || req->kind == PR_EDIT_ADD_TRANSFORMER))
+            ok = pr_error_set(err, "must specify a yaml file which contains a %s plugin resource",
+                              what);
+        else if (!req->nargs)
             ok = pr_error_set(err, "must specify a %s file", what);
         for (size_t i = 0; ok && i < req->nargs; i++)
             if (!*req->args[i])
@@ -255,11 +277,13 @@ bool pr_edit_check_args(const pr_edit_request *req, pr_error *err)
             ok = pr_error_set(err, "must specify a base directory");
         break;
     case PR_EDIT_ADD_BUILDMETADATA:
+    case PR_EDIT_SET_BUILDMETADATA:
+    case PR_EDIT_REMOVE_BUILDMETADATA:
         if (!req->nargs) {
             ok = pr_error_set(err, "must specify a buildMetadata option");
         } else if (req->nargs > 1) {
-            ok = pr_error_set(err, "too many arguments; to provide multiple buildMetadata options, "
-                              "please separate options by comma");
+            ok = pr_error_set(err, "too many arguments: %s; to provide multiple buildMetadata "
+                              "options, please separate options by comma", go_strings(a, req));
         } else {
             for (const char *p = req->args[0]; ok && p;) {
                 const char *comma = strchr(p, ',');
@@ -275,6 +299,17 @@ bool pr_edit_check_args(const pr_edit_request *req, pr_error *err)
             }
         }
         break;
+    case PR_EDIT_REMOVE_CONFIGMAP:
+    case PR_EDIT_REMOVE_SECRET: {
+        const char *what = req->kind == PR_EDIT_REMOVE_CONFIGMAP ? "configmap" : "secret";
+        if (!req->nargs) {
+            ok = pr_error_set(err, "at least one %s name must be specified", what);
+        } else if (req->nargs > 1) {
+            ok = pr_error_set(err, "too many arguments: %s; to provide multiple %ss to remove, "
+                              "please separate %s names by commas", go_strings(a, req), what, what);
+        }
+        break;
+    }
     case PR_EDIT_ADD_CONFIGMAP:
     case PR_EDIT_ADD_SECRET: {
         const pr_edit_options *o = &req->opts;
@@ -779,70 +814,6 @@ static bool op_add_resource(ed *e, const pr_edit_request *req)
     return true;
 }
 
-/* Go's filepath.Match as kustomize uses it: '*' stops at '/'. */
-static bool matches_any(const pr_edit_request *req, const char *text)
-{
-    for (size_t i = 0; i < req->nargs; i++)
-        if (fnmatch(req->args[i], text, FNM_PATHNAME) == 0)
-            return true;
-    return false;
-}
-
-static bool remove_item(ed *e, const char *key, size_t idx);
-
-/* Removes every entry of the root lists `lists` that matches one of the
- * request's patterns, as kustomize's `edit remove resource|component`
- * does, counting them in `removed`. An entry others alias cannot go
- * without breaking them: one that matches is refused before anything is
- * removed. */
-static bool remove_matching(ed *e, const pr_edit_request *req, const char *const *lists,
-                            int nlists, size_t *removed)
-{
-    for (int li = 0; li < nlists; li++) {
-        long ki;
-        const pe_node *l = root_value(e, lists[li], &ki);
-        for (size_t i = 0; l && l->kind == PE_SEQ && i < l->n; i++) {
-            const pe_node *it = l->kids[i];
-            if (it->kind == PE_SCALAR && !it->empty && it->anchored && matches_any(req, it->text))
-                return pe_fail(&e->doc, e->err, it->ostart, "this entry is anchored (&) and may be "
-                               "used elsewhere; remove it by hand");
-        }
-    }
-    *removed = 0;
-    for (int li = 0; li < nlists; li++) {
-        for (;;) {
-            long ki;
-            const pe_node *l = root_value(e, lists[li], &ki);
-            if (!l || l->kind != PE_SEQ)
-                break;
-            size_t idx = 0;
-            while (idx < l->n && !(l->kids[idx]->kind == PE_SCALAR && !l->kids[idx]->empty &&
-                                   matches_any(req, l->kids[idx]->text)))
-                idx++;
-            if (idx == l->n)
-                break;
-            if (!remove_item(e, lists[li], idx))
-                return false;
-            (*removed)++;
-        }
-    }
-    return true;
-}
-
-static bool op_remove_resource(ed *e, const pr_edit_request *req)
-{
-    if (!check_list(e, "resources", NULL, NULL, 0) || !check_list(e, "bases", NULL, NULL, 0))
-        return false;
-    static const char *const lists[] = {"resources", "bases"};
-    size_t removed = 0;
-    if (!remove_matching(e, req, lists, 2, &removed))
-        return false;
-    if (!removed)
-        note(e, "no entry of resources or bases matches %s; nothing removed",
-             req->nargs == 1 ? req->args[0] : "the given patterns");
-    return true;
-}
-
 /* ---- paths into the file and into its intended meaning ---- */
 
 /* The node at `path` below the root: keys and, for sequences, indices,
@@ -1009,6 +980,29 @@ static bool remove_item(ed *e, const char *key, size_t idx)
     return pe_seq_del(e->a, &e->doc, e->doc.root->kids[ki], l, idx, &s, e->err) && commit(e, &s);
 }
 
+/* Rewrites item `i` of the list at `lpath` as the string `text`, in place:
+ * its quoting where that can carry the text, and the comments around it,
+ * stay. `what` names the item when it cannot be rewritten. */
+static bool replace_item(ed *e, const char *lpath, size_t i, const char *text, const char *what)
+{
+    const pe_node *item = walk(e, pr_sprintf(e->a, "%s/%zu", lpath, i));
+    pr_node *xl = xwalk(e, lpath);
+    if (!item || item->kind != PE_SCALAR || item->empty || item->anchored || item->tagged ||
+        item->style == PE_LITERAL || item->style == PE_FOLDED || !xl || xl->kind != PR_SEQ ||
+        i >= xl->seq.len)
+        return pe_fail(&e->doc, e->err, item ? item->ostart : 0,
+                       "this %s cannot be rewritten; edit it by hand", what);
+    xl->seq.items[i] = str_node(e, text);
+    pr_strbuf enc;
+    pr_sb_init(&enc);
+    pe_encode(&enc, text, pe_quote_of(item), item->parent && item->parent->style == PE_FLOW, false);
+    pe_splices s = {0};
+    pe_splice_add(e->a, &s, item->ostart, item->oend - item->ostart,
+                  pr_strndup(e->a, enc.buf, enc.len));
+    pr_sb_release(&enc);
+    return commit(e, &s);
+}
+
 /* A root field that must be a mapping (or absent, or null). */
 static bool check_map(ed *e, const char *key)
 {
@@ -1024,6 +1018,107 @@ static bool check_map(ed *e, const char *key)
     if (is_null_scalar(v) || v->kind == PE_MAP)
         return true;
     return pe_fail(&e->doc, e->err, v->empty ? k->ostart : v->ostart, "'%s' must be a mapping", key);
+}
+
+/* ---- removing entries ---- */
+
+/* Whether a list entry (as the build reads it) is one the command removes;
+ * `ctx` is the command's. */
+typedef bool (*entry_match)(const pr_node *entry, void *ctx);
+
+/* Removes every entry of the root lists `lists` that `match` accepts, as
+ * kustomize's remove commands rebuild their lists without them, counting
+ * them in `removed`. An entry others alias cannot go without breaking
+ * them: one that matches is refused before anything is removed. */
+static bool remove_where(ed *e, const char *const *lists, int nlists, entry_match match, void *ctx,
+                         size_t *removed)
+{
+    for (int li = 0; li < nlists; li++) {
+        if (!check_list(e, lists[li], NULL, NULL, 0))
+            return false;
+        long ki;
+        const pe_node *l = root_value(e, lists[li], &ki);
+        const pr_node *xl = xwalk(e, lists[li]);
+        for (size_t i = 0; l && l->kind == PE_SEQ && xl && xl->kind == PR_SEQ && i < l->n &&
+                           i < xl->seq.len; i++)
+            if (l->kids[i]->anchored && match(xl->seq.items[i], ctx))
+                return pe_fail(&e->doc, e->err, l->kids[i]->ostart, "this entry is anchored (&) "
+                               "and may be used elsewhere; remove it by hand");
+    }
+    *removed = 0;
+    for (int li = 0; li < nlists; li++) {
+        for (size_t idx = 0;;) {
+            const pr_node *xl = xwalk(e, lists[li]);
+            if (!xl || xl->kind != PR_SEQ)
+                break;
+            while (idx < xl->seq.len && !match(xl->seq.items[idx], ctx))
+                idx++;
+            if (idx == xl->seq.len)
+                break;
+            if (!remove_item(e, lists[li], idx))
+                return false;
+            (*removed)++;
+        }
+    }
+    return true;
+}
+
+/* A string entry, as kustomize's []string fields read one (null is ""). */
+static const char *go_string(const pr_node *entry)
+{
+    if (!entry || entry->kind != PR_SCALAR)
+        return NULL;
+    return entry->tag == PR_TAG_NULL ? "" : entry->scalar.text;
+}
+
+/* Go's filepath.Match as kustomize's remove resource|transformer use it:
+ * '*' stops at '/'. `ctx` is the request. */
+static bool path_matches(const pr_node *entry, void *ctx)
+{
+    const pr_edit_request *req = ctx;
+    const char *text = go_string(entry);
+    for (size_t i = 0; text && *text && i < req->nargs; i++)
+        if (fnmatch(req->args[i], text, FNM_PATHNAME) == 0)
+            return true;
+    return false;
+}
+
+/* remove resource|component|transformer: the entries that match one of
+ * the patterns (resources also in the deprecated bases). */
+static bool op_remove_paths(ed *e, const pr_edit_request *req)
+{
+    static const char *const resources[] = {"resources", "bases"};
+    static const char *const components[] = {"components"};
+    static const char *const transformers[] = {"transformers"};
+    const char *const *lists = req->kind == PR_EDIT_REMOVE_RESOURCE    ? resources
+                               : req->kind == PR_EDIT_REMOVE_COMPONENT ? components
+                                                                      : transformers;
+    int nlists = lists == resources ? 2 : 1;
+    size_t removed = 0;
+    if (!remove_where(e, lists, nlists, path_matches, (void *)req, &removed))
+        return false;
+    if (!removed)
+        note(e, "%s", pr_sprintf(e->a, "no entry of %s matches %s; nothing removed",
+                                 nlists == 2 ? "resources or bases" : lists[0],
+                                 req->nargs == 1 ? req->args[0] : "the given patterns"));
+    return true;
+}
+
+/* The items of a comma-separated argument, as Go's strings.Split gives
+ * them (empty ones too). */
+static const char **split_commas(ed *e, const char *list, size_t *n)
+{
+    size_t cap = 1;
+    for (const char *p = list; *p; p++)
+        cap += *p == ',';
+    const char **items = pr_alloc(e->a, cap * sizeof *items);
+    *n = 0;
+    while (list) {
+        const char *comma = strchr(list, ',');
+        items[(*n)++] = comma ? pr_strndup(e->a, list, (size_t)(comma - list)) : list;
+        list = comma ? comma + 1 : NULL;
+    }
+    return items;
 }
 
 /* ---- set nameprefix / namesuffix ---- */
@@ -1197,35 +1292,29 @@ static bool in_list(ed *e, const char *key, const char *text)
     return false;
 }
 
-static bool op_add_component(ed *e, const pr_edit_request *req)
+/* add component|generator|transformer: each path once, as kustomize adds
+ * it (one already listed is skipped with its message); the kustomization
+ * never lists itself. */
+static bool op_add_paths(ed *e, const pr_edit_request *req)
 {
-    if (!check_list(e, "components", NULL, NULL, 0))
+    const char *field = req->kind == PR_EDIT_ADD_COMPONENT   ? "components"
+                        : req->kind == PR_EDIT_ADD_GENERATOR ? "generators"
+                                                             : "transformers";
+    if (!check_list(e, field, NULL, NULL, 0))
         return false;
     for (size_t i = 0; i < req->nargs; i++) {
         const char *path = req->args[i];
         if (req->file_name && !strcmp(path, req->file_name))
             continue;
-        if (in_list(e, "components", path)) {
-            note(e, "component %s already in kustomization file", path);
+        if (in_list(e, field, path)) {
+            /* "components" -> "component %s already ..." */
+            note(e, "%s", pr_sprintf(e->a, "%.*s %s already in kustomization file",
+                                     (int)strlen(field) - 1, field, path));
             continue;
         }
-        if (!append_in(e, "", "components", str_node(e, path)))
+        if (!append_in(e, "", field, str_node(e, path)))
             return false;
     }
-    return true;
-}
-
-static bool op_remove_component(ed *e, const pr_edit_request *req)
-{
-    if (!check_list(e, "components", NULL, NULL, 0))
-        return false;
-    static const char *const lists[] = {"components"};
-    size_t removed = 0;
-    if (!remove_matching(e, req, lists, 1, &removed))
-        return false;
-    if (!removed)
-        note(e, "no entry of components matches %s; nothing removed",
-             req->nargs == 1 ? req->args[0] : "the given patterns");
     return true;
 }
 
@@ -1257,6 +1346,57 @@ static bool op_add_base(ed *e, const pr_edit_request *req)
 static bool op_add_buildmetadata(ed *e, const pr_edit_request *req)
 {
     return add_comma_items(e, "buildMetadata", "buildMetadata option", req->args[0]);
+}
+
+/* set buildmetadata: the list becomes the options given, in their order,
+ * as kustomize replaces the field. Items are rewritten in place, so the
+ * comments around them stay; the list is never emptied on the way. */
+static bool op_set_buildmetadata(ed *e, const pr_edit_request *req)
+{
+    size_t n;
+    const char **want = split_commas(e, req->args[0], &n);
+    if (!check_list(e, "buildMetadata", NULL, NULL, 0))
+        return false;
+    pr_node *xl = xwalk(e, "buildMetadata");
+    size_t have = xl && xl->kind == PR_SEQ ? xl->seq.len : 0;
+    for (size_t i = 0; i < have && i < n; i++)
+        if (!pr_scalar_is(xl->seq.items[i], want[i]) &&
+            !replace_item(e, "buildMetadata", i, want[i], "buildMetadata option"))
+            return false;
+    for (; have > n; have--)
+        if (!remove_item(e, "buildMetadata", have - 1))
+            return false;
+    for (size_t i = have; i < n; i++)
+        if (!append_in(e, "", "buildMetadata", str_node(e, want[i])))
+            return false;
+    return true;
+}
+
+typedef struct {
+    const char **items;
+    size_t n;
+} string_set;
+
+static bool option_listed(const pr_node *entry, void *ctx)
+{
+    const string_set *set = ctx;
+    const char *text = go_string(entry);
+    return text && named(text, set->items, set->n);
+}
+
+/* remove buildmetadata: every entry naming one of the options; none is
+ * not an error, as in kustomize. */
+static bool op_remove_buildmetadata(ed *e, const pr_edit_request *req)
+{
+    static const char *const lists[] = {"buildMetadata"};
+    string_set set;
+    set.items = split_commas(e, req->args[0], &set.n);
+    size_t removed = 0;
+    if (!remove_where(e, lists, 1, option_listed, &set, &removed))
+        return false;
+    if (!removed)
+        note(e, "buildMetadata has none of %s; nothing removed", req->args[0]);
+    return true;
 }
 
 /* ---- patches ---- */
@@ -1335,23 +1475,17 @@ static bool op_add_patch(ed *e, const pr_edit_request *req)
     return append_in(e, "", "patches", p);
 }
 
+static bool patch_matches(const pr_node *entry, void *ctx)
+{
+    return patch_equals(entry, ctx);
+}
+
 static bool op_remove_patch(ed *e, const pr_edit_request *req)
 {
-    if (!check_list(e, "patches", NULL, NULL, 0))
-        return false;
-    pr_node *p = flag_patch(e, &req->opts);
+    static const char *const lists[] = {"patches"};
     size_t removed = 0;
-    for (;;) {
-        pr_node *xl = xwalk(e, "patches");
-        size_t i = 0;
-        while (xl && xl->kind == PR_SEQ && i < xl->seq.len && !patch_equals(xl->seq.items[i], p))
-            i++;
-        if (!xl || xl->kind != PR_SEQ || i == xl->seq.len)
-            break;
-        if (!remove_item(e, "patches", i))
-            return false;
-        removed++;
-    }
+    if (!remove_where(e, lists, 1, patch_matches, flag_patch(e, &req->opts), &removed))
+        return false;
     if (!removed)
         note(e, "patch %s doesn't exist in kustomization file", patch_label(e, &req->opts));
     return true;
@@ -1534,22 +1668,7 @@ static bool op_set_generator(ed *e, const pr_edit_request *req)
             found = true;
             if (!strcmp(ev, v))
                 continue;
-            const pe_node *item = walk(e, pr_sprintf(e->a, "%s/%zu", lits, i));
-            if (!item || item->kind != PE_SCALAR || item->anchored || item->tagged ||
-                item->style == PE_LITERAL || item->style == PE_FOLDED)
-                return pe_fail(&e->doc, e->err, item ? item->ostart : 0,
-                               "this literal cannot be rewritten; edit it by hand");
-            const char *text = pr_sprintf(e->a, "%s=%s", k, v);
-            xl->seq.items[i] = str_node(e, text);
-            pr_strbuf enc;
-            pr_sb_init(&enc);
-            pe_encode(&enc, text, pe_quote_of(item), item->parent && item->parent->style == PE_FLOW,
-                      false);
-            pe_splices s = {0};
-            pe_splice_add(e->a, &s, item->ostart, item->oend - item->ostart,
-                          pr_strndup(e->a, enc.buf, enc.len));
-            pr_sb_release(&enc);
-            if (!commit(e, &s))
+            if (!replace_item(e, lits, i, pr_sprintf(e->a, "%s=%s", k, v), "literal"))
                 return false;
             xl = xwalk(e, lits);
         }
@@ -1560,6 +1679,55 @@ static bool op_set_generator(ed *e, const pr_edit_request *req)
     if (o->new_namespace && *o->new_namespace &&
         !put_value(e, at, "namespace", str_node(e, o->new_namespace)))
         return false;
+    return true;
+}
+
+/* The entries remove configmap|secret takes: those whose name is one of
+ * `names`, in `namespace` (none is default); `found` marks the names that
+ * matched. */
+typedef struct {
+    string_set names;
+    bool *found;
+    const char *namespace;
+} generator_names;
+
+static bool generator_named(const pr_node *entry, void *ctx)
+{
+    generator_names *g = ctx;
+    if (!entry || entry->kind != PR_MAP ||
+        !namespace_equal(go_string(pr_map_get(entry, "namespace")), g->namespace))
+        return false;
+    const char *name = go_string(pr_map_get(entry, "name"));
+    bool hit = false;
+    for (size_t i = 0; i < g->names.n; i++)
+        if (!strcmp(g->names.items[i], name ? name : "")) {
+            g->found[i] = true;
+            hit = true;
+        }
+    return hit;
+}
+
+static bool op_remove_generator(ed *e, const pr_edit_request *req)
+{
+    bool secret = req->kind == PR_EDIT_REMOVE_SECRET;
+    const char *what = secret ? "secret" : "configmap";
+    const char *const lists[] = {secret ? "secretGenerator" : "configMapGenerator"};
+    generator_names g = {{NULL, 0}, NULL, req->opts.namespace};
+    g.names.items = split_commas(e, req->args[0], &g.names.n);
+    g.found = pr_alloc(e->a, g.names.n * sizeof *g.found);
+    size_t removed = 0;
+    if (!remove_where(e, lists, 1, generator_named, &g, &removed))
+        return false;
+    if (!removed)
+        return pr_error_set(e->err, "%s: no specified %s(s) were found in the kustomization file "
+                            "(looked in namespace %s; check the names, and give --namespace for "
+                            "an entry in another namespace)", e->path, what,
+                            req->opts.namespace && *req->opts.namespace ? req->opts.namespace
+                                                                        : "default");
+    for (size_t i = 0; i < g.names.n; i++)
+        if (!g.found[i])
+            note(e, "%s", pr_sprintf(e->a, "%s %s doesn't exist in kustomization file", what,
+                                     g.names.items[i]));
     return true;
 }
 
@@ -1858,7 +2026,9 @@ bool pr_edit_apply(const pr_edit_request *req, const char *path, const char *src
     case PR_EDIT_SET_NAMESPACE: ok = op_set_namespace(&e, req); break;
     case PR_EDIT_SET_REPLICAS: ok = op_set_replicas(&e, req); break;
     case PR_EDIT_ADD_RESOURCE: ok = op_add_resource(&e, req); break;
-    case PR_EDIT_REMOVE_RESOURCE: ok = op_remove_resource(&e, req); break;
+    case PR_EDIT_REMOVE_RESOURCE:
+    case PR_EDIT_REMOVE_COMPONENT:
+    case PR_EDIT_REMOVE_TRANSFORMER: ok = op_remove_paths(&e, req); break;
     case PR_EDIT_SET_NAMEPREFIX: ok = op_set_root_scalar(&e, "namePrefix", req->args[0]); break;
     case PR_EDIT_SET_NAMESUFFIX: ok = op_set_root_scalar(&e, "nameSuffix", req->args[0]); break;
     case PR_EDIT_ADD_LABEL:
@@ -1867,14 +2037,19 @@ bool pr_edit_apply(const pr_edit_request *req, const char *path, const char *src
     case PR_EDIT_SET_ANNOTATION: ok = op_put_metadata(&e, req); break;
     case PR_EDIT_REMOVE_LABEL:
     case PR_EDIT_REMOVE_ANNOTATION: ok = op_remove_metadata(&e, req); break;
-    case PR_EDIT_ADD_COMPONENT: ok = op_add_component(&e, req); break;
-    case PR_EDIT_REMOVE_COMPONENT: ok = op_remove_component(&e, req); break;
+    case PR_EDIT_ADD_COMPONENT:
+    case PR_EDIT_ADD_GENERATOR:
+    case PR_EDIT_ADD_TRANSFORMER: ok = op_add_paths(&e, req); break;
     case PR_EDIT_ADD_BASE: ok = op_add_base(&e, req); break;
     case PR_EDIT_ADD_BUILDMETADATA: ok = op_add_buildmetadata(&e, req); break;
+    case PR_EDIT_SET_BUILDMETADATA: ok = op_set_buildmetadata(&e, req); break;
+    case PR_EDIT_REMOVE_BUILDMETADATA: ok = op_remove_buildmetadata(&e, req); break;
     case PR_EDIT_ADD_CONFIGMAP:
     case PR_EDIT_ADD_SECRET: ok = op_add_generator(&e, req); break;
     case PR_EDIT_SET_CONFIGMAP:
     case PR_EDIT_SET_SECRET: ok = op_set_generator(&e, req); break;
+    case PR_EDIT_REMOVE_CONFIGMAP:
+    case PR_EDIT_REMOVE_SECRET: ok = op_remove_generator(&e, req); break;
     case PR_EDIT_ADD_PATCH: ok = op_add_patch(&e, req); break;
     case PR_EDIT_REMOVE_PATCH: ok = op_remove_patch(&e, req); break;
     case PR_EDIT_FIX: ok = op_fix(&e, req); break;

@@ -37,6 +37,14 @@ check "--no-verify" 0 "$bin" edit -C "$work/a/b" add resource --no-verify https:
 grep -q '^- https://example.com/x?ref=v1$' "$work/a/b/kustomization.yml" \
   || { echo "FAIL: --no-verify did not add the path as given"; fail=1; }
 
+# add generator|transformer: a pattern matching nothing is reported and
+# skipped, as kustomize's GlobPatterns does; none matching leaves the file.
+cp "$work/a/b/kustomization.yml" "$work/before.yml"
+check "add generator matching nothing" 0 "$bin" edit -C "$work/a/b" add generator 'gen-*.yaml'
+grep -q 'gen-\*.yaml has no match' "$work/err" || { echo "FAIL: no-match warning for add generator"; cat "$work/err"; fail=1; }
+cmp -s "$work/before.yml" "$work/a/b/kustomization.yml" || { echo "FAIL: add generator matching nothing changed the file"; fail=1; }
+check "remove configmap takes --namespace only" 2 "$bin" edit -C "$work/a/b" remove configmap x --force
+
 # Nothing to change: the file is not rewritten.
 touch -d '2001-01-01 00:00:00' "$work/a/b/kustomization.yml"
 check "nothing to change" 0 "$bin" edit -C "$work/a/b" add resource one.yaml
@@ -66,7 +74,9 @@ for c in "set image" "set namespace" "set replicas" "set nameprefix" "set namesu
          "set label" "set annotation" "set configmap" "set secret" "add resource" \
          "add component" "add base" "add label" "add annotation" "add buildmetadata" \
          "add configmap" "add secret" "add patch" "remove resource" "remove component" \
-         "remove label" "remove annotation" "remove patch" "fix" "listbuiltin"; do
+         "remove label" "remove annotation" "remove patch" "fix" "listbuiltin" \
+         "add generator" "add transformer" "remove transformer" "set buildmetadata" \
+         "remove buildmetadata" "remove configmap" "remove secret"; do
   for h in --help -h; do
     # shellcheck disable=SC2086
     check "edit $c $h" 0 env -C "$work/empty" "$bin" edit $c $h

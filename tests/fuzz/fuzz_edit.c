@@ -42,6 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {"set", "image", PR_EDIT_SET_IMAGE},         {"set", "namespace", PR_EDIT_SET_NAMESPACE},
         {"set", "replicas", PR_EDIT_SET_REPLICAS},   {"add", "resource", PR_EDIT_ADD_RESOURCE},
         {"remove", "resource", PR_EDIT_REMOVE_RESOURCE},
+        {"add", "generator", PR_EDIT_ADD_GENERATOR}, {"remove", "transformer", PR_EDIT_REMOVE_TRANSFORMER},
+        {"set", "buildmetadata", PR_EDIT_SET_BUILDMETADATA},
+        {"remove", "buildmetadata", PR_EDIT_REMOVE_BUILDMETADATA},
     };
     for (size_t k = 0; n >= 2 && k < sizeof kinds / sizeof kinds[0]; k++) {
         if (strcmp(args[0], kinds[k].verb) || strcmp(args[1], kinds[k].noun))

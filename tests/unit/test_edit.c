@@ -562,6 +562,104 @@ static void test_fix(void **state)
           "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [b]\n");
 }
 
+/* kustomize's add generator|transformer, remove transformer and
+ * set|remove buildmetadata (kustomize/commands/edit/{add,set,remove}). */
+static void test_plugins_and_build_metadata(void **state)
+{
+    (void)state;
+    /* Duplicates are skipped with kustomize's message; the kustomization
+     * never lists itself. */
+    check_notes(PR_EDIT_ADD_GENERATOR, ARGS("g1.yaml", "kustomization.yaml", "g2.yaml", "g2.yaml"),
+                "generators:\n- g1.yaml # first\n", true,
+                "generators:\n- g1.yaml # first\n- g2.yaml\n",
+                "generator g1.yaml already in kustomization file\n"
+                "generator g2.yaml already in kustomization file\n");
+    check(PR_EDIT_ADD_TRANSFORMER, ARGS("t.yaml"), "resources: [a]\n", true,
+          "resources: [a]\ntransformers:\n- t.yaml\n");
+    /* remove transformer: Go's filepath.Match, '*' stops at '/'. */
+    check_notes(PR_EDIT_REMOVE_TRANSFORMER, ARGS("t/*.yaml"),
+                "transformers:\n- t/a.yaml\n- t/sub/b.yaml\n- c.yaml\n", true,
+                "transformers:\n- t/sub/b.yaml\n- c.yaml\n", "");
+    check_notes(PR_EDIT_REMOVE_TRANSFORMER, ARGS("x"), "transformers: [a]\n", true,
+                "transformers: [a]\n", "no entry of transformers matches x; nothing removed\n");
+    /* set buildmetadata replaces the list: items rewritten in place
+     * (comments stay), the rest removed or appended. */
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"),
+          "buildMetadata:\n  # why\n  - originAnnotations # here\n  - transformerAnnotations\n", true,
+          "buildMetadata:\n  # why\n  - managedByLabel # here\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("originAnnotations,managedByLabel"),
+          "buildMetadata: ['originAnnotations']\n", true,
+          "buildMetadata: ['originAnnotations', 'managedByLabel']\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"), "resources: [a]\nbuildMetadata:\n", true,
+          "resources: [a]\nbuildMetadata:\n- managedByLabel\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"), "resources:\n  - a\n", true,
+          "resources:\n  - a\nbuildMetadata:\n  - managedByLabel\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"),
+          "o: &o originAnnotations\nbuildMetadata: [*o]\n", false, "cannot be rewritten");
+    /* remove buildmetadata: an option that is not there is no error. */
+    check_notes(PR_EDIT_REMOVE_BUILDMETADATA, ARGS("managedByLabel,originAnnotations"),
+                "buildMetadata:\n- originAnnotations\n- transformerAnnotations\n", true,
+                "buildMetadata:\n- transformerAnnotations\n", "");
+    check_notes(PR_EDIT_REMOVE_BUILDMETADATA, ARGS("managedByLabel"), "resources: [a]\n", true,
+                "resources: [a]\n", "buildMetadata has none of managedByLabel; nothing removed\n");
+    /* Argument errors, with kustomize's messages. */
+    check(PR_EDIT_ADD_GENERATOR, ARGS(NULL), "{}\n", false,
+          "must specify a yaml file which contains a generator plugin resource");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS(NULL), "{}\n", false, "must specify a transformer file");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel,"), "{}\n", false,
+          "invalid buildMetadata option: ");
+    check(PR_EDIT_REMOVE_BUILDMETADATA, ARGS("a", "b"), "{}\n", false,
+          "too many arguments: [a b]; to provide multiple buildMetadata options");
+}
+
+/* kustomize's remove configmap|secret: names in one comma-separated
+ * argument, matched in --namespace (none is default). A second run fails
+ * (nothing left to remove), so check_notes does not apply. */
+static void test_remove_generators(void **state)
+{
+    (void)state;
+    const char *cms = "configMapGenerator:\n"
+                      "- name: a\n  literals: [k=1]\n"
+                      "- name: a\n  namespace: prod\n  literals: [k=2]\n"
+                      "- name: b\n  namespace: default\n  literals: [k=3]\n";
+    const char *names[] = {"a,b,c"};
+    pr_edit_request req = {.kind = PR_EDIT_REMOVE_CONFIGMAP, .args = names, .nargs = 1};
+    pr_strbuf got, notes;
+    pr_error err;
+    pr_sb_init(&got);
+    pr_sb_init(&notes);
+    pr_error_init(&err);
+    assert_true(pr_edit_apply(&req, "kustomization.yaml", cms, strlen(cms), &got, &notes, &err));
+    assert_string_equal(got.buf, "configMapGenerator:\n- name: a\n  namespace: prod\n  literals: [k=2]\n");
+    assert_string_equal(notes.buf, "configmap c doesn't exist in kustomization file\n");
+    pr_sb_release(&got);
+    pr_sb_release(&notes);
+    pr_error_release(&err);
+    pr_edit_options o = {.namespace = "prod"};
+    char msg[512];
+    char *out = apply_opts(PR_EDIT_REMOVE_CONFIGMAP, ARGS("a"), &o, cms, msg, sizeof msg);
+    assert_non_null(out);
+    assert_string_equal(out, "configMapGenerator:\n- name: a\n  literals: [k=1]\n"
+                             "- name: b\n  namespace: default\n  literals: [k=3]\n");
+    free(out);
+    /* None found is kustomize's error, and nothing changes. */
+    assert_null(apply_opts(PR_EDIT_REMOVE_CONFIGMAP, ARGS("b"), &o, cms, msg, sizeof msg));
+    assert_non_null(strstr(msg, "no specified configmap(s) were found"));
+    check(PR_EDIT_REMOVE_SECRET, ARGS("s"), "secretGenerator: []\n", false,
+          "no specified secret(s) were found");
+    check(PR_EDIT_REMOVE_SECRET, ARGS("s"), "secretGenerator:\n- &s {name: s}\n", false, "anchored");
+    out = apply_opts(PR_EDIT_REMOVE_SECRET, ARGS("s"),  NULL,
+                     "secretGenerator:\n- {name: s, type: Opaque}\n- {name: t}\n", msg, sizeof msg);
+    assert_non_null(out);
+    assert_string_equal(out, "secretGenerator:\n- {name: t}\n");
+    free(out);
+    check(PR_EDIT_REMOVE_SECRET, ARGS("s", "t"), "{}\n", false,
+          "too many arguments: [s t]; to provide multiple secrets to remove, please separate "
+          "secret names by commas");
+    check(PR_EDIT_REMOVE_CONFIGMAP, ARGS(NULL), "{}\n", false,
+          "at least one configmap name must be specified");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -573,6 +671,8 @@ int main(void)
         cmocka_unit_test(test_errors),      cmocka_unit_test(test_pairs),
         cmocka_unit_test(test_metadata),    cmocka_unit_test(test_patches_and_generators),
         cmocka_unit_test(test_fix),
+        cmocka_unit_test(test_plugins_and_build_metadata),
+        cmocka_unit_test(test_remove_generators),
         cmocka_unit_test(test_single_quoted_as_libfyaml_reads_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
