@@ -77,6 +77,12 @@ static char *memory_canonical(const pr_fs *fs, pr_arena *a, const char *path)
     return (char *)canonical_path(a, path);
 }
 
+/* A tree in memory has no symlinks: every path is what it names. */
+static pr_path_info memory_path_info(const pr_fs *fs, const char *path)
+{
+    return (pr_path_info){memory_path_type(fs, path), false};
+}
+
 static bool memory_list_dir(const pr_fs *fs, pr_arena *a, const char *path,
                             pr_dir_entry **entries, size_t *len, pr_error *err)
 {
@@ -119,6 +125,7 @@ pr_fs_memory *pr_fs_memory_new(pr_arena *a)
     m->fs.path_type = memory_path_type;
     m->fs.canonical = memory_canonical;
     m->fs.list_dir = memory_list_dir;
+    m->fs.path_info = memory_path_info;
     m->a = a;
     return m;
 }
