@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,59 +260,6 @@ static char *find_kustomization(const char *dir, const char **base)
     return found;
 }
 
-/* Go's filepath.Glob, run in the kustomization's directory: matches in
- * order, dot files included, "." and ".." never produced by a wildcard.
- * A pattern matching nothing fails when `required`; else it is reported
- * and skipped (kustomize's add generator|transformer). */
-static bool expand(const char *dir, const char *pattern, bool required, char ***paths, size_t *n,
-                   size_t *cap)
-{
-    int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (cwd < 0 || (dir && chdir(dir) != 0)) {
-        pr_cli_error("%s: %s", dir ? dir : ".", strerror(errno));
-        if (cwd >= 0)
-            close(cwd);
-        return false;
-    }
-    glob_t g;
-    int rc = glob(pattern, GLOB_PERIOD, NULL, &g);
-    bool restored = fchdir(cwd) == 0;
-    close(cwd);
-    if (!restored) {
-        pr_cli_error("returning to the working directory: %s", strerror(errno));
-        if (rc == 0)
-            globfree(&g);
-        return false;
-    }
-    size_t added = 0;
-    if (rc == 0) {
-        for (size_t i = 0; i < g.gl_pathc; i++) {
-            const char *m = g.gl_pathv[i], *slash = strrchr(m, '/');
-            const char *last = slash ? slash + 1 : m;
-            if ((!strcmp(last, ".") || !strcmp(last, "..")) && strcmp(m, pattern) != 0)
-                continue;
-            if (*n == *cap) {
-                *cap = *cap ? *cap * 2 : 16;
-                *paths = realloc(*paths, *cap * sizeof **paths);
-                if (!*paths) {
-                    perror("pleo-render");
-                    exit(PR_EXIT_RENDER_ERROR);
-                }
-            }
-            (*paths)[(*n)++] = strdup(m);
-            added++;
-        }
-        globfree(&g);
-    }
-    if (added == 0 && !required) {
-        pr_cli_error("%s has no match; skipped", pattern);
-    } else if (added == 0) {
-        pr_cli_error("%s has no match (for a remote resource, add --no-verify)", pattern);
-        return false;
-    }
-    return true;
-}
-
 static void sync_dir(const char *file)
 {
     char *copy = strdup(file);
@@ -382,6 +328,37 @@ static void strs_free(strs *s)
     free(s->v);
 }
 
+/* kustomize's fSys.Glob of `pattern` in the kustomization's directory
+ * (pr_edit_glob), appended to `out`; `*added` counts the matches. A
+ * pattern matching nothing fails when `hint` says what to do about it;
+ * without one it is reported and skipped (kustomize's add
+ * generator|transformer). */
+static bool expand(const char *dir, const char *pattern, const char *hint, strs *out,
+                   size_t *added)
+{
+    pr_arena *a = pr_arena_new();
+    pr_error err;
+    pr_error_init(&err);
+    const char **m;
+    size_t n = 0;
+    bool ok = pr_edit_glob(a, pr_fs_disk(), dir, pattern, &m, &n, &err);
+    if (!ok)
+        pr_cli_error("%s", pr_error_text(&err));
+    for (size_t i = 0; i < n; i++)
+        strs_add(out, m[i]);
+    *added = n;
+    if (ok && n == 0 && !hint)
+        pr_cli_error("%s has no match; skipped", pattern);
+    else if (ok && n == 0) {
+        pr_cli_error("%s has no match (paths are relative to the kustomization's directory%s%s%s)",
+                     pattern, dir ? ", " : "", dir ? dir : "", hint);
+        ok = false;
+    }
+    pr_error_release(&err);
+    pr_arena_free(a);
+    return ok;
+}
+
 /* Remote targets kustomize's loader would fetch: not checked here. */
 static bool looks_remote(const char *p)
 {
@@ -392,38 +369,33 @@ static bool looks_remote(const char *p)
  * must match exactly one file, as kustomize's ExpandFileSource wants. */
 static bool expand_file_sources(const char *dir, const strs *in, strs *out)
 {
-    for (size_t i = 0; i < in->n; i++) {
+    bool ok = true;
+    for (size_t i = 0; ok && i < in->n; i++) {
         const char *src = in->v[i], *eq = strchr(src, '=');
         bool keyed = eq && !strchr(eq + 1, '=');
-        const char *pattern = keyed ? eq + 1 : src;
-        char **m = NULL;
-        size_t n = 0, cap = 0;
-        if (!expand(dir, pattern, true, &m, &n, &cap))
-            return false;
-        if (keyed && n != 1) {
+        strs m = {0};
+        size_t n = 0;
+        ok = expand(dir, keyed ? eq + 1 : src, "", &m, &n);
+        if (ok && keyed && n != 1) {
             pr_cli_error("pattern '%s' catches %zu files, should catch only one", src, n);
-        } else {
-            for (size_t j = 0; j < n; j++) {
-                if (keyed) {
-                    size_t len = (size_t)(eq - src) + 1 + strlen(m[j]) + 1;
-                    char *k = malloc(len);
-                    if (k) {
-                        snprintf(k, len, "%.*s=%s", (int)(eq - src), src, m[j]);
-                        strs_add(out, k);
-                    }
-                    free(k);
-                } else {
-                    strs_add(out, m[j]);
-                }
-            }
+            ok = false;
         }
-        for (size_t j = 0; j < n; j++)
-            free(m[j]);
-        free(m);
-        if (keyed && n != 1)
-            return false;
+        for (size_t j = 0; ok && j < n; j++) {
+            if (!keyed) {
+                strs_add(out, m.v[j]);
+                continue;
+            }
+            size_t len = (size_t)(eq - src) + 1 + strlen(m.v[j]) + 1;
+            char *k = malloc(len);
+            if (k) {
+                snprintf(k, len, "%.*s=%s", (int)(eq - src), src, m.v[j]);
+                strs_add(out, k);
+            }
+            free(k);
+        }
+        strs_free(&m);
     }
-    return true;
+    return ok;
 }
 
 /* The image names of containers in a rendered stream: every `image:`
@@ -770,20 +742,14 @@ int pr_cmd_edit(int argc, char **argv)
     bool plugins = req.kind == PR_EDIT_ADD_GENERATOR || req.kind == PR_EDIT_ADD_TRANSFORMER;
     if ((req.kind == PR_EDIT_ADD_RESOURCE && !no_verify) || req.kind == PR_EDIT_ADD_COMPONENT ||
         plugins) {
+        const char *hint = plugins ? NULL
+                           : req.kind == PR_EDIT_ADD_RESOURCE ? "; for a remote resource, add --no-verify"
+                                                              : "";
         for (size_t j = 0; j < args.n; j++) {
-            char **m = NULL;
-            size_t n = 0, cap = 0;
-            if (req.kind == PR_EDIT_ADD_COMPONENT && looks_remote(args.v[j])) {
+            size_t n;
+            if (req.kind == PR_EDIT_ADD_COMPONENT && looks_remote(args.v[j]))
                 strs_add(&expanded, args.v[j]);
-                continue;
-            }
-            bool ok = expand(dir, args.v[j], !plugins, &m, &n, &cap);
-            for (size_t x = 0; x < n; x++) {
-                strs_add(&expanded, m[x]);
-                free(m[x]);
-            }
-            free(m);
-            if (!ok)
+            else if (!expand(dir, args.v[j], hint, &expanded, &n))
                 goto done;
         }
         req.args = (const char *const *)expanded.v;

@@ -205,4 +205,8 @@ bool pe_rename_key(pr_arena *a, const pe_doc *d, const pe_node *k, const char *k
 bool pe_seq_del(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node *seq,
                 size_t i, pe_splices *s, pr_error *err);
 
+/* Fails with kustomize's "syntax error in pattern" for `pattern`, and
+ * what the syntax is. Returns false. */
+bool pe_bad_pattern(const char *pattern, pr_error *err);
+
 #endif

@@ -8,7 +8,6 @@
 #include "pleo/edit.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1071,14 +1070,14 @@ static const char *go_string(const pr_node *entry)
     return entry->tag == PR_TAG_NULL ? "" : entry->scalar.text;
 }
 
-/* Go's filepath.Match as kustomize's remove resource|transformer use it:
- * '*' stops at '/'. `ctx` is the request. */
+/* Go's filepath.Match as kustomize's remove resource|transformer use it
+ * (the patterns were checked first). `ctx` is the request. */
 static bool path_matches(const pr_node *entry, void *ctx)
 {
     const pr_edit_request *req = ctx;
     const char *text = go_string(entry);
     for (size_t i = 0; text && *text && i < req->nargs; i++)
-        if (fnmatch(req->args[i], text, FNM_PATHNAME) == 0)
+        if (pr_edit_match(req->args[i], text) == PR_GLOB_MATCH)
             return true;
     return false;
 }
@@ -1094,6 +1093,11 @@ static bool op_remove_paths(ed *e, const pr_edit_request *req)
                                : req->kind == PR_EDIT_REMOVE_COMPONENT ? components
                                                                       : transformers;
     int nlists = lists == resources ? 2 : 1;
+    /* kustomize meets a malformed pattern when it compares the first entry;
+     * it is refused here even when the list is empty. */
+    for (size_t i = 0; i < req->nargs; i++)
+        if (pr_edit_match(req->args[i], "") == PR_GLOB_BAD_PATTERN)
+            return pe_bad_pattern(req->args[i], e->err);
     size_t removed = 0;
     if (!remove_where(e, lists, nlists, path_matches, (void *)req, &removed))
         return false;

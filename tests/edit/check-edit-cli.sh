@@ -99,5 +99,40 @@ grep -q 'no container' "$work/err" && { echo "FAIL: app is used, yet warned unus
 check "set image of an unused name" 0 "$bin" edit -C "$work/img" set image nginx:1.27
 grep -q 'no container of the rendered tree uses image nginx' "$work/err" || { echo "FAIL: no warning for an unused image"; cat "$work/err"; fail=1; }
 
+# Globs are Go's filepath.Glob and Match, as kustomize's: a pattern
+# ending in '/' never yields "." or "..", '[!l]' is the set {!, l} (only
+# '^' negates), and a malformed pattern is kustomize's "syntax error in
+# pattern" (exit 1) wherever a command globs or matches.
+mkdir -p "$work/g/gen" "$work/g/tr"
+touch "$work/g/gen/cm.yaml" "$work/g/tr/labels.yaml" "$work/g/tr/ann.yaml" "$work/g/.hidden.yaml"
+printf 'transformers:\n- tr/labels.yaml\n- tr/ann.yaml\n' > "$work/g/kustomization.yaml"
+cp "$work/g/kustomization.yaml" "$work/g.before"
+check "add resource '*/*/'" 1 "$bin" edit -C "$work/g" add resource '*/*/'
+grep -q "has no match" "$work/err" || { echo "FAIL: '*/*/' matched something"; cat "$work/err"; fail=1; }
+cmp -s "$work/g.before" "$work/g/kustomization.yaml" || { echo "FAIL: '*/*/' changed the file"; cat "$work/g/kustomization.yaml"; fail=1; }
+for c in "add resource" "add component" "add generator" "add transformer" \
+         "remove resource" "remove component" "remove transformer"; do
+  # shellcheck disable=SC2086
+  check "$c with a malformed pattern" 1 "$bin" edit -C "$work/g" $c '['
+  grep -q "syntax error in pattern '\['" "$work/err" || { echo "FAIL: $c '[': no syntax error"; cat "$work/err"; fail=1; }
+done
+check "add configmap --from-file with a malformed pattern" 1 \
+  "$bin" edit -C "$work/g" add configmap c '--from-file=tr/[]a]'
+grep -q "syntax error in pattern" "$work/err" || { echo "FAIL: --from-file '[]a]': no syntax error"; cat "$work/err"; fail=1; }
+cmp -s "$work/g.before" "$work/g/kustomization.yaml" || { echo "FAIL: a malformed pattern changed the file"; fail=1; }
+check "add resource skips hidden files" 0 "$bin" edit -C "$work/g" add resource '*.yaml'
+grep -q hidden "$work/g/kustomization.yaml" && { echo "FAIL: '*.yaml' added a hidden file"; fail=1; }
+check "remove transformer '[!l]*' as Go reads it" 0 "$bin" edit -C "$work/g" remove transformer 'tr/[!l]*'
+printf 'transformers:\n- tr/ann.yaml\n' | cmp -s - "$work/g/kustomization.yaml" \
+  || { echo "FAIL: tr/[!l]* should remove tr/labels.yaml only"; cat "$work/g/kustomization.yaml"; fail=1; }
+
+# A path that matches nothing: advice that fits the command.
+check "--from-file matching nothing" 1 "$bin" edit -C "$work/g" add configmap c --from-file=nope.txt
+grep -q "nope.txt has no match (paths are relative to the kustomization's directory, $work/g)" "$work/err" \
+  || { echo "FAIL: --from-file no-match advice"; cat "$work/err"; fail=1; }
+grep -q -- "--no-verify" "$work/err" && { echo "FAIL: --from-file advises --no-verify"; fail=1; }
+check "add component matching nothing" 1 "$bin" edit -C "$work/g" add component nope
+grep -q -- "--no-verify" "$work/err" && { echo "FAIL: add component advises --no-verify"; fail=1; }
+
 [ $fail -eq 0 ] && echo "edit command-line checks passed"
 exit $fail
