@@ -862,6 +862,17 @@ static pr_node *str_node(ed *e, const char *s)
     return pr_node_str(e->a, s);
 }
 
+/* The mapping at `mpath` that a key is added to. A file without one yet
+ * (empty, only comments, `---`) is an empty kustomization to kustomize:
+ * its root is NULL here, which pe_map_add starts a mapping for. */
+static bool map_to_add_to(ed *e, const char *mpath, const pe_node **m)
+{
+    *m = walk(e, mpath);
+    if ((*m && (*m)->kind == PE_MAP) || (!*mpath && !e->doc.root))
+        return true;
+    return internal(e, "a mapping to edit is missing");
+}
+
 /* The quoting of the last scalar value of mapping `m`, for a new one. */
 static pe_quote last_value_quote(const pe_node *m)
 {
@@ -875,9 +886,9 @@ static pe_quote last_value_quote(const pe_node *m)
  * null value filled, or a scalar replaced. */
 static bool put_value(ed *e, const char *mpath, const char *key, const pr_node *val)
 {
-    const pe_node *m = walk(e, mpath);
-    if (!m || m->kind != PE_MAP)
-        return internal(e, "a mapping to edit is missing");
+    const pe_node *m;
+    if (!map_to_add_to(e, mpath, &m))
+        return false;
     long ki;
     if (!pe_map_find(&e->doc, m, key, &ki, e->err))
         return false;
@@ -928,9 +939,9 @@ static bool del_key(ed *e, const char *mpath, const char *key)
  * creating the list when absent or null. */
 static bool append_in(ed *e, const char *mpath, const char *key, const pr_node *item)
 {
-    const pe_node *m = walk(e, mpath);
-    if (!m || m->kind != PE_MAP)
-        return internal(e, "a mapping to edit is missing");
+    const pe_node *m;
+    if (!map_to_add_to(e, mpath, &m))
+        return false;
     long ki;
     if (!pe_map_find(&e->doc, m, key, &ki, e->err))
         return false;
@@ -1974,7 +1985,10 @@ static bool verify(ed *e)
     if (!ok || docs.len > 1)
         return internal(e, "the edited file does not parse");
     const pr_node *after = docs.len ? docs.docs[0] : NULL;
-    if (!pr_node_equal(e->exp, after))
+    /* No document at all reads as an empty kustomization. */
+    bool none = (!e->exp || (e->exp->kind == PR_MAP && !e->exp->map.len)) &&
+                (!after || (after->kind == PR_MAP && !after->map.len));
+    if (!none && !pr_node_equal(e->exp, after))
         return internal(e, "the edited file does not mean what was intended");
     /* The next edit must be able to read what this one wrote. */
     pe_doc reread;

@@ -14,6 +14,8 @@
 
 #include "edit/doc.h"
 #include "pleo/edit.h"
+#include "pleo/node.h"
+#include "pleo/yaml.h"
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -660,6 +662,94 @@ static void test_remove_generators(void **state)
           "at least one configmap name must be specified");
 }
 
+/* kustomize reads a file without a document (empty, only comments, only
+ * `---`) as an empty Kustomization: every command that adds writes its
+ * field after what the file has, comments kept; the remove commands that
+ * find nothing leave it alone. Each edit runs twice: the second changes
+ * nothing. */
+static void test_empty_kustomizations(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"", "# only a comment\n", "---\n",
+                                        "# c\n---\n# d\n", "# c\n---\n...\n"};
+    static const char *const literal[] = {"k=v", NULL};
+    const struct {
+        pr_edit_kind kind;
+        const char *arg; /* NULL: none */
+        pr_edit_options opts;
+        const char *field; /* what the edit writes; NULL: nothing */
+        bool again_fails;  /* as kustomize's does: the key is there now */
+    } edits[] = {
+        {PR_EDIT_ADD_LABEL, "a:b", {0}, "commonLabels:\n  a: b\n", true},
+        {PR_EDIT_ADD_LABEL, "a:b", {.without_selector = true}, "labels:\n- pairs:\n    a: b\n", false},
+        {PR_EDIT_SET_LABEL, "a:b", {0}, "commonLabels:\n  a: b\n", false},
+        {PR_EDIT_ADD_ANNOTATION, "a:b", {0}, "commonAnnotations:\n  a: b\n", true},
+        {PR_EDIT_SET_ANNOTATION, "a:b", {0}, "commonAnnotations:\n  a: b\n", false},
+        {PR_EDIT_ADD_CONFIGMAP, "c", {.literals = literal, .nliterals = 1},
+         "configMapGenerator:\n- literals:\n  - k=v\n  name: c\n", true},
+        {PR_EDIT_ADD_SECRET, "s", {.literals = literal, .nliterals = 1,
+                                   .secret_type = "Opaque"},
+         "secretGenerator:\n- literals:\n  - k=v\n  name: s\n  type: Opaque\n", true},
+        {PR_EDIT_ADD_COMPONENT, "x", {0}, "components:\n- x\n", false},
+        {PR_EDIT_ADD_GENERATOR, "g.yaml", {0}, "generators:\n- g.yaml\n", false},
+        {PR_EDIT_ADD_TRANSFORMER, "t.yaml", {0}, "transformers:\n- t.yaml\n", false},
+        {PR_EDIT_ADD_RESOURCE, "r.yaml", {0}, "resources:\n- r.yaml\n", false},
+        {PR_EDIT_ADD_BASE, "x", {0}, "resources:\n- x\n", true},
+        {PR_EDIT_ADD_PATCH, NULL, {.patch_path = "p.yaml"}, "patches:\n- path: p.yaml\n", false},
+        {PR_EDIT_ADD_BUILDMETADATA, "managedByLabel", {0}, "buildMetadata:\n- managedByLabel\n", true},
+        {PR_EDIT_SET_BUILDMETADATA, "managedByLabel", {0}, "buildMetadata:\n- managedByLabel\n", false},
+        {PR_EDIT_SET_NAMEPREFIX, "p-", {0}, "namePrefix: p-\n", false},
+        {PR_EDIT_SET_NAMESUFFIX, "-s", {0}, "nameSuffix: -s\n", false},
+        {PR_EDIT_SET_NAMESPACE, "ns", {0}, "namespace: ns\n", false},
+        {PR_EDIT_SET_IMAGE, "a:1", {0}, "images:\n- name: a\n  newTag: \"1\"\n", false},
+        {PR_EDIT_SET_REPLICAS, "a=1", {0}, "replicas:\n- count: 1\n  name: a\n", false},
+        {PR_EDIT_REMOVE_RESOURCE, "x", {0}, NULL, false},
+        {PR_EDIT_REMOVE_COMPONENT, "x", {0}, NULL, false},
+        {PR_EDIT_REMOVE_TRANSFORMER, "x", {0}, NULL, false},
+        {PR_EDIT_REMOVE_PATCH, NULL, {.patch_path = "p.yaml"}, NULL, false},
+        {PR_EDIT_REMOVE_BUILDMETADATA, "managedByLabel", {0}, NULL, false},
+        {PR_EDIT_REMOVE_LABEL, "a", {.ignore_missing = true}, NULL, false},
+    };
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+            const char *args[] = {edits[i].arg, NULL};
+            char msg[512];
+            char *out = apply_opts(edits[i].kind, edits[i].arg ? args : ARGS(NULL), &edits[i].opts,
+                                   files[f], msg, sizeof msg);
+            if (!out)
+                fail_msg("edit %zu of [%s]: %s", i, files[f], msg);
+            /* What the file had stays first (before an explicit `...`). */
+            const char *end = strstr(files[f], "...\n");
+            size_t keep = end ? (size_t)(end - files[f]) : strlen(files[f]);
+            if (strncmp(out, files[f], keep) != 0)
+                fail_msg("edit %zu of [%s] lost what was there:\n%s", i, files[f], out);
+            if (!edits[i].field) {
+                assert_string_equal(out, files[f]);
+            } else if (strncmp(out + keep, edits[i].field, strlen(edits[i].field)) != 0) {
+                /* The field as kustomize orders keys is not how the edit
+                 * writes them; compare what it means instead. */
+                pr_arena *a = pr_arena_new();
+                pr_doclist got = {0}, want = {0};
+                pr_error err;
+                pr_error_init(&err);
+                assert_true(pr_yaml_parse(a, "got", out, strlen(out), &got, &err));
+                assert_true(pr_yaml_parse(a, "want", edits[i].field, strlen(edits[i].field), &want,
+                                          &err));
+                if (got.len != 1 || !pr_node_equal(got.docs[0], want.docs[0]))
+                    fail_msg("edit %zu of [%s] wrote:\n%s", i, files[f], out);
+                pr_error_release(&err);
+                pr_arena_free(a);
+            }
+            char *again = apply_opts(edits[i].kind, edits[i].arg ? args : ARGS(NULL),
+                                     &edits[i].opts, out, msg, sizeof msg);
+            if (edits[i].again_fails ? again != NULL : !again || strcmp(again, out) != 0)
+                fail_msg("edit %zu of [%s] again: %s", i, files[f], again ? again : msg);
+            free(again);
+            free(out);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -673,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_fix),
         cmocka_unit_test(test_plugins_and_build_metadata),
         cmocka_unit_test(test_remove_generators),
+        cmocka_unit_test(test_empty_kustomizations),
         cmocka_unit_test(test_single_quoted_as_libfyaml_reads_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
