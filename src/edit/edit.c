@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "kust/pipeline.h"
 #include "pleo/node.h"
 #include "pleo/utf8.h"
 #include "pleo/yaml.h"
@@ -2027,6 +2028,11 @@ bool pr_edit_apply(const pr_edit_request *req, const char *path, const char *src
         pe_fail(&e.doc, err, e.doc.root ? e.doc.root->ostart : 0, "a kustomization must be a mapping");
         goto done;
     }
+    /* kustomize's kustfile.Read decodes the file as the build does, unknown
+     * fields and wrong types refused, before it edits anything. */
+    pr_node *typed = docs.len ? pr_node_copy(a, docs.docs[0]) : NULL;
+    if (typed && !pr_kustomization_decode(a, path, &typed, err))
+        goto done;
     if (e.doc.root && docs.len && docs.docs[0] && !has_aliases(e.doc.root) &&
         !same_reading(e.doc.root, docs.docs[0])) {
         pr_error_set(err, "%s: libfyaml, which edits keep layout with, reads this file differently "
