@@ -804,9 +804,16 @@ int pr_cmd_edit(int argc, char **argv)
     rc = PR_EXIT_OK;
     if (out.len == src.len && !memcmp(out.buf, src.buf, src.len))
         goto checks; /* nothing changed: leave the file, and its mtime, alone */
-    /* Write through a symlink to the file it names, keeping the link. */
+    /* Write through a symlink to the file it names, keeping the link. A
+     * file its owner made read-only stays as it is, as kustomize (which
+     * opens it for writing) leaves it; a replacement beside it would not. */
     real = realpath(path, NULL);
-    if (pr_cli_write_output(real ? real : path, out.buf, out.len) != 0) {
+    if (access(real ? real : path, W_OK) != 0 && (errno == EACCES || errno == EROFS)) {
+        pr_cli_write_error("the kustomization file", path, errno);
+        rc = PR_EXIT_RENDER_ERROR;
+        goto done;
+    }
+    if (pr_cli_write_file(real ? real : path, "the kustomization file", out.buf, out.len) != 0) {
         rc = PR_EXIT_RENDER_ERROR;
         goto done;
     }

@@ -134,5 +134,24 @@ grep -q -- "--no-verify" "$work/err" && { echo "FAIL: --from-file advises --no-v
 check "add component matching nothing" 1 "$bin" edit -C "$work/g" add component nope
 grep -q -- "--no-verify" "$work/err" && { echo "FAIL: add component advises --no-verify"; fail=1; }
 
+# A kustomization its owner made read-only is left alone, with advice
+# that names it (root may write anything: the check runs as nobody then).
+mkdir -p "$work/ro"
+printf 'resources:\n- a.yaml\n' > "$work/ro/kustomization.yaml"
+touch "$work/ro/a.yaml" "$work/ro/b.yaml"
+chmod 444 "$work/ro/kustomization.yaml"
+as_user=()
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  chmod 755 "$work"
+  chown -R 65534:65534 "$work/ro"
+  as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+if [ "$(id -u)" != 0 ] || [ ${#as_user[@]} -gt 0 ]; then
+  check "a read-only kustomization" 1 "${as_user[@]}" "$bin" edit -C "$work/ro" add resource b.yaml
+  grep -q "cannot write the kustomization file '$work/ro/kustomization.yaml': Permission denied; make it writable" "$work/err" \
+    || { echo "FAIL: read-only kustomization message"; cat "$work/err"; fail=1; }
+  printf 'resources:\n- a.yaml\n' | cmp -s - "$work/ro/kustomization.yaml" || { echo "FAIL: a read-only kustomization changed"; fail=1; }
+fi
+
 [ $fail -eq 0 ] && echo "edit command-line checks passed"
 exit $fail
