@@ -490,6 +490,43 @@ static bool flow_add(pr_arena *a, const pe_doc *d, const pe_node *c, const char 
     return true;
 }
 
+/* The ',' that ends an item of a flow collection whose text ends at
+ * `from`: blanks, line breaks and comments may stand before it. `limit`
+ * (the closing bracket) when there is none. */
+static size_t flow_comma(const pe_doc *d, size_t from, size_t limit)
+{
+    size_t p = from;
+    while (p < limit) {
+        if (is_blank(d->src[p]) || is_break(d->src[p]))
+            p++;
+        else if (d->src[p] == '#')
+            p = pe_le(d, p);
+        else
+            return d->src[p] == ',' ? p : limit;
+    }
+    return limit;
+}
+
+/* True when only blanks, or a comment, stand between `pos` and the end
+ * of its line. */
+static bool rest_is_blank(const pe_doc *d, size_t pos)
+{
+    while (pos < d->len && is_blank(d->src[pos]))
+        pos++;
+    return pos >= d->len || is_break(d->src[pos]) || d->src[pos] == '#';
+}
+
+/* Where the blanks before `pos` start. */
+static size_t blanks_before(const pe_doc *d, size_t pos)
+{
+    while (pos > 0 && is_blank(d->src[pos - 1]))
+        pos--;
+    return pos;
+}
+
+/* Removes item `i` of a flow collection with its separator and the
+ * comment on its line; comment lines above and below it belong to the
+ * other items and stay, as they do in block collections. */
 static bool flow_del(pr_arena *a, const pe_doc *d, const pe_node *c, size_t i, pe_splices *s,
                      pr_error *err)
 {
@@ -497,14 +534,41 @@ static bool flow_del(pr_arena *a, const pe_doc *d, const pe_node *c, size_t i, p
     if (!flow_close(d, c, &close, err))
         return false;
     span it = flow_span(c, i);
-    if (n == 1) {
+    size_t comma = flow_comma(d, it.end, close);
+    bool has_comma = comma < close;
+    size_t past = has_comma ? comma + 1 : it.end;
+    /* The previous item's comma goes when this one had none (it was last):
+     * the list keeps the trailing-comma style it had. */
+    size_t prev_comma = i > 0 && !has_comma ? flow_comma(d, flow_span(c, i - 1).end, it.start) : it.start;
+    if (prev_comma < it.start)
+        pe_splice_add(a, s, prev_comma, 1, "");
+    if (pe_first_on_line(d, it.start) && rest_is_blank(d, past)) {
+        /* The item has its lines to itself. */
+        delete_lines(a, d, pe_ls(d, it.start), pe_next_line(d, past), s);
+        return true;
+    }
+    if (n == 1 && !memchr(d->src + c->start, '\n', close - c->start) &&
+        !memchr(d->src + c->start, '#', close - c->start)) {
         pe_splice_add(a, s, c->start + 1, close - c->start - 1, "");
-    } else if (i + 1 < n) {
-        span next = flow_span(c, i + 1);
-        pe_splice_add(a, s, it.start, next.start - it.start, "");
+        return true;
+    }
+    size_t from = pe_first_on_line(d, it.start) ? pe_ls(d, it.start) : it.start;
+    if (!has_comma) {
+        /* Last, the closing bracket after it: the blanks before it go. */
+        if (from == it.start && prev_comma < it.start)
+            from = blanks_before(d, it.start);
+        pe_splice_add(a, s, from, it.end - from, "");
+    } else if (rest_is_blank(d, past)) {
+        /* Others before it on its line: the line ends where it did. */
+        if (from == it.start)
+            from = blanks_before(d, it.start);
+        pe_splice_add(a, s, from, pe_le(d, past) - from, "");
     } else {
-        span prev = flow_span(c, i - 1);
-        pe_splice_add(a, s, prev.end, it.end - prev.end, "");
+        /* Another item follows on its line, and takes its place. */
+        size_t to = past;
+        while (to < close && is_blank(d->src[to]))
+            to++;
+        pe_splice_add(a, s, it.start, to - it.start, "");
     }
     return true;
 }

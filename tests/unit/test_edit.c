@@ -274,6 +274,22 @@ static void test_flow(void **state)
           "resources: [a.yaml, c.yaml]\n");
     check(PR_EDIT_REMOVE_RESOURCE, ARGS("*"), "resources: [a.yaml, b.yaml]\n", true,
           "resources: []\n");
+    /* A list over several lines: an item goes with its line and the
+     * comment beside it; comment lines belong to the items around them
+     * and stay, as in block lists. No trailing comma appears. */
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("tr/labels.yaml"),
+          "transformers: [\n  tr/labels.yaml,  # one\n  # between\n  \"tr/ann.yaml\",\n]\n", true,
+          "transformers: [\n  # between\n  \"tr/ann.yaml\",\n]\n");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("b"), "transformers: [\n  a,  # one\n  # two\n  b\n]\n",
+          true, "transformers: [\n  a  # one\n  # two\n]\n");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("b"), "transformers: [\n  a, # one\n  b]\n", true,
+          "transformers: [\n  a # one\n]\n");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("b"), "transformers: [a, b, # b's\n  c]\n", true,
+          "transformers: [a,\n  c]\n");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("a"), "transformers: [ a, b ] # x\n", true,
+          "transformers: [ b ] # x\n");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("b"), "transformers: [ a, b ] # x\n", true,
+          "transformers: [ a ] # x\n");
     /* Found by fuzz_edit: a single pair without braces is one item. */
     check(PR_EDIT_SET_IMAGE, ARGS("c:v1"), "images: [\n  {name: a},\n  name : b\n]\n", true,
           "images: [\n  {name: a},\n  name : b,\n  {name: c, newTag: v1}\n]\n");
