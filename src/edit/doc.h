@@ -182,6 +182,11 @@ bool pe_map_del(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
 bool pe_seq_add(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item,
                 pe_splices *s, pr_error *err);
 
+/* Inserts `item` before item `at` of sequence `seq` (appends when `at`
+ * is its length), above the comment lines right above that item. */
+bool pe_seq_insert(pr_arena *a, const pe_doc *d, const pe_node *seq, size_t at,
+                   const pe_item *item, pe_splices *s, pr_error *err);
+
 /* Replaces the null value of key map->kids[ki] by a sequence of `item`. */
 bool pe_seq_init(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
                  const pe_item *item, pe_splices *s, pr_error *err);

@@ -1364,26 +1364,95 @@ static bool op_add_buildmetadata(ed *e, const pr_edit_request *req)
     return add_comma_items(e, "buildMetadata", "buildMetadata option", req->args[0]);
 }
 
+/* Inserts the string `text` as item `at` of root list `key` (its end
+ * when `at` is its length). */
+static bool insert_item(ed *e, const char *key, size_t at, const char *text)
+{
+    long ki;
+    const pe_node *l = root_value(e, key, &ki);
+    pr_node *xl = xwalk(e, key);
+    if (!l || l->kind != PE_SEQ || !xl || xl->kind != PR_SEQ || at > xl->seq.len)
+        return internal(e, "a list to insert into is missing");
+    pr_seq_insert(e->a, xl, at, str_node(e, text));
+    pe_item it = {text, false, l->n ? pe_quote_of(l->kids[l->n - 1]) : PE_Q_PLAIN, NULL, 0, NULL};
+    pe_splices s = {0};
+    return pe_seq_insert(e->a, &e->doc, l, at, &it, &s, e->err) && commit(e, &s);
+}
+
 /* set buildmetadata: the list becomes the options given, in their order,
- * as kustomize replaces the field. Items are rewritten in place, so the
- * comments around them stay; the list is never emptied on the way. */
+ * as kustomize replaces the field. The longest run of entries already in
+ * that order stays where it is, comments and all; the others leave with
+ * the comments beside them, and the options missing are added where the
+ * order puts them, as add writes them. New ones go in before old ones
+ * go, so the list is never emptied on the way. */
 static bool op_set_buildmetadata(ed *e, const pr_edit_request *req)
 {
     size_t n;
     const char **want = split_commas(e, req->args[0], &n);
     if (!check_list(e, "buildMetadata", NULL, NULL, 0))
         return false;
-    pr_node *xl = xwalk(e, "buildMetadata");
-    size_t have = xl && xl->kind == PR_SEQ ? xl->seq.len : 0;
-    for (size_t i = 0; i < have && i < n; i++)
-        if (!pr_scalar_is(xl->seq.items[i], want[i]) &&
-            !replace_item(e, "buildMetadata", i, want[i], "buildMetadata option"))
+    long ki;
+    const pe_node *l = root_value(e, "buildMetadata", &ki);
+    const pr_node *xl = xwalk(e, "buildMetadata");
+    size_t have = l && l->kind == PE_SEQ && xl && xl->kind == PR_SEQ ? xl->seq.len : 0;
+    if (!have) {
+        for (size_t j = 0; j < n; j++)
+            if (!append_in(e, "", "buildMetadata", str_node(e, want[j])))
+                return false;
+        return true;
+    }
+    /* lcs[i][j]: how many of items i.. and options j.. can stay paired. */
+    size_t w = n + 1;
+    size_t *lcs = pr_alloc(e->a, (have + 1) * w * sizeof *lcs);
+    for (size_t i = have + 1; i-- > 0;)
+        for (size_t j = n + 1; j-- > 0;) {
+            const char *text = i < have ? go_string(xl->seq.items[i]) : NULL;
+            if (i == have || j == n)
+                lcs[i * w + j] = 0;
+            else if (text && !strcmp(text, want[j]))
+                lcs[i * w + j] = lcs[(i + 1) * w + j + 1] + 1;
+            else
+                lcs[i * w + j] = lcs[(i + 1) * w + j] > lcs[i * w + j + 1] ? lcs[(i + 1) * w + j]
+                                                                         : lcs[i * w + j + 1];
+        }
+    /* pair[i]: the option item i stays as, or -1; kept[j]: option j has one. */
+    long *pair = pr_alloc(e->a, have * sizeof *pair);
+    bool *kept = pr_alloc(e->a, (n + 1) * sizeof *kept);
+    for (size_t i = 0, j = 0; i < have;) {
+        const char *text = go_string(xl->seq.items[i]);
+        if (j < n && text && !strcmp(text, want[j]) && lcs[i * w + j] == lcs[(i + 1) * w + j + 1] + 1) {
+            kept[j] = true;
+            pair[i++] = (long)j++;
+        } else if (j < n && lcs[i * w + j + 1] > lcs[(i + 1) * w + j]) {
+            j++;
+        } else {
+            pair[i++] = -1;
+        }
+    }
+    for (size_t i = 0; i < have; i++)
+        if (pair[i] < 0 && l->kids[i]->anchored)
+            return pe_fail(&e->doc, e->err, l->kids[i]->ostart, "this entry is anchored (&) and may "
+                           "be used elsewhere; remove it by hand");
+    /* origin[k]: which old item is now item k, -1 for a new one. */
+    long *origin = pr_alloc(e->a, (have + n) * sizeof *origin);
+    size_t len = have;
+    for (size_t i = 0; i < have; i++)
+        origin[i] = (long)i;
+    for (size_t j = 0; j < n; j++) {
+        if (kept[j])
+            continue;
+        /* Before the first item that stays as a later option. */
+        size_t at = 0;
+        while (at < len && !(origin[at] >= 0 && pair[origin[at]] > (long)j))
+            at++;
+        if (!insert_item(e, "buildMetadata", at, want[j]))
             return false;
-    for (; have > n; have--)
-        if (!remove_item(e, "buildMetadata", have - 1))
-            return false;
-    for (size_t i = have; i < n; i++)
-        if (!append_in(e, "", "buildMetadata", str_node(e, want[i])))
+        memmove(origin + at + 1, origin + at, (len - at) * sizeof *origin);
+        origin[at] = -1;
+        len++;
+    }
+    for (size_t k = len; k-- > 0;)
+        if (origin[k] >= 0 && pair[origin[k]] < 0 && !remove_item(e, "buildMetadata", k))
             return false;
     return true;
 }

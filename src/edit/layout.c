@@ -711,33 +711,92 @@ bool pe_map_del(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki, pe_
     return pe_fail(d, err, k->ostart, "cannot remove '%s', the only key of its entry", k->text);
 }
 
-bool pe_seq_add(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item,
-                pe_splices *s, pr_error *err)
+/* `item` as it would stand in the flow sequence `seq`, copying the
+ * padding and key quoting of its last flow-mapping item. */
+static char *flow_item_text(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item)
 {
-    if (seq->style == PE_FLOW) {
-        const char *pad = "";
-        pe_quote kq = PE_Q_PLAIN;
-        if (seq->n) {
-            const pe_node *last = seq->kids[seq->n - 1];
-            if (last->kind == PE_MAP && last->style == PE_FLOW && last->n) {
-                kq = pe_quote_of(last->kids[0]);
-                if (d->src[last->start + 1] == ' ')
-                    pad = " ";
-            }
+    const char *pad = "";
+    pe_quote kq = PE_Q_PLAIN;
+    if (seq->n) {
+        const pe_node *last = seq->kids[seq->n - 1];
+        if (last->kind == PE_MAP && last->style == PE_FLOW && last->n) {
+            kq = pe_quote_of(last->kids[0]);
+            if (d->src[last->start + 1] == ' ')
+                pad = " ";
         }
-        pr_strbuf o;
-        pr_sb_init(&o);
-        put_flow_item(&o, item, pad, kq);
-        return flow_add(a, d, seq, sb_dup(a, &o), s, err);
     }
+    pr_strbuf o;
+    pr_sb_init(&o);
+    put_flow_item(&o, item, pad, kq);
+    return sb_dup(a, &o);
+}
+
+/* `item` as lines of the block sequence `seq` (joined by its line
+ * breaks, without a final one). */
+static bool block_item_text(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item,
+                            char **text, const char **eol, pr_error *err)
+{
     seq_layout L;
     if (!layout_of(a, d, seq, &L, err))
         return false;
-    const char *eol = pe_eol(d, seq->kids[seq->n - 1]->ostart);
+    *eol = pe_eol(d, seq->kids[seq->n - 1]->ostart);
     pr_strbuf o;
     pr_sb_init(&o);
-    put_block_item(a, d, &o, &L, item, eol);
-    insert_lines(a, d, pe_tail(d, seq), sb_dup(a, &o), eol, s);
+    put_block_item(a, d, &o, &L, item, *eol);
+    *text = sb_dup(a, &o);
+    return true;
+}
+
+bool pe_seq_add(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item,
+                pe_splices *s, pr_error *err)
+{
+    if (seq->style == PE_FLOW)
+        return flow_add(a, d, seq, flow_item_text(a, d, seq, item), s, err);
+    char *text;
+    const char *eol;
+    if (!block_item_text(a, d, seq, item, &text, &eol, err))
+        return false;
+    insert_lines(a, d, pe_tail(d, seq), text, eol, s);
+    return true;
+}
+
+bool pe_seq_insert(pr_arena *a, const pe_doc *d, const pe_node *seq, size_t at,
+                   const pe_item *item, pe_splices *s, pr_error *err)
+{
+    if (at >= seq->n)
+        return pe_seq_add(a, d, seq, item, s, err);
+    const pe_node *next = seq->kids[at];
+    if (seq->style == PE_FLOW) {
+        char *text = flow_item_text(a, d, seq, item);
+        if (!pe_first_on_line(d, next->ostart)) {
+            pe_splice_add(a, s, next->ostart, 0, pr_sprintf(a, "%s, ", text));
+            return true;
+        }
+        /* Items on lines of their own: so is the new one. */
+        size_t ls = pe_ls(d, next->ostart);
+        pe_splice_add(a, s, ls, 0,
+                      pr_sprintf(a, "%.*s%s,%s", (int)(next->ostart - ls), d->src + ls, text,
+                                 pe_eol(d, next->ostart)));
+        return true;
+    }
+    char *text;
+    const char *eol;
+    size_t dash;
+    bool next_line;
+    if (!block_item_text(a, d, seq, item, &text, &eol, err) ||
+        !find_dash(d, next, &dash, &next_line, err))
+        return false;
+    /* Above the comment lines right above the next item: they are its. */
+    size_t at_line = pe_ls(d, dash);
+    while (at_line > 0) {
+        size_t pl = prev_line_start(d, at_line), q = pl;
+        while (q < d->len && is_blank(d->src[q]))
+            q++;
+        if (q >= d->len || d->src[q] != '#')
+            break;
+        at_line = pl;
+    }
+    insert_lines(a, d, at_line, text, eol, s);
     return true;
 }
 

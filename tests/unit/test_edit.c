@@ -626,11 +626,30 @@ static void test_plugins_and_build_metadata(void **state)
                 "transformers:\n- t/sub/b.yaml\n- c.yaml\n", "");
     check_notes(PR_EDIT_REMOVE_TRANSFORMER, ARGS("x"), "transformers: [a]\n", true,
                 "transformers: [a]\n", "no entry of transformers matches x; nothing removed\n");
-    /* set buildmetadata replaces the list: items rewritten in place
-     * (comments stay), the rest removed or appended. */
+    /* set buildmetadata replaces the list. Entries that stay keep their
+     * lines and comments (the longest run already in the order given);
+     * those that go leave with the comments beside them; new ones go
+     * where the order puts them, above the comment lines of the entry
+     * they precede. */
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("originAnnotations"),
+          "buildMetadata:\n- managedByLabel # needed by dashboards\n- originAnnotations\n", true,
+          "buildMetadata:\n- originAnnotations\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("transformerAnnotations,managedByLabel,originAnnotations"),
+          "buildMetadata:\n- managedByLabel # needed by dashboards\n- originAnnotations\n", true,
+          "buildMetadata:\n- transformerAnnotations\n- managedByLabel # needed by dashboards\n"
+          "- originAnnotations\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("originAnnotations,managedByLabel"),
+          "buildMetadata:\n  # why\n  - managedByLabel # m\n  - originAnnotations # o\n", true,
+          "buildMetadata:\n  # why\n  - originAnnotations # o\n  - managedByLabel\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"),
           "buildMetadata:\n  # why\n  - originAnnotations # here\n  - transformerAnnotations\n", true,
-          "buildMetadata:\n  # why\n  - managedByLabel # here\n");
+          "buildMetadata:\n  # why\n  - managedByLabel\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("transformerAnnotations,managedByLabel"),
+          "buildMetadata:\n- originAnnotations # o\n# about m\n- managedByLabel # m\n", true,
+          "buildMetadata:\n- transformerAnnotations\n# about m\n- managedByLabel # m\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("transformerAnnotations,originAnnotations"),
+          "buildMetadata: [\n  managedByLabel,  # m\n  originAnnotations\n]\n", true,
+          "buildMetadata: [\n  transformerAnnotations,\n  originAnnotations\n]\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("originAnnotations,managedByLabel"),
           "buildMetadata: ['originAnnotations']\n", true,
           "buildMetadata: ['originAnnotations', 'managedByLabel']\n");
@@ -638,8 +657,15 @@ static void test_plugins_and_build_metadata(void **state)
           "resources: [a]\nbuildMetadata:\n- managedByLabel\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"), "resources:\n  - a\n", true,
           "resources:\n  - a\nbuildMetadata:\n  - managedByLabel\n");
+    /* Tagged and aliased entries are never rewritten: they stay or go. */
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel,originAnnotations"),
+          "buildMetadata:\n- !!str managedByLabel\n", true,
+          "buildMetadata:\n- !!str managedByLabel\n- originAnnotations\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"),
-          "namespace: &o originAnnotations\nbuildMetadata: [*o]\n", false, "cannot be rewritten");
+          "namespace: &o originAnnotations\nbuildMetadata: [*o]\n", true,
+          "namespace: &o originAnnotations\nbuildMetadata: [managedByLabel]\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"),
+          "buildMetadata: [&o originAnnotations]\nnamespace: *o\n", false, "anchored");
     /* remove buildmetadata: an option that is not there is no error. */
     check_notes(PR_EDIT_REMOVE_BUILDMETADATA, ARGS("managedByLabel,originAnnotations"),
                 "buildMetadata:\n- originAnnotations\n- transformerAnnotations\n", true,
