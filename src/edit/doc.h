@@ -91,11 +91,18 @@ bool pe_first_on_line(const pe_doc *d, size_t pos);
  * comment included), or len. */
 size_t pe_tail(const pe_doc *d, const pe_node *n);
 
-/* Scalar quoting. */
-typedef enum { PE_Q_PLAIN, PE_Q_SINGLE, PE_Q_DOUBLE } pe_quote;
+/* Scalar quoting: plain where the text allows it (else double quotes),
+ * single or double quotes, or plain where the text allows it and else
+ * single quotes. */
+typedef enum { PE_Q_PLAIN, PE_Q_SINGLE, PE_Q_DOUBLE, PE_Q_PLAIN_OR_SINGLE } pe_quote;
 
-/* The quoting a new scalar written next to `n` should copy. */
+/* The quoting of the scalar `n`, which a rewrite of it keeps. */
 pe_quote pe_quote_of(const pe_node *n);
+
+/* The quoting for a new scalar written next to `n`: plain where its text
+ * allows (a neighbour's quotes are not copied where they are not needed),
+ * else the kind of quotes `n` uses. */
+pe_quote pe_quote_new(const pe_node *n);
 
 /* True when `s` can be written plain and reads back as the same string,
  * for both of kustomize's YAML readers (YAML 1.1 and 1.2 rules). */

@@ -529,9 +529,9 @@ static pe_quote sibling_quote(const pe_node *list, size_t idx, const char *key, 
         long ki;
         const pe_node *v;
         if (idx >= d && idx - d < list->n && (v = entry_get(list->kids[idx - d], key, &ki)))
-            return pe_quote_of(v);
+            return pe_quote_new(v);
         if (idx + d < list->n && (v = entry_get(list->kids[idx + d], key, &ki)))
-            return pe_quote_of(v);
+            return pe_quote_new(v);
     }
     return fallback;
 }
@@ -555,7 +555,7 @@ static bool set_field(ed *e, const char *list, size_t idx, const char *key, cons
         return true;
     long ni;
     const pe_node *name = entry_get(entry, "name", &ni);
-    pe_field f = {key, text, is_int, sibling_quote(l, idx, key, pe_quote_of(name))};
+    pe_field f = {key, text, is_int, sibling_quote(l, idx, key, pe_quote_new(name))};
     bool ok;
     if (v) {
         ok = pe_set_scalar(e->a, &e->doc, entry->kids[ki], v, &f, &s, e->err);
@@ -584,7 +584,7 @@ static pe_quote template_quote(const pe_node *list, const char *key)
     const pe_node *v = entry_get(last, key, &ki);
     if (!v)
         v = entry_get(last, "name", &ki);
-    return pe_quote_of(v);
+    return pe_quote_new(v);
 }
 
 /* ---- set image ---- */
@@ -805,7 +805,7 @@ static bool op_add_resource(ed *e, const pr_edit_request *req)
         }
         long ki;
         const pe_node *l = root_value(e, "resources", &ki);
-        pe_quote q = l && l->kind == PE_SEQ && l->n ? pe_quote_of(l->kids[l->n - 1]) : PE_Q_PLAIN;
+        pe_quote q = l && l->kind == PE_SEQ && l->n ? pe_quote_new(l->kids[l->n - 1]) : PE_Q_PLAIN;
         pr_seq_append(e->a, exp_list(e, "resources"), exp_scalar(e, path, false));
         pe_item item = {path, false, q, NULL, 0, NULL};
         if (!list_append(e, "resources", &item))
@@ -879,7 +879,7 @@ static pe_quote last_value_quote(const pe_node *m)
 {
     for (size_t i = m ? m->n : 0; m && m->kind == PE_MAP && i >= 2; i -= 2)
         if (m->kids[i - 1]->kind == PE_SCALAR && !m->kids[i - 1]->empty)
-            return pe_quote_of(m->kids[i - 1]);
+            return pe_quote_new(m->kids[i - 1]);
     return PE_Q_PLAIN;
 }
 
@@ -959,7 +959,7 @@ static bool append_in(ed *e, const char *mpath, const char *key, const pr_node *
         pr_map_set(e->a, xm, key, xl);
     }
     pr_seq_append(e->a, xl, pr_node_copy(e->a, item));
-    pe_quote q = l && l->kind == PE_SEQ && l->n ? pe_quote_of(l->kids[l->n - 1]) : PE_Q_PLAIN;
+    pe_quote q = l && l->kind == PE_SEQ && l->n ? pe_quote_new(l->kids[l->n - 1]) : PE_Q_PLAIN;
     bool is_str = item->kind == PR_SCALAR && item->tag == PR_TAG_STR;
     pe_item it = {is_str ? item->scalar.text : NULL, false, q, NULL, 0, is_str ? NULL : item};
     pe_splices s = {0};
@@ -1374,7 +1374,7 @@ static bool insert_item(ed *e, const char *key, size_t at, const char *text)
     if (!l || l->kind != PE_SEQ || !xl || xl->kind != PR_SEQ || at > xl->seq.len)
         return internal(e, "a list to insert into is missing");
     pr_seq_insert(e->a, xl, at, str_node(e, text));
-    pe_item it = {text, false, l->n ? pe_quote_of(l->kids[l->n - 1]) : PE_Q_PLAIN, NULL, 0, NULL};
+    pe_item it = {text, false, l->n ? pe_quote_new(l->kids[l->n - 1]) : PE_Q_PLAIN, NULL, 0, NULL};
     pe_splices s = {0};
     return pe_seq_insert(e->a, &e->doc, l, at, &it, &s, e->err) && commit(e, &s);
 }
@@ -1834,7 +1834,7 @@ static bool put_first(ed *e, const char *key, const char *value)
     pr_sb_init(&o);
     pr_sb_adds(&o, key);
     pr_sb_adds(&o, ": ");
-    pe_encode(&o, value, pe_quote_of(r->kids[1]), false, false);
+    pe_encode(&o, value, pe_quote_new(r->kids[1]), false, false);
     pr_sb_adds(&o, pe_eol(&e->doc, r->kids[0]->ostart));
     pe_splices s = {0};
     pe_splice_add(e->a, &s, r->kids[0]->ostart, 0, pr_strndup(e->a, o.buf, o.len));

@@ -168,7 +168,7 @@ static bool layout_of(pr_arena *a, const pe_doc *d, const pe_node *seq, seq_layo
     }
     L->pad = "";
     if (it->kind == PE_MAP && it->n) {
-        L->key_q = pe_quote_of(it->kids[0]);
+        L->key_q = pe_quote_new(it->kids[0]);
         if (it->style == PE_FLOW) {
             L->flow_map = true;
             if (it->start + 1 < d->len && d->src[it->start + 1] == ' ')
@@ -455,7 +455,11 @@ static bool flow_add(pr_arena *a, const pe_doc *d, const pe_node *c, const char 
     if (!flow_close(d, c, &close, err))
         return false;
     if (n == 0) {
-        pe_splice_add(a, s, c->start + 1, 0, text);
+        /* `[ ]` becomes `[item]`; what is not blank inside stays. */
+        size_t p = c->start + 1;
+        while (p < close && is_blank(d->src[p]))
+            p++;
+        pe_splice_add(a, s, c->start + 1, p == close ? close - c->start - 1 : 0, text);
         return true;
     }
     span last = flow_span(c, n - 1);
@@ -668,7 +672,7 @@ bool pe_map_add(pr_arena *a, const pe_doc *d, const pe_node *map, const char *ke
         return true;
     }
     if (map->style == PE_FLOW) {
-        pe_quote kq = map->n ? pe_quote_of(map->kids[map->n - 2]) : PE_Q_PLAIN;
+        pe_quote kq = map->n ? pe_quote_new(map->kids[map->n - 2]) : PE_Q_PLAIN;
         pr_strbuf o;
         pr_sb_init(&o);
         pe_encode(&o, key, kq, true, false);
@@ -686,7 +690,7 @@ bool pe_map_add(pr_arena *a, const pe_doc *d, const pe_node *map, const char *ke
         }
     const pe_node *last_key = map->kids[map->n - 2];
     const char *eol = pe_eol(d, last_key->ostart);
-    char *text = block_pair(a, d, col, key, pe_quote_of(last_key), value, eol);
+    char *text = block_pair(a, d, col, key, pe_quote_new(last_key), value, eol);
     insert_lines(a, d, pe_tail(d, map), text, eol, s);
     return true;
 }
@@ -720,7 +724,7 @@ static char *flow_item_text(pr_arena *a, const pe_doc *d, const pe_node *seq, co
     if (seq->n) {
         const pe_node *last = seq->kids[seq->n - 1];
         if (last->kind == PE_MAP && last->style == PE_FLOW && last->n) {
-            kq = pe_quote_of(last->kids[0]);
+            kq = pe_quote_new(last->kids[0]);
             if (d->src[last->start + 1] == ' ')
                 pad = " ";
         }

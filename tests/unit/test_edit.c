@@ -233,10 +233,18 @@ static void test_set_image(void **state)
     check(PR_EDIT_SET_IMAGE, ARGS("app:it's", "b:\"q\""),
           "images:\n- name: app\n  newTag: 'v1'\n- name: b\n  newTag: \"v1\"\n", true,
           "images:\n- name: app\n  newTag: 'it''s'\n- name: b\n  newTag: \"\\\"q\\\"\"\n");
-    /* A new entry copies the quoting of the last one. */
-    check(PR_EDIT_SET_IMAGE, ARGS("b:v2"),
+    /* A new entry is quoted only where it needs it, then in the kind of
+     * quotes its neighbour uses; needless quotes are not copied. */
+    check(PR_EDIT_SET_IMAGE, ARGS("b:v2", "c:2.0", "d:it's"),
           "images:\n- name: 'a'\n  newTag: \"v1\"\n", true,
-          "images:\n- name: 'a'\n  newTag: \"v1\"\n- name: 'b'\n  newTag: \"v2\"\n");
+          "images:\n- name: 'a'\n  newTag: \"v1\"\n- name: b\n  newTag: v2\n"
+          "- name: c\n  newTag: \"2.0\"\n- name: d\n  newTag: \"it's\"\n");
+    check(PR_EDIT_SET_IMAGE, ARGS("b:2.0"), "images:\n- name: a\n  newTag: '1.0'\n", true,
+          "images:\n- name: a\n  newTag: '1.0'\n- name: b\n  newTag: '2.0'\n");
+    check(PR_EDIT_ADD_TRANSFORMER, ARGS("tr/labels.yaml", "tr/b 1.yaml"),
+          "transformers:\n- \"tr/b[1].yaml\"\n- \"tr/ann.yaml\"\n", true,
+          "transformers:\n- \"tr/b[1].yaml\"\n- \"tr/ann.yaml\"\n- tr/labels.yaml\n"
+          "- \"tr/b 1.yaml\"\n");
     /* Non-ASCII and control characters are written double-quoted. */
     check(PR_EDIT_SET_IMAGE, ARGS("app:v\xc3\xa9", "b:a\tb"),
           "images: []\n", true,
@@ -244,7 +252,7 @@ static void test_set_image(void **state)
     /* Found by fuzz_edit: "*" as a name is a name (and "*" fields of a
      * new entry are left out). */
     check(PR_EDIT_SET_IMAGE, ARGS("=*@sha256:ab", "b=*:*"), "", true,
-          "images:\n- name: \"*\"\n  digest: sha256:ab\n- name: \"b\"\n");
+          "images:\n- name: \"*\"\n  digest: sha256:ab\n- name: b\n");
     /* The last argument for a name wins, as in kustomize. */
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2", "app:v3"), "images:\n- name: app\n  newTag: v1\n",
           true, "images:\n- name: app\n  newTag: v3\n");
@@ -620,6 +628,9 @@ static void test_plugins_and_build_metadata(void **state)
                 "generator g2.yaml already in kustomization file\n");
     check(PR_EDIT_ADD_TRANSFORMER, ARGS("t.yaml"), "resources: [a]\n", true,
           "resources: [a]\ntransformers:\n- t.yaml\n");
+    /* An empty flow list loses the blanks between its brackets. */
+    check(PR_EDIT_ADD_TRANSFORMER, ARGS("t.yaml"), "transformers: [ ]  # none\n", true,
+          "transformers: [t.yaml]  # none\n");
     /* remove transformer: Go's filepath.Match, '*' stops at '/'. */
     check_notes(PR_EDIT_REMOVE_TRANSFORMER, ARGS("t/*.yaml"),
                 "transformers:\n- t/a.yaml\n- t/sub/b.yaml\n- c.yaml\n", true,
@@ -652,7 +663,7 @@ static void test_plugins_and_build_metadata(void **state)
           "buildMetadata: [\n  transformerAnnotations,\n  originAnnotations\n]\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("originAnnotations,managedByLabel"),
           "buildMetadata: ['originAnnotations']\n", true,
-          "buildMetadata: ['originAnnotations', 'managedByLabel']\n");
+          "buildMetadata: ['originAnnotations', managedByLabel]\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"), "resources: [a]\nbuildMetadata:\n", true,
           "resources: [a]\nbuildMetadata:\n- managedByLabel\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"), "resources:\n  - a\n", true,
