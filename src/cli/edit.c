@@ -176,11 +176,14 @@ static void print_command_help(const edit_cmd *c)
     printf("usage: pleo-render edit [-C DIR]... %s\n\n%s", c->synopsis, c->help);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+/* A usage error and one hint: the help of the command `c` is about, or
+ * of edit itself when it is NULL. */
+static int usage_error(const edit_cmd *c, const char *fmt, const char *arg)
 {
     fputs("pleo-render: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputs("\n(see pleo-render edit --help)\n", stderr);
+    fprintf(stderr, " (see pleo-render edit%s%s%s%s --help)\n", c ? " " : "", c ? c->verb : "",
+            c && c->noun ? " " : "", c && c->noun ? c->noun : "");
     return PR_EXIT_USAGE;
 }
 
@@ -513,11 +516,6 @@ static bool render_dir(const char *dir, pr_strbuf *out, pr_error *err)
     return ok;
 }
 
-static int option_error(const char *fmt, const char *arg)
-{
-    return usage_error(fmt, arg);
-}
-
 int pr_cmd_edit(int argc, char **argv)
 {
     char *dir = NULL;
@@ -531,7 +529,7 @@ int pr_cmd_edit(int argc, char **argv)
         if (!strcmp(argv[i], "-C")) {
             if (i + 1 >= argc) {
                 free(dir);
-                return usage_error("%s needs a directory", "-C");
+                return usage_error(NULL, "%s needs a directory", "-C");
             }
             dir = join_dir(dir, argv[i + 1]);
             i += 2;
@@ -544,7 +542,7 @@ int pr_cmd_edit(int argc, char **argv)
     }
     if (i < argc && argv[i][0] == '-') {
         free(dir);
-        return usage_error("unknown option '%s'", argv[i]);
+        return usage_error(NULL, "unknown option '%s'", argv[i]);
     }
     if (i >= argc) {
         free(dir);
@@ -559,7 +557,7 @@ int pr_cmd_edit(int argc, char **argv)
             return PR_EXIT_OK;
         }
         if (i + 1 < argc)
-            return usage_error("listbuiltin takes no arguments ('%s')", argv[i + 1]);
+            return usage_error(NULL, "listbuiltin takes no arguments ('%s')", argv[i + 1]);
         fputs("Builtin plugins:\n\n", stdout);
         for (const char *const *p = pr_edit_builtin_plugins; *p; p++)
             printf(" * %s\n", *p);
@@ -611,7 +609,7 @@ int pr_cmd_edit(int argc, char **argv)
         const char *value = NULL, *eq = strchr(arg, '=');
         size_t nl = eq ? (size_t)(eq - arg) : strlen(arg);
         if (nl >= sizeof name) {
-            rc = option_error("unknown option '%s'", arg);
+            rc = usage_error(cmd, "unknown option '%s'", arg);
             goto out;
         }
         memcpy(name, arg, nl);
@@ -650,14 +648,14 @@ int pr_cmd_edit(int argc, char **argv)
         while (k < nk && strcmp(known[k].name, name) != 0 && !(known[k].alt && !strcmp(known[k].alt, name)))
             k++;
         if (k == nk || !(known[k].set & cmd->opts)) {
-            rc = option_error("unknown option '%s' (see pleo-render edit ... --help)", arg);
+            rc = usage_error(cmd, "unknown option '%s'", arg);
             goto out;
         }
         bool on = true;
         if (known[k].takes_value) {
             if (!value) {
                 if (j + 1 >= argc) {
-                    rc = option_error("%s needs a value", name);
+                    rc = usage_error(cmd, "%s needs a value", name);
                     goto out;
                 }
                 value = argv[++j];
@@ -668,7 +666,7 @@ int pr_cmd_edit(int argc, char **argv)
             else if (!strcmp(value, "false") || !strcmp(value, "0"))
                 on = false;
             else {
-                rc = option_error("%s takes true or false", name);
+                rc = usage_error(cmd, "%s takes true or false", name);
                 goto out;
             }
         }

@@ -86,6 +86,8 @@ done
 check "listbuiltin" 0 "$bin" edit listbuiltin
 grep -q '^ \* PatchTransformer$' "$work/out" || { echo "FAIL: listbuiltin lacks PatchTransformer"; fail=1; }
 check "an option another command has" 2 env -C "$work/empty" "$bin" edit set namespace --force x
+[ "$(cat "$work/err")" = "pleo-render: unknown option '--force' (see pleo-render edit set namespace --help)" ] \
+  || { echo "FAIL: an unknown option gets one hint naming the command"; cat "$work/err"; fail=1; }
 check "fix --vars is refused" 2 env -C "$work/empty" "$bin" edit fix --vars
 
 # set image warns when NAME:TAG drops a newName, and when no container
