@@ -227,12 +227,21 @@ static char *path_in(const char *dir, const char *name)
 static char *find_kustomization(const char *dir, const char **base)
 {
     static const char *const names[] = {"kustomization.yaml", "kustomization.yml", "Kustomization"};
-    char *found = NULL;
+    char *found = NULL, *broken = NULL;
     const char *found_names[3];
-    int n = 0;
+    int n = 0, broken_errno = 0;
     for (int i = 0; i < 3; i++) {
         char *p = path_in(dir, names[i]);
         struct stat st;
+        if (p && stat(p, &st) != 0 && !broken) {
+            /* kustomize sees no file behind a dangling link; say why. */
+            int e = errno;
+            if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
+                broken = p;
+                broken_errno = e;
+                continue;
+            }
+        }
         if (p && stat(p, &st) == 0) {
             found_names[n++] = names[i];
             if (!found) {
@@ -241,6 +250,7 @@ static char *find_kustomization(const char *dir, const char **base)
                 if (S_ISDIR(st.st_mode)) {
                     pr_cli_error("%s should be a file", p);
                     free(p);
+                    free(broken);
                     return NULL;
                 }
                 continue;
@@ -251,6 +261,13 @@ static char *find_kustomization(const char *dir, const char **base)
     struct stat dir_st;
     if (n == 0 && dir && stat(dir, &dir_st) != 0) {
         pr_cli_error("'%s': no such directory (given with -C)", dir);
+    } else if (n == 0 && broken) {
+        char target[4096];
+        ssize_t tl = readlink(broken, target, sizeof target - 1);
+        target[tl > 0 ? tl : 0] = '\0';
+        pr_cli_error("%s is a broken symlink: its target '%s' %s; point it at the kustomization "
+                     "file, or replace it with one", broken, target,
+                     broken_errno == ELOOP ? "leads to a loop of links" : "does not exist");
     } else if (n == 0) {
         pr_cli_error("missing kustomization file 'kustomization.yaml' in %s (create one, or give "
                      "the directory that holds it with -C)", dir ? dir : ".");
@@ -260,6 +277,7 @@ static char *find_kustomization(const char *dir, const char **base)
         free(found);
         found = NULL;
     }
+    free(broken);
     return found;
 }
 

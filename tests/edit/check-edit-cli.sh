@@ -62,6 +62,15 @@ check "edit through a symlink" 0 "$bin" edit -C "$work/s" set namespace b
 printf 'namespace: b\n' | cmp -s - "$work/s/shared/k.yaml" || { echo "FAIL: symlink target not edited"; fail=1; }
 ls "$work/s/shared" | grep -q tmp && { echo "FAIL: temporary file left behind"; fail=1; }
 
+# A dangling kustomization symlink is reported as one, not as a missing file.
+mkdir -p "$work/dangling"
+ln -s gone.yaml "$work/dangling/kustomization.yaml"
+check "a dangling kustomization symlink" 1 "$bin" edit -C "$work/dangling" set namespace x
+grep -q "kustomization.yaml is a broken symlink: its target 'gone.yaml' does not exist" "$work/err" \
+  || { echo "FAIL: a dangling kustomization symlink"; cat "$work/err"; fail=1; }
+[ -L "$work/dangling/kustomization.yaml" ] && [ ! -e "$work/dangling/gone.yaml" ] \
+  || { echo "FAIL: the dangling link was followed"; fail=1; }
+
 # A directory named like a kustomization.
 mkdir -p "$work/d/kustomization.yaml"
 check "kustomization.yaml is a directory" 1 "$bin" edit -C "$work/d" set namespace x
