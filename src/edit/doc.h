@@ -168,9 +168,10 @@ typedef struct {
     const pr_node *node;
 } pe_value;
 
-/* Checks that the value `v` of key `k` is a scalar this engine may
- * rewrite: not an alias, not anchored or tagged, not a block scalar. */
-bool pe_check_editable(const pe_doc *d, const pe_node *k, const pe_node *v, pr_error *err);
+/* Checks that `v` is a scalar this engine may rewrite: not an alias,
+ * not anchored or tagged, not a block scalar. Errors say why, naming the
+ * value as `what` ("'newTag'"). */
+bool pe_check_editable(const pe_doc *d, const char *what, const pe_node *v, pr_error *err);
 
 /* Replaces the value `v` of key `k` (a scalar, possibly empty) by `f`. */
 bool pe_set_scalar(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node *v,

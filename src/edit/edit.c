@@ -474,7 +474,8 @@ static bool check_list(ed *e, const char *list, const char *const *keys,
             long dup;
             if (!pe_map_find(&e->doc, it, key->text, &dup, e->err))
                 return false;
-            if (strcmp(key->text, "name") != 0 && !pe_check_editable(&e->doc, key, val, e->err))
+            if (strcmp(key->text, "name") != 0 &&
+                !pe_check_editable(&e->doc, pr_sprintf(e->a, "'%s'", key->text), val, e->err))
                 return false;
         }
     }
@@ -998,11 +999,12 @@ static bool replace_item(ed *e, const char *lpath, size_t i, const char *text, c
 {
     const pe_node *item = walk(e, pr_sprintf(e->a, "%s/%zu", lpath, i));
     pr_node *xl = xwalk(e, lpath);
-    if (!item || item->kind != PE_SCALAR || item->empty || item->anchored || item->tagged ||
-        item->style == PE_LITERAL || item->style == PE_FOLDED || !xl || xl->kind != PR_SEQ ||
-        i >= xl->seq.len)
-        return pe_fail(&e->doc, e->err, item ? item->ostart : 0,
-                       "this %s cannot be rewritten; edit it by hand", what);
+    if (!item || !xl || xl->kind != PR_SEQ || i >= xl->seq.len)
+        return internal(e, "a list entry to rewrite is missing");
+    if (item->empty)
+        return pe_fail(&e->doc, e->err, item->ostart, "this %s is empty; edit it by hand", what);
+    if (!pe_check_editable(&e->doc, pr_sprintf(e->a, "this %s", what), item, e->err))
+        return false;
     xl->seq.items[i] = str_node(e, text);
     pr_strbuf enc;
     pr_sb_init(&enc);

@@ -579,26 +579,34 @@ static bool flow_del(pr_arena *a, const pe_doc *d, const pe_node *c, size_t i, p
 
 /* ---- the edits ---- */
 
-bool pe_check_editable(const pe_doc *d, const pe_node *k, const pe_node *v, pr_error *err)
+bool pe_check_editable(const pe_doc *d, const char *what, const pe_node *v, pr_error *err)
 {
-    const char *key = k->text;
     if (v->kind == PE_ALIAS)
-        return pe_fail(d, err, v->ostart, "'%s' is an alias; edit the anchored value instead", key);
+        return pe_fail(d, err, v->ostart, "%s is an alias; edit the anchored value instead", what);
     if (v->kind != PE_SCALAR)
-        return pe_fail(d, err, v->ostart, "'%s' must be a scalar", key);
+        return pe_fail(d, err, v->ostart, "%s must be a scalar", what);
     if (v->anchored)
-        return pe_fail(d, err, v->ostart, "'%s' is anchored (&) and may be used elsewhere; edit it by hand", key);
-    if (v->tagged)
-        return pe_fail(d, err, v->ostart, "'%s' has an explicit tag; edit it by hand", key);
+        return pe_fail(d, err, v->ostart, "%s is anchored (&) and may be used elsewhere; edit it by hand",
+                       what);
+    if (v->tagged) {
+        /* Name the tag: a rewrite could not tell whether it should stay. */
+        const char *tag = memchr(d->src + v->ostart, '!', v->start - v->ostart);
+        size_t tl = 0;
+        while (tag && tag + tl < d->src + v->start && !is_blank(tag[tl]) && !is_break(tag[tl]))
+            tl++;
+        return pe_fail(d, err, v->ostart, "%s has an explicit tag (%.*s), which an edit would "
+                       "have to drop or keep on a new value; edit it by hand", what, (int)tl,
+                       tag ? tag : "");
+    }
     if (v->style == PE_LITERAL || v->style == PE_FOLDED)
-        return pe_fail(d, err, v->ostart, "'%s' is a block scalar; edit it by hand", key);
+        return pe_fail(d, err, v->ostart, "%s is a block scalar; edit it by hand", what);
     return true;
 }
 
 bool pe_set_scalar(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node *v,
                    const pe_field *f, pe_splices *s, pr_error *err)
 {
-    if (!pe_check_editable(d, k, v, err))
+    if (!pe_check_editable(d, pr_sprintf(a, "'%s'", k->text), v, err))
         return false;
     bool flow = v->parent && v->parent->style == PE_FLOW;
     pr_strbuf o;

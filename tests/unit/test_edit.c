@@ -599,6 +599,11 @@ static void test_patches_and_generators(void **state)
     assert_non_null(out); /* no namespace given matches `default` */
     assert_string_equal(out, "configMapGenerator:\n- name: c\n  namespace: default\n  literals: [k=2, j=0]\n");
     free(out);
+    /* An entry that cannot be rewritten in place says why. */
+    assert_null(apply_opts(PR_EDIT_SET_CONFIGMAP, ARGS("c"), &g,
+                           "configMapGenerator:\n- name: c\n  literals:\n  - !!str k=1\n", msg,
+                           sizeof msg));
+    assert_non_null(strstr(msg, "kustomization.yaml:4:5: this literal has an explicit tag (!!str)"));
     g.literals = ARGS("q=2");
     assert_null(apply_opts(PR_EDIT_SET_CONFIGMAP, ARGS("c"), &g,
                            "configMapGenerator:\n- name: c\n  literals: [k=1]\n", msg, sizeof msg));
