@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "doc.h"
 #include "kust/pipeline.h"
@@ -366,6 +367,7 @@ typedef struct {
     pe_doc doc;    /* buf, parsed */
     pr_error *err;
     pr_node *exp; /* what the file should mean when done */
+    const pr_node *given; /* the file as given */
     pr_strbuf *notes;
     bool (*is_file)(const char *path, void *ctx);
     void *is_file_ctx;
@@ -2046,6 +2048,51 @@ static bool same_reading(const pe_node *p, const pr_node *n)
 }
 
 
+/* Pairs of keys of one mapping that differ only in case, anywhere in `n`;
+ * the first found goes to `pair` when it is still empty. kustomize decodes
+ * such keys into one field (the last sorted wins), so an edit must not
+ * make one. */
+static size_t case_twins(const pr_node *n, const pr_node *pair[2])
+{
+    size_t count = 0;
+    if (n && n->kind == PR_MAP) {
+        for (size_t i = 0; i < n->map.len; i++) {
+            const pr_node *k = n->map.items[i].key;
+            for (size_t j = i + 1; k->kind == PR_SCALAR && j < n->map.len; j++) {
+                const pr_node *o = n->map.items[j].key;
+                if (o->kind != PR_SCALAR || strcasecmp(k->scalar.text, o->scalar.text) != 0 ||
+                    !strcmp(k->scalar.text, o->scalar.text))
+                    continue;
+                count++;
+                if (!pair[0]) {
+                    pair[0] = k;
+                    pair[1] = o;
+                }
+            }
+            count += case_twins(n->map.items[i].value, pair);
+        }
+    } else if (n && n->kind == PR_SEQ) {
+        for (size_t i = 0; i < n->seq.len; i++)
+            count += case_twins(n->seq.items[i], pair);
+    }
+    return count;
+}
+
+/* Whether a mapping anywhere in `n` has the key `key`. */
+static bool has_key(const pr_node *n, const char *key)
+{
+    if (n && n->kind == PR_MAP) {
+        for (size_t i = 0; i < n->map.len; i++)
+            if (pr_scalar_is(n->map.items[i].key, key) || has_key(n->map.items[i].value, key))
+                return true;
+    } else if (n && n->kind == PR_SEQ) {
+        for (size_t i = 0; i < n->seq.len; i++)
+            if (has_key(n->seq.items[i], key))
+                return true;
+    }
+    return false;
+}
+
 static bool verify(ed *e)
 {
     pr_doclist docs = {0};
@@ -2062,6 +2109,18 @@ static bool verify(ed *e)
                 (!after || (after->kind == PR_MAP && !after->map.len));
     if (!none && !pr_node_equal(e->exp, after))
         return internal(e, "the edited file does not mean what was intended");
+    const pr_node *pair[2] = {NULL, NULL}, *before[2] = {NULL, NULL};
+    if (case_twins(after, pair) > case_twins(e->given, before)) {
+        const char *old = pair[0]->scalar.text, *added = pair[1]->scalar.text;
+        if (!has_key(e->given, old)) {
+            old = added;
+            added = pair[0]->scalar.text;
+        }
+        return pr_error_set(e->err, "%s: the edit would write '%s' beside '%s', which kustomize "
+                            "reads as the same field (names match ignoring case): rename '%s' "
+                            "to '%s' and run the edit again; the file was not changed", e->path,
+                            added, old, old, added);
+    }
     /* The next edit must be able to read what this one wrote. */
     pe_doc reread;
     if (!pe_parse(e->a, e->path, e->buf.buf, e->buf.len, &reread, e->err) ||
@@ -2116,6 +2175,7 @@ bool pr_edit_apply(const pr_edit_request *req, const char *path, const char *src
         goto done;
     }
     e.exp = docs.len ? pr_node_copy(a, docs.docs[0]) : NULL;
+    e.given = docs.len ? docs.docs[0] : NULL;
     switch (req->kind) {
     case PR_EDIT_SET_IMAGE: ok = op_set_image(&e, req); break;
     case PR_EDIT_SET_NAMESPACE: ok = op_set_namespace(&e, req); break;

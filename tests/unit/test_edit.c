@@ -442,6 +442,11 @@ static void test_errors(void **state)
     /* Field names match ignoring case, as encoding/json matches them. */
     check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "Resources:\n- a.yaml\n", true,
           "Resources:\n- a.yaml\nnamespace: x\n");
+    /* An edit that would add `resources` beside `Resources` (kustomize
+     * would read one and drop the other) refuses and says what to do. */
+    check(PR_EDIT_ADD_RESOURCE, ARGS("b.yaml"), "Resources:\n- a.yaml\n", false,
+          "the edit would write 'resources' beside 'Resources', which kustomize reads as the "
+          "same field (names match ignoring case): rename 'Resources' to 'resources'");
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "images:\n- name: app\n  newTag: !!str v1\n", false,
           "kustomization.yaml:3:11: 'newTag' has an explicit tag");
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "namespace: &t v1\nimages:\n- name: app\n  newTag: *t\n",
