@@ -6,8 +6,9 @@
  * and new entries copy the layout of their neighbours.
  *
  * The engine is pure (bytes in, bytes out, no I/O) so it can be unit
- * tested and fuzzed; src/cli/edit.c finds the file, expands globs and
- * writes the result.
+ * tested and fuzzed; src/cli/edit.c finds the file, expands globs (with
+ * pr_edit_glob, which reads directories through a pr_fs) and writes the
+ * result.
  */
 #ifndef PLEO_EDIT_H
 #define PLEO_EDIT_H
@@ -17,6 +18,7 @@
 
 #include "pleo/arena.h"
 #include "pleo/error.h"
+#include "pleo/fs.h"
 #include "pleo/strbuf.h"
 
 typedef enum {
@@ -137,5 +139,29 @@ extern const char *const pr_edit_builtin_plugins[];
 bool pr_edit_apply(const pr_edit_request *req, const char *path,
                    const char *src, size_t len, pr_strbuf *out,
                    pr_strbuf *notes, pr_error *err);
+
+/* Path patterns (src/edit/glob.c). kustomize's edit commands use Go's
+ * path/filepath, whose syntax is not fnmatch's: '*' and '?' never match
+ * '/', a class is `[a-z]` or `[^a-z]` (`[!a]` is the set of '!' and 'a';
+ * `[]a]` is malformed), and '\' escapes the next character. */
+typedef enum { PR_GLOB_NO_MATCH, PR_GLOB_MATCH, PR_GLOB_BAD_PATTERN } pr_glob_result;
+
+/* Go's filepath.Match of `name` against `pattern`: PR_GLOB_BAD_PATTERN
+ * for a malformed pattern whatever the name (Go's ErrBadPattern, "syntax
+ * error in pattern"). Allocates nothing. */
+pr_glob_result pr_edit_match(const char *pattern, const char *name);
+
+/* kustomize's fSys.Glob: Go's filepath.Glob of `pattern` read in the
+ * directory `base` (NULL or "." for the working directory) through `fs`
+ * (path_type, list_dir and, when it has one, path_info for Go's Lstat),
+ * then without the paths whose last element starts with '.' unless the
+ * pattern's does. A pattern without meta characters is returned as given
+ * when it exists (a dangling symlink does); matches are cleaned as Go's
+ * filepath.Join cleans them (`./a/?.yaml` gives `a/x.yaml`), in Go's
+ * order, and never end in `.` or `..`. `*matches` (allocated in `a`) has
+ * `*n` paths, none when nothing matches. False with kustomize's "syntax
+ * error in pattern" in `err` for a malformed pattern. */
+bool pr_edit_glob(pr_arena *a, const pr_fs *fs, const char *base, const char *pattern,
+                  const char ***matches, size_t *n, pr_error *err);
 
 #endif

@@ -68,6 +68,11 @@ int pr_cli_build_options(const pr_cli_build_flags *f, pr_build_options *opts);
  * Returns 0 or prints an error and returns 1. */
 int pr_cli_write_output(const char *path, const char *data, size_t len);
 
+/* pr_cli_write_output to the file `path`, whose errors call it `what`
+ * ("the kustomization file"; NULL: "the output") and, when it may not be
+ * written, say to make it writable rather than to give another path. */
+int pr_cli_write_file(const char *path, const char *what, const char *data, size_t len);
+
 /* pr_cli_write_output a piece at a time: open decides where the bytes go
  * (stdout for a NULL `path`) and opens it, write adds bytes, close(keep)
  * finishes (fsync, and for an atomic replacement the rename) or, without
@@ -80,9 +85,13 @@ typedef struct {
     bool failed;  /* a write failed (and was reported) */
     char *tmp;
     char *name;   /* the file written or replaced; NULL: stdout */
+    const char *what; /* what errors call it; NULL: "the output" */
 } pr_cli_output;
 
 int pr_cli_output_open(pr_cli_output *o, const char *path);
+/* pr_cli_output_open whose errors call the file `what` (see
+ * pr_cli_write_file). */
+int pr_cli_output_open_as(pr_cli_output *o, const char *path, const char *what);
 int pr_cli_output_write(pr_cli_output *o, const char *data, size_t len);
 int pr_cli_output_close(pr_cli_output *o, bool keep);
 
@@ -103,5 +112,9 @@ void pr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * what to do about the usual causes (a missing directory, a dangling or
  * looping symlink, no permission, a full disk). */
 void pr_cli_output_error(const char *path, int error);
+
+/* pr_cli_output_error for a file errors call `what` (NULL: "the output"),
+ * as pr_cli_write_file reports it. */
+void pr_cli_write_error(const char *what, const char *path, int error);
 
 #endif

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,11 +176,14 @@ static void print_command_help(const edit_cmd *c)
     printf("usage: pleo-render edit [-C DIR]... %s\n\n%s", c->synopsis, c->help);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+/* A usage error and one hint: the help of the command `c` is about, or
+ * of edit itself when it is NULL. */
+static int usage_error(const edit_cmd *c, const char *fmt, const char *arg)
 {
     fputs("pleo-render: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputs("\n(see pleo-render edit --help)\n", stderr);
+    fprintf(stderr, " (see pleo-render edit%s%s%s%s --help)\n", c ? " " : "", c ? c->verb : "",
+            c && c->noun ? " " : "", c && c->noun ? c->noun : "");
     return PR_EXIT_USAGE;
 }
 
@@ -225,12 +227,21 @@ static char *path_in(const char *dir, const char *name)
 static char *find_kustomization(const char *dir, const char **base)
 {
     static const char *const names[] = {"kustomization.yaml", "kustomization.yml", "Kustomization"};
-    char *found = NULL;
+    char *found = NULL, *broken = NULL;
     const char *found_names[3];
-    int n = 0;
+    int n = 0, broken_errno = 0;
     for (int i = 0; i < 3; i++) {
         char *p = path_in(dir, names[i]);
         struct stat st;
+        if (p && stat(p, &st) != 0 && !broken) {
+            /* kustomize sees no file behind a dangling link; say why. */
+            int e = errno;
+            if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
+                broken = p;
+                broken_errno = e;
+                continue;
+            }
+        }
         if (p && stat(p, &st) == 0) {
             found_names[n++] = names[i];
             if (!found) {
@@ -239,6 +250,7 @@ static char *find_kustomization(const char *dir, const char **base)
                 if (S_ISDIR(st.st_mode)) {
                     pr_cli_error("%s should be a file", p);
                     free(p);
+                    free(broken);
                     return NULL;
                 }
                 continue;
@@ -249,6 +261,13 @@ static char *find_kustomization(const char *dir, const char **base)
     struct stat dir_st;
     if (n == 0 && dir && stat(dir, &dir_st) != 0) {
         pr_cli_error("'%s': no such directory (given with -C)", dir);
+    } else if (n == 0 && broken) {
+        char target[4096];
+        ssize_t tl = readlink(broken, target, sizeof target - 1);
+        target[tl > 0 ? tl : 0] = '\0';
+        pr_cli_error("%s is a broken symlink: its target '%s' %s; point it at the kustomization "
+                     "file, or replace it with one", broken, target,
+                     broken_errno == ELOOP ? "leads to a loop of links" : "does not exist");
     } else if (n == 0) {
         pr_cli_error("missing kustomization file 'kustomization.yaml' in %s (create one, or give "
                      "the directory that holds it with -C)", dir ? dir : ".");
@@ -258,60 +277,8 @@ static char *find_kustomization(const char *dir, const char **base)
         free(found);
         found = NULL;
     }
+    free(broken);
     return found;
-}
-
-/* Go's filepath.Glob, run in the kustomization's directory: matches in
- * order, dot files included, "." and ".." never produced by a wildcard.
- * A pattern matching nothing fails when `required`; else it is reported
- * and skipped (kustomize's add generator|transformer). */
-static bool expand(const char *dir, const char *pattern, bool required, char ***paths, size_t *n,
-                   size_t *cap)
-{
-    int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (cwd < 0 || (dir && chdir(dir) != 0)) {
-        pr_cli_error("%s: %s", dir ? dir : ".", strerror(errno));
-        if (cwd >= 0)
-            close(cwd);
-        return false;
-    }
-    glob_t g;
-    int rc = glob(pattern, GLOB_PERIOD, NULL, &g);
-    bool restored = fchdir(cwd) == 0;
-    close(cwd);
-    if (!restored) {
-        pr_cli_error("returning to the working directory: %s", strerror(errno));
-        if (rc == 0)
-            globfree(&g);
-        return false;
-    }
-    size_t added = 0;
-    if (rc == 0) {
-        for (size_t i = 0; i < g.gl_pathc; i++) {
-            const char *m = g.gl_pathv[i], *slash = strrchr(m, '/');
-            const char *last = slash ? slash + 1 : m;
-            if ((!strcmp(last, ".") || !strcmp(last, "..")) && strcmp(m, pattern) != 0)
-                continue;
-            if (*n == *cap) {
-                *cap = *cap ? *cap * 2 : 16;
-                *paths = realloc(*paths, *cap * sizeof **paths);
-                if (!*paths) {
-                    perror("pleo-render");
-                    exit(PR_EXIT_RENDER_ERROR);
-                }
-            }
-            (*paths)[(*n)++] = strdup(m);
-            added++;
-        }
-        globfree(&g);
-    }
-    if (added == 0 && !required) {
-        pr_cli_error("%s has no match; skipped", pattern);
-    } else if (added == 0) {
-        pr_cli_error("%s has no match (for a remote resource, add --no-verify)", pattern);
-        return false;
-    }
-    return true;
 }
 
 static void sync_dir(const char *file)
@@ -382,6 +349,37 @@ static void strs_free(strs *s)
     free(s->v);
 }
 
+/* kustomize's fSys.Glob of `pattern` in the kustomization's directory
+ * (pr_edit_glob), appended to `out`; `*added` counts the matches. A
+ * pattern matching nothing fails when `hint` says what to do about it;
+ * without one it is reported and skipped (kustomize's add
+ * generator|transformer). */
+static bool expand(const char *dir, const char *pattern, const char *hint, strs *out,
+                   size_t *added)
+{
+    pr_arena *a = pr_arena_new();
+    pr_error err;
+    pr_error_init(&err);
+    const char **m;
+    size_t n = 0;
+    bool ok = pr_edit_glob(a, pr_fs_disk(), dir, pattern, &m, &n, &err);
+    if (!ok)
+        pr_cli_error("%s", pr_error_text(&err));
+    for (size_t i = 0; i < n; i++)
+        strs_add(out, m[i]);
+    *added = n;
+    if (ok && n == 0 && !hint)
+        pr_cli_error("%s has no match; skipped", pattern);
+    else if (ok && n == 0) {
+        pr_cli_error("%s has no match (paths are relative to the kustomization's directory%s%s%s)",
+                     pattern, dir ? ", " : "", dir ? dir : "", hint);
+        ok = false;
+    }
+    pr_error_release(&err);
+    pr_arena_free(a);
+    return ok;
+}
+
 /* Remote targets kustomize's loader would fetch: not checked here. */
 static bool looks_remote(const char *p)
 {
@@ -392,38 +390,33 @@ static bool looks_remote(const char *p)
  * must match exactly one file, as kustomize's ExpandFileSource wants. */
 static bool expand_file_sources(const char *dir, const strs *in, strs *out)
 {
-    for (size_t i = 0; i < in->n; i++) {
+    bool ok = true;
+    for (size_t i = 0; ok && i < in->n; i++) {
         const char *src = in->v[i], *eq = strchr(src, '=');
         bool keyed = eq && !strchr(eq + 1, '=');
-        const char *pattern = keyed ? eq + 1 : src;
-        char **m = NULL;
-        size_t n = 0, cap = 0;
-        if (!expand(dir, pattern, true, &m, &n, &cap))
-            return false;
-        if (keyed && n != 1) {
+        strs m = {0};
+        size_t n = 0;
+        ok = expand(dir, keyed ? eq + 1 : src, "", &m, &n);
+        if (ok && keyed && n != 1) {
             pr_cli_error("pattern '%s' catches %zu files, should catch only one", src, n);
-        } else {
-            for (size_t j = 0; j < n; j++) {
-                if (keyed) {
-                    size_t len = (size_t)(eq - src) + 1 + strlen(m[j]) + 1;
-                    char *k = malloc(len);
-                    if (k) {
-                        snprintf(k, len, "%.*s=%s", (int)(eq - src), src, m[j]);
-                        strs_add(out, k);
-                    }
-                    free(k);
-                } else {
-                    strs_add(out, m[j]);
-                }
-            }
+            ok = false;
         }
-        for (size_t j = 0; j < n; j++)
-            free(m[j]);
-        free(m);
-        if (keyed && n != 1)
-            return false;
+        for (size_t j = 0; ok && j < n; j++) {
+            if (!keyed) {
+                strs_add(out, m.v[j]);
+                continue;
+            }
+            size_t len = (size_t)(eq - src) + 1 + strlen(m.v[j]) + 1;
+            char *k = malloc(len);
+            if (k) {
+                snprintf(k, len, "%.*s=%s", (int)(eq - src), src, m.v[j]);
+                strs_add(out, k);
+            }
+            free(k);
+        }
+        strs_free(&m);
     }
-    return true;
+    return ok;
 }
 
 /* The image names of containers in a rendered stream: every `image:`
@@ -541,11 +534,6 @@ static bool render_dir(const char *dir, pr_strbuf *out, pr_error *err)
     return ok;
 }
 
-static int option_error(const char *fmt, const char *arg)
-{
-    return usage_error(fmt, arg);
-}
-
 int pr_cmd_edit(int argc, char **argv)
 {
     char *dir = NULL;
@@ -559,7 +547,7 @@ int pr_cmd_edit(int argc, char **argv)
         if (!strcmp(argv[i], "-C")) {
             if (i + 1 >= argc) {
                 free(dir);
-                return usage_error("%s needs a directory", "-C");
+                return usage_error(NULL, "%s needs a directory", "-C");
             }
             dir = join_dir(dir, argv[i + 1]);
             i += 2;
@@ -572,7 +560,7 @@ int pr_cmd_edit(int argc, char **argv)
     }
     if (i < argc && argv[i][0] == '-') {
         free(dir);
-        return usage_error("unknown option '%s'", argv[i]);
+        return usage_error(NULL, "unknown option '%s'", argv[i]);
     }
     if (i >= argc) {
         free(dir);
@@ -587,7 +575,7 @@ int pr_cmd_edit(int argc, char **argv)
             return PR_EXIT_OK;
         }
         if (i + 1 < argc)
-            return usage_error("listbuiltin takes no arguments ('%s')", argv[i + 1]);
+            return usage_error(NULL, "listbuiltin takes no arguments ('%s')", argv[i + 1]);
         fputs("Builtin plugins:\n\n", stdout);
         for (const char *const *p = pr_edit_builtin_plugins; *p; p++)
             printf(" * %s\n", *p);
@@ -639,7 +627,7 @@ int pr_cmd_edit(int argc, char **argv)
         const char *value = NULL, *eq = strchr(arg, '=');
         size_t nl = eq ? (size_t)(eq - arg) : strlen(arg);
         if (nl >= sizeof name) {
-            rc = option_error("unknown option '%s'", arg);
+            rc = usage_error(cmd, "unknown option '%s'", arg);
             goto out;
         }
         memcpy(name, arg, nl);
@@ -678,14 +666,14 @@ int pr_cmd_edit(int argc, char **argv)
         while (k < nk && strcmp(known[k].name, name) != 0 && !(known[k].alt && !strcmp(known[k].alt, name)))
             k++;
         if (k == nk || !(known[k].set & cmd->opts)) {
-            rc = option_error("unknown option '%s' (see pleo-render edit ... --help)", arg);
+            rc = usage_error(cmd, "unknown option '%s'", arg);
             goto out;
         }
         bool on = true;
         if (known[k].takes_value) {
             if (!value) {
                 if (j + 1 >= argc) {
-                    rc = option_error("%s needs a value", name);
+                    rc = usage_error(cmd, "%s needs a value", name);
                     goto out;
                 }
                 value = argv[++j];
@@ -696,7 +684,7 @@ int pr_cmd_edit(int argc, char **argv)
             else if (!strcmp(value, "false") || !strcmp(value, "0"))
                 on = false;
             else {
-                rc = option_error("%s takes true or false", name);
+                rc = usage_error(cmd, "%s takes true or false", name);
                 goto out;
             }
         }
@@ -770,20 +758,14 @@ int pr_cmd_edit(int argc, char **argv)
     bool plugins = req.kind == PR_EDIT_ADD_GENERATOR || req.kind == PR_EDIT_ADD_TRANSFORMER;
     if ((req.kind == PR_EDIT_ADD_RESOURCE && !no_verify) || req.kind == PR_EDIT_ADD_COMPONENT ||
         plugins) {
+        const char *hint = plugins ? NULL
+                           : req.kind == PR_EDIT_ADD_RESOURCE ? "; for a remote resource, add --no-verify"
+                                                              : "";
         for (size_t j = 0; j < args.n; j++) {
-            char **m = NULL;
-            size_t n = 0, cap = 0;
-            if (req.kind == PR_EDIT_ADD_COMPONENT && looks_remote(args.v[j])) {
+            size_t n;
+            if (req.kind == PR_EDIT_ADD_COMPONENT && looks_remote(args.v[j]))
                 strs_add(&expanded, args.v[j]);
-                continue;
-            }
-            bool ok = expand(dir, args.v[j], !plugins, &m, &n, &cap);
-            for (size_t x = 0; x < n; x++) {
-                strs_add(&expanded, m[x]);
-                free(m[x]);
-            }
-            free(m);
-            if (!ok)
+            else if (!expand(dir, args.v[j], hint, &expanded, &n))
                 goto done;
         }
         req.args = (const char *const *)expanded.v;
@@ -838,9 +820,16 @@ int pr_cmd_edit(int argc, char **argv)
     rc = PR_EXIT_OK;
     if (out.len == src.len && !memcmp(out.buf, src.buf, src.len))
         goto checks; /* nothing changed: leave the file, and its mtime, alone */
-    /* Write through a symlink to the file it names, keeping the link. */
+    /* Write through a symlink to the file it names, keeping the link. A
+     * file its owner made read-only stays as it is, as kustomize (which
+     * opens it for writing) leaves it; a replacement beside it would not. */
     real = realpath(path, NULL);
-    if (pr_cli_write_output(real ? real : path, out.buf, out.len) != 0) {
+    if (access(real ? real : path, W_OK) != 0 && (errno == EACCES || errno == EROFS)) {
+        pr_cli_write_error("the kustomization file", path, errno);
+        rc = PR_EXIT_RENDER_ERROR;
+        goto done;
+    }
+    if (pr_cli_write_file(real ? real : path, "the kustomization file", out.buf, out.len) != 0) {
         rc = PR_EXIT_RENDER_ERROR;
         goto done;
     }

@@ -72,7 +72,7 @@ void pr_cli_report(const pr_error *err)
     free(line);
 }
 
-void pr_cli_output_error(const char *path, int error)
+void pr_cli_write_error(const char *what, const char *path, int error)
 {
     const char *hint = NULL;
     size_t n = strlen(path);
@@ -90,17 +90,27 @@ void pr_cli_output_error(const char *path, int error)
     case EACCES:
     case EPERM:
     case EROFS:
-        hint = "not writable here: give a path you may write";
+        /* Output goes where the user says; an existing file is theirs to
+         * make writable. */
+        hint = what ? "make it writable (chmod u+w, or a writable mount) and run again"
+                    : "not writable here: give a path you may write";
         break;
     case ENOSPC:
     case EDQUOT:
         hint = "the file system is full";
         break;
     }
+    if (!what)
+        what = "the output";
     if (hint)
-        pr_cli_error("cannot write the output '%s': %s; %s", path, strerror(error), hint);
+        pr_cli_error("cannot write %s '%s': %s; %s", what, path, strerror(error), hint);
     else
-        pr_cli_error("cannot write the output '%s': %s", path, strerror(error));
+        pr_cli_error("cannot write %s '%s': %s", what, path, strerror(error));
+}
+
+void pr_cli_output_error(const char *path, int error)
+{
+    pr_cli_write_error(NULL, path, error);
 }
 
 static int write_all(int fd, const char *data, size_t len)
@@ -124,12 +134,12 @@ static int open_in_place(pr_cli_output *o, const char *path)
 {
     o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (o->fd < 0) {
-        pr_cli_output_error(path, errno);
+        pr_cli_write_error(o->what, path, errno);
         return 1;
     }
     o->name = strdup(path);
     o->atomic = false;
-    return o->name ? 0 : (close(o->fd), pr_cli_output_error(path, ENOMEM), 1);
+    return o->name ? 0 : (close(o->fd), pr_cli_write_error(o->what, path, ENOMEM), 1);
 }
 
 static mode_t creation_mode(void)
@@ -152,7 +162,7 @@ static int open_atomic(pr_cli_output *o, const char *path, const struct stat *ol
     if (!tmp || !name) {
         free(tmp);
         free(name);
-        pr_cli_output_error(path, ENOMEM);
+        pr_cli_write_error(o->what, path, ENOMEM);
         return 1;
     }
     snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
@@ -163,7 +173,7 @@ static int open_atomic(pr_cli_output *o, const char *path, const struct stat *ol
         free(name);
         if (old && (e == EACCES || e == EPERM || e == EROFS))
             return -1;
-        pr_cli_output_error(path, e);
+        pr_cli_write_error(o->what, path, e);
         return 1;
     }
     int rc = 0;
@@ -171,7 +181,7 @@ static int open_atomic(pr_cli_output *o, const char *path, const struct stat *ol
         fchown(fd, old->st_uid, old->st_gid) != 0) {
         rc = -1; /* we cannot give the file back to its owner */
     } else if (fchmod(fd, old ? old->st_mode & 07777 : creation_mode()) != 0) {
-        pr_cli_output_error(path, errno);
+        pr_cli_write_error(o->what, path, errno);
         rc = 1;
     }
     if (rc != 0) {
@@ -190,8 +200,14 @@ static int open_atomic(pr_cli_output *o, const char *path, const struct stat *ol
 
 int pr_cli_output_open(pr_cli_output *o, const char *path)
 {
+    return pr_cli_output_open_as(o, path, NULL);
+}
+
+int pr_cli_output_open_as(pr_cli_output *o, const char *path, const char *what)
+{
     memset(o, 0, sizeof *o);
     o->fd = -1;
+    o->what = what;
     if (!path) {
         o->fd = STDOUT_FILENO;
         return 0;
@@ -200,7 +216,7 @@ int pr_cli_output_open(pr_cli_output *o, const char *path)
     if (stat(path, &st) != 0) {
         struct stat lst;
         if (errno != ENOENT) {
-            pr_cli_output_error(path, errno);
+            pr_cli_write_error(o->what, path, errno);
             return 1;
         }
         /* A dangling symlink: `>` creates the file it names. */
@@ -209,7 +225,8 @@ int pr_cli_output_open(pr_cli_output *o, const char *path)
         return open_atomic(o, path, NULL) == 0 ? 0 : 1;
     }
     if (S_ISDIR(st.st_mode)) {
-        pr_cli_error("cannot write the output '%s': it is a directory; give a file path", path);
+        pr_cli_error("cannot write %s '%s': it is a directory; give a file path",
+                     o->what ? o->what : "the output", path);
         return 1;
     }
     if (!S_ISREG(st.st_mode) || st.st_nlink > 1)
@@ -217,7 +234,7 @@ int pr_cli_output_open(pr_cli_output *o, const char *path)
     /* Replace the file a symlink names, keeping the link. */
     char *real = realpath(path, NULL);
     if (!real) {
-        pr_cli_output_error(path, errno);
+        pr_cli_write_error(o->what, path, errno);
         return 1;
     }
     int rc = open_atomic(o, real, &st);
@@ -233,7 +250,7 @@ int pr_cli_output_write(pr_cli_output *o, const char *data, size_t len)
         return 1;
     if (write_all(o->fd, data, len) != 0) {
         if (o->name)
-            pr_cli_output_error(o->name, errno);
+            pr_cli_write_error(o->what, o->name, errno);
         else
             pr_cli_error("writing output: %s", strerror(errno));
         o->failed = true;
@@ -250,15 +267,15 @@ int pr_cli_output_close(pr_cli_output *o, bool keep)
     struct stat st;
     if (ok && (o->atomic || (fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode))) &&
         fsync(o->fd) != 0) {
-        pr_cli_output_error(o->name, errno);
+        pr_cli_write_error(o->what, o->name, errno);
         ok = false;
     }
     if (close(o->fd) != 0 && ok) {
-        pr_cli_output_error(o->name, errno);
+        pr_cli_write_error(o->what, o->name, errno);
         ok = false;
     }
     if (o->atomic && ok && rename(o->tmp, o->name) != 0) {
-        pr_cli_output_error(o->name, errno);
+        pr_cli_write_error(o->what, o->name, errno);
         ok = false;
     }
     if (o->atomic && !ok)
@@ -273,8 +290,13 @@ int pr_cli_output_close(pr_cli_output *o, bool keep)
 
 int pr_cli_write_output(const char *path, const char *data, size_t len)
 {
+    return pr_cli_write_file(path, NULL, data, len);
+}
+
+int pr_cli_write_file(const char *path, const char *what, const char *data, size_t len)
+{
     pr_cli_output o;
-    if (pr_cli_output_open(&o, path) != 0)
+    if (pr_cli_output_open_as(&o, path, what) != 0)
         return 1;
     pr_cli_output_write(&o, data, len);
     return pr_cli_output_close(&o, true);

@@ -91,11 +91,18 @@ bool pe_first_on_line(const pe_doc *d, size_t pos);
  * comment included), or len. */
 size_t pe_tail(const pe_doc *d, const pe_node *n);
 
-/* Scalar quoting. */
-typedef enum { PE_Q_PLAIN, PE_Q_SINGLE, PE_Q_DOUBLE } pe_quote;
+/* Scalar quoting: plain where the text allows it (else double quotes),
+ * single or double quotes, or plain where the text allows it and else
+ * single quotes. */
+typedef enum { PE_Q_PLAIN, PE_Q_SINGLE, PE_Q_DOUBLE, PE_Q_PLAIN_OR_SINGLE } pe_quote;
 
-/* The quoting a new scalar written next to `n` should copy. */
+/* The quoting of the scalar `n`, which a rewrite of it keeps. */
 pe_quote pe_quote_of(const pe_node *n);
+
+/* The quoting for a new scalar written next to `n`: plain where its text
+ * allows (a neighbour's quotes are not copied where they are not needed),
+ * else the kind of quotes `n` uses. */
+pe_quote pe_quote_new(const pe_node *n);
 
 /* True when `s` can be written plain and reads back as the same string,
  * for both of kustomize's YAML readers (YAML 1.1 and 1.2 rules). */
@@ -161,9 +168,10 @@ typedef struct {
     const pr_node *node;
 } pe_value;
 
-/* Checks that the value `v` of key `k` is a scalar this engine may
- * rewrite: not an alias, not anchored or tagged, not a block scalar. */
-bool pe_check_editable(const pe_doc *d, const pe_node *k, const pe_node *v, pr_error *err);
+/* Checks that `v` is a scalar this engine may rewrite: not an alias,
+ * not anchored or tagged, not a block scalar. Errors say why, naming the
+ * value as `what` ("'newTag'"). */
+bool pe_check_editable(const pe_doc *d, const char *what, const pe_node *v, pr_error *err);
 
 /* Replaces the value `v` of key `k` (a scalar, possibly empty) by `f`. */
 bool pe_set_scalar(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node *v,
@@ -181,6 +189,11 @@ bool pe_map_del(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
 /* Appends `item` to sequence `seq`. */
 bool pe_seq_add(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item,
                 pe_splices *s, pr_error *err);
+
+/* Inserts `item` before item `at` of sequence `seq` (appends when `at`
+ * is its length), above the comment lines right above that item. */
+bool pe_seq_insert(pr_arena *a, const pe_doc *d, const pe_node *seq, size_t at,
+                   const pe_item *item, pe_splices *s, pr_error *err);
 
 /* Replaces the null value of key map->kids[ki] by a sequence of `item`. */
 bool pe_seq_init(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki,
@@ -204,5 +217,9 @@ bool pe_rename_key(pr_arena *a, const pe_doc *d, const pe_node *k, const char *k
  * leaves `[]` behind rather than a null. */
 bool pe_seq_del(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node *seq,
                 size_t i, pe_splices *s, pr_error *err);
+
+/* Fails with kustomize's "syntax error in pattern" for `pattern`, and
+ * what the syntax is. Returns false. */
+bool pe_bad_pattern(const char *pattern, pr_error *err);
 
 #endif

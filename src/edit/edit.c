@@ -8,11 +8,12 @@
 #include "pleo/edit.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "doc.h"
+#include "kust/pipeline.h"
 #include "pleo/node.h"
 #include "pleo/utf8.h"
 #include "pleo/yaml.h"
@@ -366,6 +367,7 @@ typedef struct {
     pe_doc doc;    /* buf, parsed */
     pr_error *err;
     pr_node *exp; /* what the file should mean when done */
+    const pr_node *given; /* the file as given */
     pr_strbuf *notes;
     bool (*is_file)(const char *path, void *ctx);
     void *is_file_ctx;
@@ -474,7 +476,8 @@ static bool check_list(ed *e, const char *list, const char *const *keys,
             long dup;
             if (!pe_map_find(&e->doc, it, key->text, &dup, e->err))
                 return false;
-            if (strcmp(key->text, "name") != 0 && !pe_check_editable(&e->doc, key, val, e->err))
+            if (strcmp(key->text, "name") != 0 &&
+                !pe_check_editable(&e->doc, pr_sprintf(e->a, "'%s'", key->text), val, e->err))
                 return false;
         }
     }
@@ -529,9 +532,9 @@ static pe_quote sibling_quote(const pe_node *list, size_t idx, const char *key, 
         long ki;
         const pe_node *v;
         if (idx >= d && idx - d < list->n && (v = entry_get(list->kids[idx - d], key, &ki)))
-            return pe_quote_of(v);
+            return pe_quote_new(v);
         if (idx + d < list->n && (v = entry_get(list->kids[idx + d], key, &ki)))
-            return pe_quote_of(v);
+            return pe_quote_new(v);
     }
     return fallback;
 }
@@ -555,7 +558,7 @@ static bool set_field(ed *e, const char *list, size_t idx, const char *key, cons
         return true;
     long ni;
     const pe_node *name = entry_get(entry, "name", &ni);
-    pe_field f = {key, text, is_int, sibling_quote(l, idx, key, pe_quote_of(name))};
+    pe_field f = {key, text, is_int, sibling_quote(l, idx, key, pe_quote_new(name))};
     bool ok;
     if (v) {
         ok = pe_set_scalar(e->a, &e->doc, entry->kids[ki], v, &f, &s, e->err);
@@ -584,7 +587,7 @@ static pe_quote template_quote(const pe_node *list, const char *key)
     const pe_node *v = entry_get(last, key, &ki);
     if (!v)
         v = entry_get(last, "name", &ki);
-    return pe_quote_of(v);
+    return pe_quote_new(v);
 }
 
 /* ---- set image ---- */
@@ -805,7 +808,7 @@ static bool op_add_resource(ed *e, const pr_edit_request *req)
         }
         long ki;
         const pe_node *l = root_value(e, "resources", &ki);
-        pe_quote q = l && l->kind == PE_SEQ && l->n ? pe_quote_of(l->kids[l->n - 1]) : PE_Q_PLAIN;
+        pe_quote q = l && l->kind == PE_SEQ && l->n ? pe_quote_new(l->kids[l->n - 1]) : PE_Q_PLAIN;
         pr_seq_append(e->a, exp_list(e, "resources"), exp_scalar(e, path, false));
         pe_item item = {path, false, q, NULL, 0, NULL};
         if (!list_append(e, "resources", &item))
@@ -863,12 +866,23 @@ static pr_node *str_node(ed *e, const char *s)
     return pr_node_str(e->a, s);
 }
 
+/* The mapping at `mpath` that a key is added to. A file without one yet
+ * (empty, only comments, `---`) is an empty kustomization to kustomize:
+ * its root is NULL here, which pe_map_add starts a mapping for. */
+static bool map_to_add_to(ed *e, const char *mpath, const pe_node **m)
+{
+    *m = walk(e, mpath);
+    if ((*m && (*m)->kind == PE_MAP) || (!*mpath && !e->doc.root))
+        return true;
+    return internal(e, "a mapping to edit is missing");
+}
+
 /* The quoting of the last scalar value of mapping `m`, for a new one. */
 static pe_quote last_value_quote(const pe_node *m)
 {
     for (size_t i = m ? m->n : 0; m && m->kind == PE_MAP && i >= 2; i -= 2)
         if (m->kids[i - 1]->kind == PE_SCALAR && !m->kids[i - 1]->empty)
-            return pe_quote_of(m->kids[i - 1]);
+            return pe_quote_new(m->kids[i - 1]);
     return PE_Q_PLAIN;
 }
 
@@ -876,9 +890,9 @@ static pe_quote last_value_quote(const pe_node *m)
  * null value filled, or a scalar replaced. */
 static bool put_value(ed *e, const char *mpath, const char *key, const pr_node *val)
 {
-    const pe_node *m = walk(e, mpath);
-    if (!m || m->kind != PE_MAP)
-        return internal(e, "a mapping to edit is missing");
+    const pe_node *m;
+    if (!map_to_add_to(e, mpath, &m))
+        return false;
     long ki;
     if (!pe_map_find(&e->doc, m, key, &ki, e->err))
         return false;
@@ -929,9 +943,9 @@ static bool del_key(ed *e, const char *mpath, const char *key)
  * creating the list when absent or null. */
 static bool append_in(ed *e, const char *mpath, const char *key, const pr_node *item)
 {
-    const pe_node *m = walk(e, mpath);
-    if (!m || m->kind != PE_MAP)
-        return internal(e, "a mapping to edit is missing");
+    const pe_node *m;
+    if (!map_to_add_to(e, mpath, &m))
+        return false;
     long ki;
     if (!pe_map_find(&e->doc, m, key, &ki, e->err))
         return false;
@@ -948,7 +962,7 @@ static bool append_in(ed *e, const char *mpath, const char *key, const pr_node *
         pr_map_set(e->a, xm, key, xl);
     }
     pr_seq_append(e->a, xl, pr_node_copy(e->a, item));
-    pe_quote q = l && l->kind == PE_SEQ && l->n ? pe_quote_of(l->kids[l->n - 1]) : PE_Q_PLAIN;
+    pe_quote q = l && l->kind == PE_SEQ && l->n ? pe_quote_new(l->kids[l->n - 1]) : PE_Q_PLAIN;
     bool is_str = item->kind == PR_SCALAR && item->tag == PR_TAG_STR;
     pe_item it = {is_str ? item->scalar.text : NULL, false, q, NULL, 0, is_str ? NULL : item};
     pe_splices s = {0};
@@ -987,11 +1001,12 @@ static bool replace_item(ed *e, const char *lpath, size_t i, const char *text, c
 {
     const pe_node *item = walk(e, pr_sprintf(e->a, "%s/%zu", lpath, i));
     pr_node *xl = xwalk(e, lpath);
-    if (!item || item->kind != PE_SCALAR || item->empty || item->anchored || item->tagged ||
-        item->style == PE_LITERAL || item->style == PE_FOLDED || !xl || xl->kind != PR_SEQ ||
-        i >= xl->seq.len)
-        return pe_fail(&e->doc, e->err, item ? item->ostart : 0,
-                       "this %s cannot be rewritten; edit it by hand", what);
+    if (!item || !xl || xl->kind != PR_SEQ || i >= xl->seq.len)
+        return internal(e, "a list entry to rewrite is missing");
+    if (item->empty)
+        return pe_fail(&e->doc, e->err, item->ostart, "this %s is empty; edit it by hand", what);
+    if (!pe_check_editable(&e->doc, pr_sprintf(e->a, "this %s", what), item, e->err))
+        return false;
     xl->seq.items[i] = str_node(e, text);
     pr_strbuf enc;
     pr_sb_init(&enc);
@@ -1071,14 +1086,14 @@ static const char *go_string(const pr_node *entry)
     return entry->tag == PR_TAG_NULL ? "" : entry->scalar.text;
 }
 
-/* Go's filepath.Match as kustomize's remove resource|transformer use it:
- * '*' stops at '/'. `ctx` is the request. */
+/* Go's filepath.Match as kustomize's remove resource|transformer use it
+ * (the patterns were checked first). `ctx` is the request. */
 static bool path_matches(const pr_node *entry, void *ctx)
 {
     const pr_edit_request *req = ctx;
     const char *text = go_string(entry);
     for (size_t i = 0; text && *text && i < req->nargs; i++)
-        if (fnmatch(req->args[i], text, FNM_PATHNAME) == 0)
+        if (pr_edit_match(req->args[i], text) == PR_GLOB_MATCH)
             return true;
     return false;
 }
@@ -1094,6 +1109,11 @@ static bool op_remove_paths(ed *e, const pr_edit_request *req)
                                : req->kind == PR_EDIT_REMOVE_COMPONENT ? components
                                                                       : transformers;
     int nlists = lists == resources ? 2 : 1;
+    /* kustomize meets a malformed pattern when it compares the first entry;
+     * it is refused here even when the list is empty. */
+    for (size_t i = 0; i < req->nargs; i++)
+        if (pr_edit_match(req->args[i], "") == PR_GLOB_BAD_PATTERN)
+            return pe_bad_pattern(req->args[i], e->err);
     size_t removed = 0;
     if (!remove_where(e, lists, nlists, path_matches, (void *)req, &removed))
         return false;
@@ -1348,26 +1368,95 @@ static bool op_add_buildmetadata(ed *e, const pr_edit_request *req)
     return add_comma_items(e, "buildMetadata", "buildMetadata option", req->args[0]);
 }
 
+/* Inserts the string `text` as item `at` of root list `key` (its end
+ * when `at` is its length). */
+static bool insert_item(ed *e, const char *key, size_t at, const char *text)
+{
+    long ki;
+    const pe_node *l = root_value(e, key, &ki);
+    pr_node *xl = xwalk(e, key);
+    if (!l || l->kind != PE_SEQ || !xl || xl->kind != PR_SEQ || at > xl->seq.len)
+        return internal(e, "a list to insert into is missing");
+    pr_seq_insert(e->a, xl, at, str_node(e, text));
+    pe_item it = {text, false, l->n ? pe_quote_new(l->kids[l->n - 1]) : PE_Q_PLAIN, NULL, 0, NULL};
+    pe_splices s = {0};
+    return pe_seq_insert(e->a, &e->doc, l, at, &it, &s, e->err) && commit(e, &s);
+}
+
 /* set buildmetadata: the list becomes the options given, in their order,
- * as kustomize replaces the field. Items are rewritten in place, so the
- * comments around them stay; the list is never emptied on the way. */
+ * as kustomize replaces the field. The longest run of entries already in
+ * that order stays where it is, comments and all; the others leave with
+ * the comments beside them, and the options missing are added where the
+ * order puts them, as add writes them. New ones go in before old ones
+ * go, so the list is never emptied on the way. */
 static bool op_set_buildmetadata(ed *e, const pr_edit_request *req)
 {
     size_t n;
     const char **want = split_commas(e, req->args[0], &n);
     if (!check_list(e, "buildMetadata", NULL, NULL, 0))
         return false;
-    pr_node *xl = xwalk(e, "buildMetadata");
-    size_t have = xl && xl->kind == PR_SEQ ? xl->seq.len : 0;
-    for (size_t i = 0; i < have && i < n; i++)
-        if (!pr_scalar_is(xl->seq.items[i], want[i]) &&
-            !replace_item(e, "buildMetadata", i, want[i], "buildMetadata option"))
+    long ki;
+    const pe_node *l = root_value(e, "buildMetadata", &ki);
+    const pr_node *xl = xwalk(e, "buildMetadata");
+    size_t have = l && l->kind == PE_SEQ && xl && xl->kind == PR_SEQ ? xl->seq.len : 0;
+    if (!have) {
+        for (size_t j = 0; j < n; j++)
+            if (!append_in(e, "", "buildMetadata", str_node(e, want[j])))
+                return false;
+        return true;
+    }
+    /* lcs[i][j]: how many of items i.. and options j.. can stay paired. */
+    size_t w = n + 1;
+    size_t *lcs = pr_alloc(e->a, (have + 1) * w * sizeof *lcs);
+    for (size_t i = have + 1; i-- > 0;)
+        for (size_t j = n + 1; j-- > 0;) {
+            const char *text = i < have ? go_string(xl->seq.items[i]) : NULL;
+            if (i == have || j == n)
+                lcs[i * w + j] = 0;
+            else if (text && !strcmp(text, want[j]))
+                lcs[i * w + j] = lcs[(i + 1) * w + j + 1] + 1;
+            else
+                lcs[i * w + j] = lcs[(i + 1) * w + j] > lcs[i * w + j + 1] ? lcs[(i + 1) * w + j]
+                                                                         : lcs[i * w + j + 1];
+        }
+    /* pair[i]: the option item i stays as, or -1; kept[j]: option j has one. */
+    long *pair = pr_alloc(e->a, have * sizeof *pair);
+    bool *kept = pr_alloc(e->a, (n + 1) * sizeof *kept);
+    for (size_t i = 0, j = 0; i < have;) {
+        const char *text = go_string(xl->seq.items[i]);
+        if (j < n && text && !strcmp(text, want[j]) && lcs[i * w + j] == lcs[(i + 1) * w + j + 1] + 1) {
+            kept[j] = true;
+            pair[i++] = (long)j++;
+        } else if (j < n && lcs[i * w + j + 1] > lcs[(i + 1) * w + j]) {
+            j++;
+        } else {
+            pair[i++] = -1;
+        }
+    }
+    for (size_t i = 0; i < have; i++)
+        if (pair[i] < 0 && l->kids[i]->anchored)
+            return pe_fail(&e->doc, e->err, l->kids[i]->ostart, "this entry is anchored (&) and may "
+                           "be used elsewhere; remove it by hand");
+    /* origin[k]: which old item is now item k, -1 for a new one. */
+    long *origin = pr_alloc(e->a, (have + n) * sizeof *origin);
+    size_t len = have;
+    for (size_t i = 0; i < have; i++)
+        origin[i] = (long)i;
+    for (size_t j = 0; j < n; j++) {
+        if (kept[j])
+            continue;
+        /* Before the first item that stays as a later option. */
+        size_t at = 0;
+        while (at < len && !(origin[at] >= 0 && pair[origin[at]] > (long)j))
+            at++;
+        if (!insert_item(e, "buildMetadata", at, want[j]))
             return false;
-    for (; have > n; have--)
-        if (!remove_item(e, "buildMetadata", have - 1))
-            return false;
-    for (size_t i = have; i < n; i++)
-        if (!append_in(e, "", "buildMetadata", str_node(e, want[i])))
+        memmove(origin + at + 1, origin + at, (len - at) * sizeof *origin);
+        origin[at] = -1;
+        len++;
+    }
+    for (size_t k = len; k-- > 0;)
+        if (origin[k] >= 0 && pair[origin[k]] < 0 && !remove_item(e, "buildMetadata", k))
             return false;
     return true;
 }
@@ -1749,7 +1838,7 @@ static bool put_first(ed *e, const char *key, const char *value)
     pr_sb_init(&o);
     pr_sb_adds(&o, key);
     pr_sb_adds(&o, ": ");
-    pe_encode(&o, value, pe_quote_of(r->kids[1]), false, false);
+    pe_encode(&o, value, pe_quote_new(r->kids[1]), false, false);
     pr_sb_adds(&o, pe_eol(&e->doc, r->kids[0]->ostart));
     pe_splices s = {0};
     pe_splice_add(e->a, &s, r->kids[0]->ostart, 0, pr_strndup(e->a, o.buf, o.len));
@@ -1959,6 +2048,51 @@ static bool same_reading(const pe_node *p, const pr_node *n)
 }
 
 
+/* Pairs of keys of one mapping that differ only in case, anywhere in `n`;
+ * the first found goes to `pair` when it is still empty. kustomize decodes
+ * such keys into one field (the last sorted wins), so an edit must not
+ * make one. */
+static size_t case_twins(const pr_node *n, const pr_node *pair[2])
+{
+    size_t count = 0;
+    if (n && n->kind == PR_MAP) {
+        for (size_t i = 0; i < n->map.len; i++) {
+            const pr_node *k = n->map.items[i].key;
+            for (size_t j = i + 1; k->kind == PR_SCALAR && j < n->map.len; j++) {
+                const pr_node *o = n->map.items[j].key;
+                if (o->kind != PR_SCALAR || strcasecmp(k->scalar.text, o->scalar.text) != 0 ||
+                    !strcmp(k->scalar.text, o->scalar.text))
+                    continue;
+                count++;
+                if (!pair[0]) {
+                    pair[0] = k;
+                    pair[1] = o;
+                }
+            }
+            count += case_twins(n->map.items[i].value, pair);
+        }
+    } else if (n && n->kind == PR_SEQ) {
+        for (size_t i = 0; i < n->seq.len; i++)
+            count += case_twins(n->seq.items[i], pair);
+    }
+    return count;
+}
+
+/* Whether a mapping anywhere in `n` has the key `key`. */
+static bool has_key(const pr_node *n, const char *key)
+{
+    if (n && n->kind == PR_MAP) {
+        for (size_t i = 0; i < n->map.len; i++)
+            if (pr_scalar_is(n->map.items[i].key, key) || has_key(n->map.items[i].value, key))
+                return true;
+    } else if (n && n->kind == PR_SEQ) {
+        for (size_t i = 0; i < n->seq.len; i++)
+            if (has_key(n->seq.items[i], key))
+                return true;
+    }
+    return false;
+}
+
 static bool verify(ed *e)
 {
     pr_doclist docs = {0};
@@ -1970,8 +2104,23 @@ static bool verify(ed *e)
     if (!ok || docs.len > 1)
         return internal(e, "the edited file does not parse");
     const pr_node *after = docs.len ? docs.docs[0] : NULL;
-    if (!pr_node_equal(e->exp, after))
+    /* No document at all reads as an empty kustomization. */
+    bool none = (!e->exp || (e->exp->kind == PR_MAP && !e->exp->map.len)) &&
+                (!after || (after->kind == PR_MAP && !after->map.len));
+    if (!none && !pr_node_equal(e->exp, after))
         return internal(e, "the edited file does not mean what was intended");
+    const pr_node *pair[2] = {NULL, NULL}, *before[2] = {NULL, NULL};
+    if (case_twins(after, pair) > case_twins(e->given, before)) {
+        const char *old = pair[0]->scalar.text, *added = pair[1]->scalar.text;
+        if (!has_key(e->given, old)) {
+            old = added;
+            added = pair[0]->scalar.text;
+        }
+        return pr_error_set(e->err, "%s: the edit would write '%s' beside '%s', which kustomize "
+                            "reads as the same field (names match ignoring case): rename '%s' "
+                            "to '%s' and run the edit again; the file was not changed", e->path,
+                            added, old, old, added);
+    }
     /* The next edit must be able to read what this one wrote. */
     pe_doc reread;
     if (!pe_parse(e->a, e->path, e->buf.buf, e->buf.len, &reread, e->err) ||
@@ -2009,6 +2158,11 @@ bool pr_edit_apply(const pr_edit_request *req, const char *path, const char *src
         pe_fail(&e.doc, err, e.doc.root ? e.doc.root->ostart : 0, "a kustomization must be a mapping");
         goto done;
     }
+    /* kustomize's kustfile.Read decodes the file as the build does, unknown
+     * fields and wrong types refused, before it edits anything. */
+    pr_node *typed = docs.len ? pr_node_copy(a, docs.docs[0]) : NULL;
+    if (typed && !pr_kustomization_decode(a, path, &typed, err))
+        goto done;
     if (e.doc.root && docs.len && docs.docs[0] && !has_aliases(e.doc.root) &&
         !same_reading(e.doc.root, docs.docs[0])) {
         pr_error_set(err, "%s: libfyaml, which edits keep layout with, reads this file differently "
@@ -2021,6 +2175,7 @@ bool pr_edit_apply(const pr_edit_request *req, const char *path, const char *src
         goto done;
     }
     e.exp = docs.len ? pr_node_copy(a, docs.docs[0]) : NULL;
+    e.given = docs.len ? docs.docs[0] : NULL;
     switch (req->kind) {
     case PR_EDIT_SET_IMAGE: ok = op_set_image(&e, req); break;
     case PR_EDIT_SET_NAMESPACE: ok = op_set_namespace(&e, req); break;

@@ -168,7 +168,7 @@ static bool layout_of(pr_arena *a, const pe_doc *d, const pe_node *seq, seq_layo
     }
     L->pad = "";
     if (it->kind == PE_MAP && it->n) {
-        L->key_q = pe_quote_of(it->kids[0]);
+        L->key_q = pe_quote_new(it->kids[0]);
         if (it->style == PE_FLOW) {
             L->flow_map = true;
             if (it->start + 1 < d->len && d->src[it->start + 1] == ' ')
@@ -455,7 +455,11 @@ static bool flow_add(pr_arena *a, const pe_doc *d, const pe_node *c, const char 
     if (!flow_close(d, c, &close, err))
         return false;
     if (n == 0) {
-        pe_splice_add(a, s, c->start + 1, 0, text);
+        /* `[ ]` becomes `[item]`; what is not blank inside stays. */
+        size_t p = c->start + 1;
+        while (p < close && is_blank(d->src[p]))
+            p++;
+        pe_splice_add(a, s, c->start + 1, p == close ? close - c->start - 1 : 0, text);
         return true;
     }
     span last = flow_span(c, n - 1);
@@ -490,6 +494,43 @@ static bool flow_add(pr_arena *a, const pe_doc *d, const pe_node *c, const char 
     return true;
 }
 
+/* The ',' that ends an item of a flow collection whose text ends at
+ * `from`: blanks, line breaks and comments may stand before it. `limit`
+ * (the closing bracket) when there is none. */
+static size_t flow_comma(const pe_doc *d, size_t from, size_t limit)
+{
+    size_t p = from;
+    while (p < limit) {
+        if (is_blank(d->src[p]) || is_break(d->src[p]))
+            p++;
+        else if (d->src[p] == '#')
+            p = pe_le(d, p);
+        else
+            return d->src[p] == ',' ? p : limit;
+    }
+    return limit;
+}
+
+/* True when only blanks, or a comment, stand between `pos` and the end
+ * of its line. */
+static bool rest_is_blank(const pe_doc *d, size_t pos)
+{
+    while (pos < d->len && is_blank(d->src[pos]))
+        pos++;
+    return pos >= d->len || is_break(d->src[pos]) || d->src[pos] == '#';
+}
+
+/* Where the blanks before `pos` start. */
+static size_t blanks_before(const pe_doc *d, size_t pos)
+{
+    while (pos > 0 && is_blank(d->src[pos - 1]))
+        pos--;
+    return pos;
+}
+
+/* Removes item `i` of a flow collection with its separator and the
+ * comment on its line; comment lines above and below it belong to the
+ * other items and stay, as they do in block collections. */
 static bool flow_del(pr_arena *a, const pe_doc *d, const pe_node *c, size_t i, pe_splices *s,
                      pr_error *err)
 {
@@ -497,40 +538,75 @@ static bool flow_del(pr_arena *a, const pe_doc *d, const pe_node *c, size_t i, p
     if (!flow_close(d, c, &close, err))
         return false;
     span it = flow_span(c, i);
-    if (n == 1) {
+    size_t comma = flow_comma(d, it.end, close);
+    bool has_comma = comma < close;
+    size_t past = has_comma ? comma + 1 : it.end;
+    /* The previous item's comma goes when this one had none (it was last):
+     * the list keeps the trailing-comma style it had. */
+    size_t prev_comma = i > 0 && !has_comma ? flow_comma(d, flow_span(c, i - 1).end, it.start) : it.start;
+    if (prev_comma < it.start)
+        pe_splice_add(a, s, prev_comma, 1, "");
+    if (pe_first_on_line(d, it.start) && rest_is_blank(d, past)) {
+        /* The item has its lines to itself. */
+        delete_lines(a, d, pe_ls(d, it.start), pe_next_line(d, past), s);
+        return true;
+    }
+    if (n == 1 && !memchr(d->src + c->start, '\n', close - c->start) &&
+        !memchr(d->src + c->start, '#', close - c->start)) {
         pe_splice_add(a, s, c->start + 1, close - c->start - 1, "");
-    } else if (i + 1 < n) {
-        span next = flow_span(c, i + 1);
-        pe_splice_add(a, s, it.start, next.start - it.start, "");
+        return true;
+    }
+    size_t from = pe_first_on_line(d, it.start) ? pe_ls(d, it.start) : it.start;
+    if (!has_comma) {
+        /* Last, the closing bracket after it: the blanks before it go. */
+        if (from == it.start && prev_comma < it.start)
+            from = blanks_before(d, it.start);
+        pe_splice_add(a, s, from, it.end - from, "");
+    } else if (rest_is_blank(d, past)) {
+        /* Others before it on its line: the line ends where it did. */
+        if (from == it.start)
+            from = blanks_before(d, it.start);
+        pe_splice_add(a, s, from, pe_le(d, past) - from, "");
     } else {
-        span prev = flow_span(c, i - 1);
-        pe_splice_add(a, s, prev.end, it.end - prev.end, "");
+        /* Another item follows on its line, and takes its place. */
+        size_t to = past;
+        while (to < close && is_blank(d->src[to]))
+            to++;
+        pe_splice_add(a, s, it.start, to - it.start, "");
     }
     return true;
 }
 
 /* ---- the edits ---- */
 
-bool pe_check_editable(const pe_doc *d, const pe_node *k, const pe_node *v, pr_error *err)
+bool pe_check_editable(const pe_doc *d, const char *what, const pe_node *v, pr_error *err)
 {
-    const char *key = k->text;
     if (v->kind == PE_ALIAS)
-        return pe_fail(d, err, v->ostart, "'%s' is an alias; edit the anchored value instead", key);
+        return pe_fail(d, err, v->ostart, "%s is an alias; edit the anchored value instead", what);
     if (v->kind != PE_SCALAR)
-        return pe_fail(d, err, v->ostart, "'%s' must be a scalar", key);
+        return pe_fail(d, err, v->ostart, "%s must be a scalar", what);
     if (v->anchored)
-        return pe_fail(d, err, v->ostart, "'%s' is anchored (&) and may be used elsewhere; edit it by hand", key);
-    if (v->tagged)
-        return pe_fail(d, err, v->ostart, "'%s' has an explicit tag; edit it by hand", key);
+        return pe_fail(d, err, v->ostart, "%s is anchored (&) and may be used elsewhere; edit it by hand",
+                       what);
+    if (v->tagged) {
+        /* Name the tag: a rewrite could not tell whether it should stay. */
+        const char *tag = memchr(d->src + v->ostart, '!', v->start - v->ostart);
+        size_t tl = 0;
+        while (tag && tag + tl < d->src + v->start && !is_blank(tag[tl]) && !is_break(tag[tl]))
+            tl++;
+        return pe_fail(d, err, v->ostart, "%s has an explicit tag (%.*s), which an edit would "
+                       "have to drop or keep on a new value; edit it by hand", what, (int)tl,
+                       tag ? tag : "");
+    }
     if (v->style == PE_LITERAL || v->style == PE_FOLDED)
-        return pe_fail(d, err, v->ostart, "'%s' is a block scalar; edit it by hand", key);
+        return pe_fail(d, err, v->ostart, "%s is a block scalar; edit it by hand", what);
     return true;
 }
 
 bool pe_set_scalar(pr_arena *a, const pe_doc *d, const pe_node *k, const pe_node *v,
                    const pe_field *f, pe_splices *s, pr_error *err)
 {
-    if (!pe_check_editable(d, k, v, err))
+    if (!pe_check_editable(d, pr_sprintf(a, "'%s'", k->text), v, err))
         return false;
     bool flow = v->parent && v->parent->style == PE_FLOW;
     pr_strbuf o;
@@ -604,7 +680,7 @@ bool pe_map_add(pr_arena *a, const pe_doc *d, const pe_node *map, const char *ke
         return true;
     }
     if (map->style == PE_FLOW) {
-        pe_quote kq = map->n ? pe_quote_of(map->kids[map->n - 2]) : PE_Q_PLAIN;
+        pe_quote kq = map->n ? pe_quote_new(map->kids[map->n - 2]) : PE_Q_PLAIN;
         pr_strbuf o;
         pr_sb_init(&o);
         pe_encode(&o, key, kq, true, false);
@@ -622,7 +698,7 @@ bool pe_map_add(pr_arena *a, const pe_doc *d, const pe_node *map, const char *ke
         }
     const pe_node *last_key = map->kids[map->n - 2];
     const char *eol = pe_eol(d, last_key->ostart);
-    char *text = block_pair(a, d, col, key, pe_quote_of(last_key), value, eol);
+    char *text = block_pair(a, d, col, key, pe_quote_new(last_key), value, eol);
     insert_lines(a, d, pe_tail(d, map), text, eol, s);
     return true;
 }
@@ -647,33 +723,92 @@ bool pe_map_del(pr_arena *a, const pe_doc *d, const pe_node *map, size_t ki, pe_
     return pe_fail(d, err, k->ostart, "cannot remove '%s', the only key of its entry", k->text);
 }
 
-bool pe_seq_add(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item,
-                pe_splices *s, pr_error *err)
+/* `item` as it would stand in the flow sequence `seq`, copying the
+ * padding and key quoting of its last flow-mapping item. */
+static char *flow_item_text(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item)
 {
-    if (seq->style == PE_FLOW) {
-        const char *pad = "";
-        pe_quote kq = PE_Q_PLAIN;
-        if (seq->n) {
-            const pe_node *last = seq->kids[seq->n - 1];
-            if (last->kind == PE_MAP && last->style == PE_FLOW && last->n) {
-                kq = pe_quote_of(last->kids[0]);
-                if (d->src[last->start + 1] == ' ')
-                    pad = " ";
-            }
+    const char *pad = "";
+    pe_quote kq = PE_Q_PLAIN;
+    if (seq->n) {
+        const pe_node *last = seq->kids[seq->n - 1];
+        if (last->kind == PE_MAP && last->style == PE_FLOW && last->n) {
+            kq = pe_quote_new(last->kids[0]);
+            if (d->src[last->start + 1] == ' ')
+                pad = " ";
         }
-        pr_strbuf o;
-        pr_sb_init(&o);
-        put_flow_item(&o, item, pad, kq);
-        return flow_add(a, d, seq, sb_dup(a, &o), s, err);
     }
+    pr_strbuf o;
+    pr_sb_init(&o);
+    put_flow_item(&o, item, pad, kq);
+    return sb_dup(a, &o);
+}
+
+/* `item` as lines of the block sequence `seq` (joined by its line
+ * breaks, without a final one). */
+static bool block_item_text(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item,
+                            char **text, const char **eol, pr_error *err)
+{
     seq_layout L;
     if (!layout_of(a, d, seq, &L, err))
         return false;
-    const char *eol = pe_eol(d, seq->kids[seq->n - 1]->ostart);
+    *eol = pe_eol(d, seq->kids[seq->n - 1]->ostart);
     pr_strbuf o;
     pr_sb_init(&o);
-    put_block_item(a, d, &o, &L, item, eol);
-    insert_lines(a, d, pe_tail(d, seq), sb_dup(a, &o), eol, s);
+    put_block_item(a, d, &o, &L, item, *eol);
+    *text = sb_dup(a, &o);
+    return true;
+}
+
+bool pe_seq_add(pr_arena *a, const pe_doc *d, const pe_node *seq, const pe_item *item,
+                pe_splices *s, pr_error *err)
+{
+    if (seq->style == PE_FLOW)
+        return flow_add(a, d, seq, flow_item_text(a, d, seq, item), s, err);
+    char *text;
+    const char *eol;
+    if (!block_item_text(a, d, seq, item, &text, &eol, err))
+        return false;
+    insert_lines(a, d, pe_tail(d, seq), text, eol, s);
+    return true;
+}
+
+bool pe_seq_insert(pr_arena *a, const pe_doc *d, const pe_node *seq, size_t at,
+                   const pe_item *item, pe_splices *s, pr_error *err)
+{
+    if (at >= seq->n)
+        return pe_seq_add(a, d, seq, item, s, err);
+    const pe_node *next = seq->kids[at];
+    if (seq->style == PE_FLOW) {
+        char *text = flow_item_text(a, d, seq, item);
+        if (!pe_first_on_line(d, next->ostart)) {
+            pe_splice_add(a, s, next->ostart, 0, pr_sprintf(a, "%s, ", text));
+            return true;
+        }
+        /* Items on lines of their own: so is the new one. */
+        size_t ls = pe_ls(d, next->ostart);
+        pe_splice_add(a, s, ls, 0,
+                      pr_sprintf(a, "%.*s%s,%s", (int)(next->ostart - ls), d->src + ls, text,
+                                 pe_eol(d, next->ostart)));
+        return true;
+    }
+    char *text;
+    const char *eol;
+    size_t dash;
+    bool next_line;
+    if (!block_item_text(a, d, seq, item, &text, &eol, err) ||
+        !find_dash(d, next, &dash, &next_line, err))
+        return false;
+    /* Above the comment lines right above the next item: they are its. */
+    size_t at_line = pe_ls(d, dash);
+    while (at_line > 0) {
+        size_t pl = prev_line_start(d, at_line), q = pl;
+        while (q < d->len && is_blank(d->src[q]))
+            q++;
+        if (q >= d->len || d->src[q] != '#')
+            break;
+        at_line = pl;
+    }
+    insert_lines(a, d, at_line, text, eol, s);
     return true;
 }
 

@@ -22,6 +22,11 @@ pe_quote pe_quote_of(const pe_node *n)
     return PE_Q_PLAIN;
 }
 
+pe_quote pe_quote_new(const pe_node *n)
+{
+    return pe_quote_of(n) == PE_Q_SINGLE ? PE_Q_PLAIN_OR_SINGLE : PE_Q_PLAIN;
+}
+
 static bool ascii_alnum(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -124,9 +129,11 @@ static void encode_double(pr_strbuf *out, const char *s)
 
 void pe_encode(pr_strbuf *out, const char *s, pe_quote want, bool flow, bool is_int)
 {
-    if (is_int || (want == PE_Q_PLAIN && pe_plain_ok(s, flow))) {
+    bool plain = want == PE_Q_PLAIN || want == PE_Q_PLAIN_OR_SINGLE;
+    bool single = want == PE_Q_SINGLE || want == PE_Q_PLAIN_OR_SINGLE;
+    if (is_int || (plain && pe_plain_ok(s, flow))) {
         pr_sb_adds(out, s);
-    } else if (want == PE_Q_SINGLE && single_ok(s)) {
+    } else if (single && single_ok(s)) {
         pr_sb_addc(out, '\'');
         for (const char *p = s; *p; p++) {
             if (*p == '\'')

@@ -14,6 +14,8 @@
 
 #include "edit/doc.h"
 #include "pleo/edit.h"
+#include "pleo/node.h"
+#include "pleo/yaml.h"
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -62,6 +64,28 @@ static void check(pr_edit_kind kind, const char *const *args, const char *in, bo
                   const char *want)
 {
     check_notes(kind, args, in, ok, want, NULL);
+}
+
+/* Runs an edit with options; returns the output or NULL, error in `msg`. */
+static char *apply_opts(pr_edit_kind kind, const char *const *args, const pr_edit_options *o,
+                        const char *in, char *msg, size_t msglen)
+{
+    pr_edit_request req = {.kind = kind, .args = args, .nargs = count(args),
+                           .file_name = "kustomization.yaml"};
+    if (o)
+        req.opts = *o;
+    pr_strbuf out;
+    pr_error err;
+    pr_sb_init(&out);
+    pr_error_init(&err);
+    char *res = NULL;
+    if (pr_edit_apply(&req, "kustomization.yaml", in, strlen(in), &out, NULL, &err))
+        res = strdup(out.buf);
+    else
+        snprintf(msg, msglen, "%s", pr_error_text(&err));
+    pr_sb_release(&out);
+    pr_error_release(&err);
+    return res;
 }
 
 static void image(const char *arg, const char *name, const char *new_name, const char *tag,
@@ -200,17 +224,27 @@ static void test_set_image(void **state)
           "- name: a\n  newTag: \"1.0\"\n- name: b\n  newTag: \"yes\"\n"
           "- name: c\n  newTag: \"1e3\"\n- name: d\n  newTag: \"null\"\n"
           "- name: e\n  newTag: \"0x1F\"\n- name: f\n  newTag: \"2024-01-01\"\n");
-    /* A plain number that kustomize would reject becomes a quoted string. */
-    check(PR_EDIT_SET_IMAGE, ARGS("app:1.0"), "images:\n- name: app\n  newTag: 1.0\n",
-          true, "images:\n- name: app\n  newTag: \"1.0\"\n");
+    /* A plain number where kustomize wants a string fails its decoding of
+     * the file, before any edit, with the build's words. */
+    check(PR_EDIT_SET_IMAGE, ARGS("app:1.1"), "images:\n- name: app\n  newTag: 1.0\n", false,
+          "kustomization.yaml:3:11: invalid Kustomization: json: cannot unmarshal number into Go "
+          "struct field Image.images.newTag of type string; quote the value");
     /* Quoting styles stay; single quotes double an apostrophe. */
     check(PR_EDIT_SET_IMAGE, ARGS("app:it's", "b:\"q\""),
           "images:\n- name: app\n  newTag: 'v1'\n- name: b\n  newTag: \"v1\"\n", true,
           "images:\n- name: app\n  newTag: 'it''s'\n- name: b\n  newTag: \"\\\"q\\\"\"\n");
-    /* A new entry copies the quoting of the last one. */
-    check(PR_EDIT_SET_IMAGE, ARGS("b:v2"),
+    /* A new entry is quoted only where it needs it, then in the kind of
+     * quotes its neighbour uses; needless quotes are not copied. */
+    check(PR_EDIT_SET_IMAGE, ARGS("b:v2", "c:2.0", "d:it's"),
           "images:\n- name: 'a'\n  newTag: \"v1\"\n", true,
-          "images:\n- name: 'a'\n  newTag: \"v1\"\n- name: 'b'\n  newTag: \"v2\"\n");
+          "images:\n- name: 'a'\n  newTag: \"v1\"\n- name: b\n  newTag: v2\n"
+          "- name: c\n  newTag: \"2.0\"\n- name: d\n  newTag: \"it's\"\n");
+    check(PR_EDIT_SET_IMAGE, ARGS("b:2.0"), "images:\n- name: a\n  newTag: '1.0'\n", true,
+          "images:\n- name: a\n  newTag: '1.0'\n- name: b\n  newTag: '2.0'\n");
+    check(PR_EDIT_ADD_TRANSFORMER, ARGS("tr/labels.yaml", "tr/b 1.yaml"),
+          "transformers:\n- \"tr/b[1].yaml\"\n- \"tr/ann.yaml\"\n", true,
+          "transformers:\n- \"tr/b[1].yaml\"\n- \"tr/ann.yaml\"\n- tr/labels.yaml\n"
+          "- \"tr/b 1.yaml\"\n");
     /* Non-ASCII and control characters are written double-quoted. */
     check(PR_EDIT_SET_IMAGE, ARGS("app:v\xc3\xa9", "b:a\tb"),
           "images: []\n", true,
@@ -218,7 +252,7 @@ static void test_set_image(void **state)
     /* Found by fuzz_edit: "*" as a name is a name (and "*" fields of a
      * new entry are left out). */
     check(PR_EDIT_SET_IMAGE, ARGS("=*@sha256:ab", "b=*:*"), "", true,
-          "images:\n- name: \"*\"\n  digest: sha256:ab\n- name: \"b\"\n");
+          "images:\n- name: \"*\"\n  digest: sha256:ab\n- name: b\n");
     /* The last argument for a name wins, as in kustomize. */
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2", "app:v3"), "images:\n- name: app\n  newTag: v1\n",
           true, "images:\n- name: app\n  newTag: v3\n");
@@ -248,11 +282,32 @@ static void test_flow(void **state)
           "resources: [a.yaml, c.yaml]\n");
     check(PR_EDIT_REMOVE_RESOURCE, ARGS("*"), "resources: [a.yaml, b.yaml]\n", true,
           "resources: []\n");
+    /* A list over several lines: an item goes with its line and the
+     * comment beside it; comment lines belong to the items around them
+     * and stay, as in block lists. No trailing comma appears. */
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("tr/labels.yaml"),
+          "transformers: [\n  tr/labels.yaml,  # one\n  # between\n  \"tr/ann.yaml\",\n]\n", true,
+          "transformers: [\n  # between\n  \"tr/ann.yaml\",\n]\n");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("b"), "transformers: [\n  a,  # one\n  # two\n  b\n]\n",
+          true, "transformers: [\n  a  # one\n  # two\n]\n");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("b"), "transformers: [\n  a, # one\n  b]\n", true,
+          "transformers: [\n  a # one\n]\n");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("b"), "transformers: [a, b, # b's\n  c]\n", true,
+          "transformers: [a,\n  c]\n");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("a"), "transformers: [ a, b ] # x\n", true,
+          "transformers: [ b ] # x\n");
+    check(PR_EDIT_REMOVE_TRANSFORMER, ARGS("b"), "transformers: [ a, b ] # x\n", true,
+          "transformers: [ a ] # x\n");
     /* Found by fuzz_edit: a single pair without braces is one item. */
-    check(PR_EDIT_ADD_RESOURCE, ARGS("c"), "resources: [\n  a,\n  b : x\n]\n", true,
-          "resources: [\n  a,\n  b : x,\n  c\n]\n");
-    check(PR_EDIT_REMOVE_RESOURCE, ARGS("a"), "resources: [a, b: x]\n", true,
-          "resources: [b: x]\n");
+    check(PR_EDIT_SET_IMAGE, ARGS("c:v1"), "images: [\n  {name: a},\n  name : b\n]\n", true,
+          "images: [\n  {name: a},\n  name : b,\n  {name: c, newTag: v1}\n]\n");
+    char msg[256];
+    pr_edit_options path_a = {.patch_path = "a"};
+    char *out = apply_opts(PR_EDIT_REMOVE_PATCH, ARGS(NULL), &path_a,
+                           "patches: [{path: a}, path: b]\n", msg, sizeof msg);
+    assert_non_null(out);
+    assert_string_equal(out, "patches: [path: b]\n");
+    free(out);
     /* A flow mapping at the top. */
     check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "{resources: [a.yaml]}\n", true,
           "{resources: [a.yaml], namespace: prod}\n");
@@ -277,16 +332,17 @@ static void test_new_fields(void **state)
     check(PR_EDIT_SET_REPLICAS, ARGS("app=2"), "resources:\n  -  a.yaml\n", true,
           "resources:\n  -  a.yaml\nreplicas:\n  -  name: app\n     count: 2\n");
     /* Found by fuzz_edit: a template whose content sits under its '-'. */
-    check(PR_EDIT_SET_IMAGE, ARGS("b:v2"), "r:\n-\n z: v1", true,
-          "r:\n-\n z: v1\nimages:\n- name: b\n  newTag: v2");
+    check(PR_EDIT_SET_IMAGE, ARGS("b:v2"), "replicas:\n-\n name: z", true,
+          "replicas:\n-\n name: z\nimages:\n- name: b\n  newTag: v2");
     check(PR_EDIT_SET_IMAGE, ARGS("b:v2"), "images:\n  -\n      name: a\n      newTag: v1\n", true,
           "images:\n  -\n      name: a\n      newTag: v1\n  -   name: b\n      newTag: v2\n");
     /* Found by fuzz_edit: a value that is only a tag or an anchor ends
      * where they do, not at its key. */
-    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "x:\n  # c\n !t\n", true,
-          "x:\n  # c\n !t\nresources:\n- a\n");
-    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "x: &y !t\n", true, "x: &y !t\nresources:\n- a\n");
-    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "resources: !t\n", false, "'resources' uses an anchor, alias or tag");
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "namePrefix:\n  # c\n !!str\n", true,
+          "namePrefix:\n  # c\n !!str\nresources:\n- a\n");
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "namePrefix: &y !!str\n", true,
+          "namePrefix: &y !!str\nresources:\n- a\n");
+    check(PR_EDIT_ADD_RESOURCE, ARGS("a"), "resources: !!seq [a]\n", false, "'resources' uses an anchor, alias or tag");
     /* An empty value gets one. */
     check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "namespace:\nkind: Kustomization\n", true,
           "namespace: prod\nkind: Kustomization\n");
@@ -295,8 +351,8 @@ static void test_new_fields(void **state)
     /* An all-digit namespace is quoted. */
     check(PR_EDIT_SET_NAMESPACE, ARGS("2024"), "namespace: old\n", true, "namespace: \"2024\"\n");
     /* A block scalar at the end is not cut short. */
-    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "x: |+\n  keep\n\n", true,
-          "x: |+\n  keep\n\nnamespace: prod\n");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("prod"), "namePrefix: |+\n  keep\n\n", true,
+          "namePrefix: |+\n  keep\n\nnamespace: prod\n");
 }
 
 static void test_line_endings(void **state)
@@ -351,8 +407,11 @@ static void test_empty_items(void **state)
 static void test_replicas(void **state)
 {
     (void)state;
-    /* A quoted count would be a string to kustomize: it becomes a number. */
-    check(PR_EDIT_SET_REPLICAS, ARGS("app=-1"), "replicas:\n- name: app\n  count: \"2\"\n", true,
+    /* A quoted count is a string, which kustomize refuses to read. */
+    check(PR_EDIT_SET_REPLICAS, ARGS("app=-1"), "replicas:\n- name: app\n  count: \"2\"\n", false,
+          "kustomization.yaml:3:10: invalid Kustomization: json: cannot unmarshal string into Go "
+          "struct field Replica.replicas.count of type int64");
+    check(PR_EDIT_SET_REPLICAS, ARGS("app=-1"), "replicas:\n- name: app\n  count: 2\n", true,
           "replicas:\n- name: app\n  count: -1\n");
     check(PR_EDIT_SET_REPLICAS, ARGS("app=+5"), "replicas:\n- {name: app}\n", true,
           "replicas:\n- {name: app, count: 5}\n");
@@ -361,25 +420,44 @@ static void test_replicas(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "a: [1\n", false, "kustomization.yaml:2:1:");
-    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "a: 1\n---\nb: 2\n", false, "found 2");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "resources: [1\n", false, "kustomization.yaml:2:1:");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "namespace: a\n---\nnamespace: b\n", false, "found 2");
     check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "- a\n", false,
           "kustomization.yaml:1:1: a kustomization must be a mapping");
     /* Found by fuzz_edit: an anchored empty document is no mapping. */
     check(PR_EDIT_ADD_RESOURCE, ARGS("a"), " &x\n", false, "must be a mapping");
     check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "~\n", false, "must be a mapping");
     check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "namespace: |\n  a\n", false, "block scalar");
-    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "namespace: [a]\n", false, "must be a scalar");
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "namespace: [a]\n", false,
+          "kustomization.yaml:1:12: invalid Kustomization: json: cannot unmarshal array into Go "
+          "struct field Kustomization.namespace of type string");
+    /* Unknown and misspelled fields, at the top or inside, with the
+     * build's words; kustomize's kustfile.Read refuses them too. */
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "resources:\n- a.yaml\nresource:\n- b.yaml\n", false,
+          "kustomization.yaml:3:1: invalid Kustomization: json: unknown field \"resource\"");
+    check(PR_EDIT_ADD_RESOURCE, ARGS("b.yaml"), "resources:\n- a.yaml\nbogusField: 1\n", false,
+          "kustomization.yaml:3:1: invalid Kustomization: json: unknown field \"bogusField\"");
+    check(PR_EDIT_SET_REPLICAS, ARGS("app=2"), "replicas:\n- name: app\n  replica: 2\n", false,
+          "kustomization.yaml:3:3: invalid Kustomization: json: unknown field \"replica\"");
+    /* Field names match ignoring case, as encoding/json matches them. */
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), "Resources:\n- a.yaml\n", true,
+          "Resources:\n- a.yaml\nnamespace: x\n");
+    /* An edit that would add `resources` beside `Resources` (kustomize
+     * would read one and drop the other) refuses and says what to do. */
+    check(PR_EDIT_ADD_RESOURCE, ARGS("b.yaml"), "Resources:\n- a.yaml\n", false,
+          "the edit would write 'resources' beside 'Resources', which kustomize reads as the "
+          "same field (names match ignoring case): rename 'Resources' to 'resources'");
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "images:\n- name: app\n  newTag: !!str v1\n", false,
           "kustomization.yaml:3:11: 'newTag' has an explicit tag");
-    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "t: &t v1\nimages:\n- name: app\n  newTag: *t\n",
+    check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "namespace: &t v1\nimages:\n- name: app\n  newTag: *t\n",
           false, "kustomization.yaml:4:11: 'newTag' is an alias");
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "images: {name: app}\n", false,
-          "kustomization.yaml:1:9: 'images' must be a list");
+          "kustomization.yaml:1:9: invalid Kustomization: json: cannot unmarshal object into Go "
+          "struct field Kustomization.images of type []types.Image");
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "images:\n- name: app\n  newTag: v1\n  newTag: v2\n",
           false, "kustomization.yaml:4:3: key 'newTag' appears twice");
     check(PR_EDIT_SET_REPLICAS, ARGS("app=2"), "replicas:\n- name: app\n  replicas: 2\n", false,
-          "unknown field \"replicas\" in entry 1 of 'replicas'");
+          "kustomization.yaml:3:3: invalid Kustomization: json: unknown field \"replicas\"");
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2"), "images: &i\n- name: app\n", false,
           "'images' uses an anchor");
     check(PR_EDIT_REMOVE_RESOURCE, ARGS("a"), "resources:\n- &r a\nbases:\n- *r\n", false,
@@ -387,14 +465,15 @@ static void test_errors(void **state)
     /* Found by fuzz_edit: libfyaml 0.7.12 reads `resources` as the text of
      * the empty block scalar; the build reads two keys. Such a file is
      * refused, and no edit writes one. */
-    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), " dre: |\n resources:\n - net\n", false,
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), " namePrefix: |\n resources:\n - net\n", false,
           "reads this file differently from kustomize");
-    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), " dre: |\n", false,
+    check(PR_EDIT_SET_NAMESPACE, ARGS("x"), " namePrefix: |\n", false,
           "would be misread by the next edit");
     /* Entries that the edit does not touch are not its business. */
     check(PR_EDIT_SET_IMAGE, ARGS("app:v2"),
-          "t: &t v0\nimages:\n- name: app\n  newTag: v1\n- name: other\n  newTag: *t\n", true,
-          "t: &t v0\nimages:\n- name: app\n  newTag: v2\n- name: other\n  newTag: *t\n");
+          "namespace: &t v0\nimages:\n- name: app\n  newTag: v1\n- name: other\n  newTag: *t\n",
+          true,
+          "namespace: &t v0\nimages:\n- name: app\n  newTag: v2\n- name: other\n  newTag: *t\n");
 }
 
 /* The edit engine reads single-quoted scalars itself (libfyaml 0.7.12 leaks
@@ -441,28 +520,6 @@ static void test_single_quoted_as_libfyaml_reads_them(void **state)
 }
 
 
-/* Runs an edit with options; returns the output or NULL, error in `msg`. */
-static char *apply_opts(pr_edit_kind kind, const char *const *args, const pr_edit_options *o,
-                        const char *in, char *msg, size_t msglen)
-{
-    pr_edit_request req = {.kind = kind, .args = args, .nargs = count(args),
-                           .file_name = "kustomization.yaml"};
-    if (o)
-        req.opts = *o;
-    pr_strbuf out;
-    pr_error err;
-    pr_sb_init(&out);
-    pr_error_init(&err);
-    char *res = NULL;
-    if (pr_edit_apply(&req, "kustomization.yaml", in, strlen(in), &out, NULL, &err))
-        res = strdup(out.buf);
-    else
-        snprintf(msg, msglen, "%s", pr_error_text(&err));
-    pr_sb_release(&out);
-    pr_error_release(&err);
-    return res;
-}
-
 static void test_pairs(void **state)
 {
     (void)state;
@@ -503,9 +560,9 @@ static void test_metadata(void **state)
           "commonAnnotations:\n  a: c\n");
     char msg[256];
     char *gone = apply_opts(PR_EDIT_REMOVE_ANNOTATION, ARGS("a"), NULL,
-                            "x: 1\ncommonAnnotations: {a: b}\n", msg, sizeof msg);
+                            "namespace: a\ncommonAnnotations: {a: b}\n", msg, sizeof msg);
     assert_non_null(gone);
-    assert_string_equal(gone, "x: 1\n");
+    assert_string_equal(gone, "namespace: a\n");
     /* Again: the field is gone, an error unless -i. */
     assert_null(apply_opts(PR_EDIT_REMOVE_ANNOTATION, ARGS("a"), NULL, gone, msg, sizeof msg));
     assert_non_null(strstr(msg, "commonAnnotations is not defined"));
@@ -547,6 +604,11 @@ static void test_patches_and_generators(void **state)
     assert_non_null(out); /* no namespace given matches `default` */
     assert_string_equal(out, "configMapGenerator:\n- name: c\n  namespace: default\n  literals: [k=2, j=0]\n");
     free(out);
+    /* An entry that cannot be rewritten in place says why. */
+    assert_null(apply_opts(PR_EDIT_SET_CONFIGMAP, ARGS("c"), &g,
+                           "configMapGenerator:\n- name: c\n  literals:\n  - !!str k=1\n", msg,
+                           sizeof msg));
+    assert_non_null(strstr(msg, "kustomization.yaml:4:5: this literal has an explicit tag (!!str)"));
     g.literals = ARGS("q=2");
     assert_null(apply_opts(PR_EDIT_SET_CONFIGMAP, ARGS("c"), &g,
                            "configMapGenerator:\n- name: c\n  literals: [k=1]\n", msg, sizeof msg));
@@ -576,26 +638,55 @@ static void test_plugins_and_build_metadata(void **state)
                 "generator g2.yaml already in kustomization file\n");
     check(PR_EDIT_ADD_TRANSFORMER, ARGS("t.yaml"), "resources: [a]\n", true,
           "resources: [a]\ntransformers:\n- t.yaml\n");
+    /* An empty flow list loses the blanks between its brackets. */
+    check(PR_EDIT_ADD_TRANSFORMER, ARGS("t.yaml"), "transformers: [ ]  # none\n", true,
+          "transformers: [t.yaml]  # none\n");
     /* remove transformer: Go's filepath.Match, '*' stops at '/'. */
     check_notes(PR_EDIT_REMOVE_TRANSFORMER, ARGS("t/*.yaml"),
                 "transformers:\n- t/a.yaml\n- t/sub/b.yaml\n- c.yaml\n", true,
                 "transformers:\n- t/sub/b.yaml\n- c.yaml\n", "");
     check_notes(PR_EDIT_REMOVE_TRANSFORMER, ARGS("x"), "transformers: [a]\n", true,
                 "transformers: [a]\n", "no entry of transformers matches x; nothing removed\n");
-    /* set buildmetadata replaces the list: items rewritten in place
-     * (comments stay), the rest removed or appended. */
+    /* set buildmetadata replaces the list. Entries that stay keep their
+     * lines and comments (the longest run already in the order given);
+     * those that go leave with the comments beside them; new ones go
+     * where the order puts them, above the comment lines of the entry
+     * they precede. */
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("originAnnotations"),
+          "buildMetadata:\n- managedByLabel # needed by dashboards\n- originAnnotations\n", true,
+          "buildMetadata:\n- originAnnotations\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("transformerAnnotations,managedByLabel,originAnnotations"),
+          "buildMetadata:\n- managedByLabel # needed by dashboards\n- originAnnotations\n", true,
+          "buildMetadata:\n- transformerAnnotations\n- managedByLabel # needed by dashboards\n"
+          "- originAnnotations\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("originAnnotations,managedByLabel"),
+          "buildMetadata:\n  # why\n  - managedByLabel # m\n  - originAnnotations # o\n", true,
+          "buildMetadata:\n  # why\n  - originAnnotations # o\n  - managedByLabel\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"),
           "buildMetadata:\n  # why\n  - originAnnotations # here\n  - transformerAnnotations\n", true,
-          "buildMetadata:\n  # why\n  - managedByLabel # here\n");
+          "buildMetadata:\n  # why\n  - managedByLabel\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("transformerAnnotations,managedByLabel"),
+          "buildMetadata:\n- originAnnotations # o\n# about m\n- managedByLabel # m\n", true,
+          "buildMetadata:\n- transformerAnnotations\n# about m\n- managedByLabel # m\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("transformerAnnotations,originAnnotations"),
+          "buildMetadata: [\n  managedByLabel,  # m\n  originAnnotations\n]\n", true,
+          "buildMetadata: [\n  transformerAnnotations,\n  originAnnotations\n]\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("originAnnotations,managedByLabel"),
           "buildMetadata: ['originAnnotations']\n", true,
-          "buildMetadata: ['originAnnotations', 'managedByLabel']\n");
+          "buildMetadata: ['originAnnotations', managedByLabel]\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"), "resources: [a]\nbuildMetadata:\n", true,
           "resources: [a]\nbuildMetadata:\n- managedByLabel\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"), "resources:\n  - a\n", true,
           "resources:\n  - a\nbuildMetadata:\n  - managedByLabel\n");
+    /* Tagged and aliased entries are never rewritten: they stay or go. */
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel,originAnnotations"),
+          "buildMetadata:\n- !!str managedByLabel\n", true,
+          "buildMetadata:\n- !!str managedByLabel\n- originAnnotations\n");
     check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"),
-          "o: &o originAnnotations\nbuildMetadata: [*o]\n", false, "cannot be rewritten");
+          "namespace: &o originAnnotations\nbuildMetadata: [*o]\n", true,
+          "namespace: &o originAnnotations\nbuildMetadata: [managedByLabel]\n");
+    check(PR_EDIT_SET_BUILDMETADATA, ARGS("managedByLabel"),
+          "buildMetadata: [&o originAnnotations]\nnamespace: *o\n", false, "anchored");
     /* remove buildmetadata: an option that is not there is no error. */
     check_notes(PR_EDIT_REMOVE_BUILDMETADATA, ARGS("managedByLabel,originAnnotations"),
                 "buildMetadata:\n- originAnnotations\n- transformerAnnotations\n", true,
@@ -660,6 +751,94 @@ static void test_remove_generators(void **state)
           "at least one configmap name must be specified");
 }
 
+/* kustomize reads a file without a document (empty, only comments, only
+ * `---`) as an empty Kustomization: every command that adds writes its
+ * field after what the file has, comments kept; the remove commands that
+ * find nothing leave it alone. Each edit runs twice: the second changes
+ * nothing. */
+static void test_empty_kustomizations(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"", "# only a comment\n", "---\n",
+                                        "# c\n---\n# d\n", "# c\n---\n...\n"};
+    static const char *const literal[] = {"k=v", NULL};
+    const struct {
+        pr_edit_kind kind;
+        const char *arg; /* NULL: none */
+        pr_edit_options opts;
+        const char *field; /* what the edit writes; NULL: nothing */
+        bool again_fails;  /* as kustomize's does: the key is there now */
+    } edits[] = {
+        {PR_EDIT_ADD_LABEL, "a:b", {0}, "commonLabels:\n  a: b\n", true},
+        {PR_EDIT_ADD_LABEL, "a:b", {.without_selector = true}, "labels:\n- pairs:\n    a: b\n", false},
+        {PR_EDIT_SET_LABEL, "a:b", {0}, "commonLabels:\n  a: b\n", false},
+        {PR_EDIT_ADD_ANNOTATION, "a:b", {0}, "commonAnnotations:\n  a: b\n", true},
+        {PR_EDIT_SET_ANNOTATION, "a:b", {0}, "commonAnnotations:\n  a: b\n", false},
+        {PR_EDIT_ADD_CONFIGMAP, "c", {.literals = literal, .nliterals = 1},
+         "configMapGenerator:\n- literals:\n  - k=v\n  name: c\n", true},
+        {PR_EDIT_ADD_SECRET, "s", {.literals = literal, .nliterals = 1,
+                                   .secret_type = "Opaque"},
+         "secretGenerator:\n- literals:\n  - k=v\n  name: s\n  type: Opaque\n", true},
+        {PR_EDIT_ADD_COMPONENT, "x", {0}, "components:\n- x\n", false},
+        {PR_EDIT_ADD_GENERATOR, "g.yaml", {0}, "generators:\n- g.yaml\n", false},
+        {PR_EDIT_ADD_TRANSFORMER, "t.yaml", {0}, "transformers:\n- t.yaml\n", false},
+        {PR_EDIT_ADD_RESOURCE, "r.yaml", {0}, "resources:\n- r.yaml\n", false},
+        {PR_EDIT_ADD_BASE, "x", {0}, "resources:\n- x\n", true},
+        {PR_EDIT_ADD_PATCH, NULL, {.patch_path = "p.yaml"}, "patches:\n- path: p.yaml\n", false},
+        {PR_EDIT_ADD_BUILDMETADATA, "managedByLabel", {0}, "buildMetadata:\n- managedByLabel\n", true},
+        {PR_EDIT_SET_BUILDMETADATA, "managedByLabel", {0}, "buildMetadata:\n- managedByLabel\n", false},
+        {PR_EDIT_SET_NAMEPREFIX, "p-", {0}, "namePrefix: p-\n", false},
+        {PR_EDIT_SET_NAMESUFFIX, "-s", {0}, "nameSuffix: -s\n", false},
+        {PR_EDIT_SET_NAMESPACE, "ns", {0}, "namespace: ns\n", false},
+        {PR_EDIT_SET_IMAGE, "a:1", {0}, "images:\n- name: a\n  newTag: \"1\"\n", false},
+        {PR_EDIT_SET_REPLICAS, "a=1", {0}, "replicas:\n- count: 1\n  name: a\n", false},
+        {PR_EDIT_REMOVE_RESOURCE, "x", {0}, NULL, false},
+        {PR_EDIT_REMOVE_COMPONENT, "x", {0}, NULL, false},
+        {PR_EDIT_REMOVE_TRANSFORMER, "x", {0}, NULL, false},
+        {PR_EDIT_REMOVE_PATCH, NULL, {.patch_path = "p.yaml"}, NULL, false},
+        {PR_EDIT_REMOVE_BUILDMETADATA, "managedByLabel", {0}, NULL, false},
+        {PR_EDIT_REMOVE_LABEL, "a", {.ignore_missing = true}, NULL, false},
+    };
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+            const char *args[] = {edits[i].arg, NULL};
+            char msg[512];
+            char *out = apply_opts(edits[i].kind, edits[i].arg ? args : ARGS(NULL), &edits[i].opts,
+                                   files[f], msg, sizeof msg);
+            if (!out)
+                fail_msg("edit %zu of [%s]: %s", i, files[f], msg);
+            /* What the file had stays first (before an explicit `...`). */
+            const char *end = strstr(files[f], "...\n");
+            size_t keep = end ? (size_t)(end - files[f]) : strlen(files[f]);
+            if (strncmp(out, files[f], keep) != 0)
+                fail_msg("edit %zu of [%s] lost what was there:\n%s", i, files[f], out);
+            if (!edits[i].field) {
+                assert_string_equal(out, files[f]);
+            } else if (strncmp(out + keep, edits[i].field, strlen(edits[i].field)) != 0) {
+                /* The field as kustomize orders keys is not how the edit
+                 * writes them; compare what it means instead. */
+                pr_arena *a = pr_arena_new();
+                pr_doclist got = {0}, want = {0};
+                pr_error err;
+                pr_error_init(&err);
+                assert_true(pr_yaml_parse(a, "got", out, strlen(out), &got, &err));
+                assert_true(pr_yaml_parse(a, "want", edits[i].field, strlen(edits[i].field), &want,
+                                          &err));
+                if (got.len != 1 || !pr_node_equal(got.docs[0], want.docs[0]))
+                    fail_msg("edit %zu of [%s] wrote:\n%s", i, files[f], out);
+                pr_error_release(&err);
+                pr_arena_free(a);
+            }
+            char *again = apply_opts(edits[i].kind, edits[i].arg ? args : ARGS(NULL),
+                                     &edits[i].opts, out, msg, sizeof msg);
+            if (edits[i].again_fails ? again != NULL : !again || strcmp(again, out) != 0)
+                fail_msg("edit %zu of [%s] again: %s", i, files[f], again ? again : msg);
+            free(again);
+            free(out);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -673,6 +852,7 @@ int main(void)
         cmocka_unit_test(test_fix),
         cmocka_unit_test(test_plugins_and_build_metadata),
         cmocka_unit_test(test_remove_generators),
+        cmocka_unit_test(test_empty_kustomizations),
         cmocka_unit_test(test_single_quoted_as_libfyaml_reads_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
