@@ -81,23 +81,49 @@ static const char *root_name(pr_arena *a, const char *dir)
     return name;
 }
 
-/* mkdir -p of the directories leading to `path`. */
-static int make_parents(const char *path)
+/* mkdir -p of the directories leading to `path` (and of `path` itself
+ * when `itself`). */
+static int make_dirs(const char *path, bool itself)
 {
     char *p = strdup(path);
     if (!p)
         return -1;
-    for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            pr_cli_output_error(p, errno);
+    for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
+        if (s)
+            *s = '\0';
+        else if (!itself)
+            break;
+        if (*p && mkdir(p, 0777) != 0 && errno != EEXIST) {
+            pr_cli_error("cannot create the output directory '%s': %s", p, strerror(errno));
             free(p);
             return -1;
         }
+        if (!s)
+            break;
         *s = '/';
     }
     free(p);
     return 0;
+}
+
+/* Two roots would write one file (a root named after the current or --all
+ * directory, and a root below with that directory's name): refuse, as one
+ * stream would silently replace the other. */
+static bool names_unique(pr_arena *a, const pr_root *roots, size_t n, const char *outdir)
+{
+    pr_strmap *names = pr_strmap_new(a);
+    for (size_t i = 0; i < n; i++) {
+        void **slot = pr_strmap_slot(names, roots[i].name);
+        if (*slot) {
+            const pr_root *other = *slot;
+            pr_cli_error("roots '%s' and '%s' would both be written to %s/%s.yaml; render "
+                         "them in separate runs (or with separate -o directories)",
+                         other->dir, roots[i].dir, outdir, roots[i].name);
+            return false;
+        }
+        *slot = (void *)&roots[i];
+    }
+    return true;
 }
 
 int pr_cli_build_roots(const pr_build_roots_args *args, const pr_build_options *opts)
@@ -160,13 +186,25 @@ int pr_cli_build_roots(const pr_build_roots_args *args, const pr_build_options *
                 rc = PR_EXIT_USAGE;
                 break;
             }
-            void **slot = pr_strmap_slot(seen, name);
+            /* The same root twice (as spelled, "./" aside) is rendered once. */
+            void **slot = pr_strmap_slot(seen, pr_path_join(a, ".", args->dirs[i]));
             if (*slot)
-                continue; /* the same root twice: rendered once */
+                continue;
             *slot = (void *)1;
             pr_root_init(&roots[n++], args->dirs[i], name);
         }
     }
+    if (rc == PR_EXIT_OK && args->all && n == 0) {
+        pr_cli_error("'%s' holds no kustomization, and none below it: nothing to render "
+                     "(check the path)", args->all);
+        rc = PR_EXIT_RENDER_ERROR;
+    }
+    if (rc == PR_EXIT_OK && !names_unique(a, roots, n, args->outdir))
+        rc = PR_EXIT_USAGE;
+    /* OUTDIR first: a directory that cannot be made is one error, not one
+     * per root. */
+    if (rc == PR_EXIT_OK && make_dirs(args->outdir, true) != 0)
+        rc = PR_EXIT_RENDER_ERROR;
     if (rc != PR_EXIT_OK) {
         pr_roots_release(roots, n);
         pr_arena_free(a);
@@ -200,7 +238,7 @@ int pr_cli_build_roots(const pr_build_roots_args *args, const pr_build_options *
             continue;
         }
         const char *path = pr_sprintf(a, "%s/%s.yaml", args->outdir, r->name);
-        if (make_parents(path) != 0 || pr_cli_write_output(path, r->out.buf, r->out.len) != 0)
+        if (make_dirs(path, false) != 0 || pr_cli_write_output(path, r->out.buf, r->out.len) != 0)
             rc = PR_EXIT_RENDER_ERROR;
     }
     pr_roots_release(roots, n);

@@ -119,6 +119,33 @@ for c in "$src"/testdata/*/; do
 done
 [ $checked -ge 50 ] || die "only $checked golden cases rendered by --all"
 
+# Two roots that would write one file: DIR itself (named after DIR) and a
+# root below it with DIR's name. Refused before anything is written.
+nt=$tmp/clash/t
+mkdir -p "$nt/t"
+printf 'resources: [c.yaml]\n' >"$nt/kustomization.yaml"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: top}\n' >"$nt/c.yaml"
+printf 'resources: [c.yaml]\n' >"$nt/t/kustomization.yaml"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: inner}\n' >"$nt/t/c.yaml"
+rc=0; "$pleo" build --all "$nt" -o "$tmp/clash-out" 2>"$tmp/clash.err" || rc=$?
+[ $rc = 2 ] || die "two roots named t: exit $rc, want 2"
+grep -q "would both be written to" "$tmp/clash.err" || die "name clash not explained: $(cat "$tmp/clash.err")"
+[ ! -e "$tmp/clash-out" ] || die "a refused run created its OUTDIR"
+rc=0; (cd "$nt" && "$pleo" build . t -o "$tmp/clash-out2" 2>/dev/null) || rc=$?
+[ $rc = 2 ] || die "roots . and t in a directory named t: exit $rc, want 2"
+
+# --all on a directory with no kustomization is an error, not silence.
+mkdir -p "$tmp/nokust/sub"
+rc=0; "$pleo" build --all "$tmp/nokust" -o "$tmp/nokust-out" 2>"$tmp/nokust.err" || rc=$?
+[ $rc = 1 ] || die "--all over no kustomization: exit $rc, want 1"
+grep -q "holds no kustomization" "$tmp/nokust.err" || die "no-kustomization not explained"
+
+# An OUTDIR that cannot be made is one error, whatever the number of roots.
+rc=0; "$pleo" build --all "$tmp/tree" -o /proc/pleo-cannot 2>"$tmp/outdir.err" || rc=$?
+[ $rc = 1 ] || die "an OUTDIR that cannot be made: exit $rc, want 1"
+[ "$(grep -c "cannot create the output directory" "$tmp/outdir.err")" = 1 ] ||
+  die "OUTDIR error not given once: $(cat "$tmp/outdir.err")"
+
 # Usage errors.
 "$pleo" build --all "$tmp/tree" 2>/dev/null && die "--all without -o accepted"
 "$pleo" build --all "$tmp/tree" -o "$tmp/x" --shard 4/3 2>/dev/null && die "--shard 4/3 accepted"
