@@ -473,17 +473,33 @@ void pr_cli_build_flags_free(pr_cli_build_flags *f)
 int pr_cli_build_flag(pr_cli_build_flags *f, int argc, char **argv, int *i)
 {
     const char *arg = argv[*i];
-    if (arg[0] != '-' || arg[1] != '-')
+    if (arg[0] != '-' || !arg[1])
         return 0;
-    const flag_def *def = long_flag(arg);
+    bool is_long = arg[1] == '-';
+    const flag_def *def = is_long ? long_flag(arg) : find_short(arg[1]);
     static const char *const not_rendering[] = {"output", "help", "all", "shard", "jobs"};
     if (!def)
         return 0;
     for (size_t k = 0; k < sizeof not_rendering / sizeof *not_rendering; k++)
         if (!strcmp(def->name, not_rendering[k]))
             return 0;
-    int rc = take_long_flag(&f->b, def, argc, argv, i);
-    return rc == PR_EXIT_OK ? 1 : -1;
+    if (is_long)
+        return take_long_flag(&f->b, def, argc, argv, i) == PR_EXIT_OK ? 1 : -1;
+    /* A rendering shorthand (-e) alone, its value after it, after '=' or
+     * next: grouping it with the command's own shorthands is not offered. */
+    const char *value = NULL;
+    if (def->type != FLAG_BOOL) {
+        value = arg[2] == '=' ? arg + 3 : arg[2] ? arg + 2 : NULL;
+        if (!value && ++*i >= argc) {
+            pr_cli_error("flag needs an argument: '%c' in -%c", arg[1], arg[1]);
+            return -1;
+        }
+        if (!value)
+            value = argv[*i];
+    } else if (arg[2]) {
+        return 0;
+    }
+    return apply_flag(&f->b, def, value) == PR_EXIT_OK ? 1 : -1;
 }
 
 int pr_cli_build_options(const pr_cli_build_flags *f, pr_build_options *opts)

@@ -42,6 +42,14 @@ static bool shown(const pr_diff_root *r)
 #define C_CYAN "\033[36m"
 #define C_RESET "\033[m"
 
+/* Whether `root` is printed in pass `pass` of a report: roots that
+ * rendered first, then those that failed, so a broken root does not hide
+ * what the rest of a change does (pass 0, then 1). */
+static bool in_pass(const pr_diff_root *root, int pass)
+{
+    return shown(root) && (root->status == PR_ROOT_FAILED) == (pass == 1);
+}
+
 static void add_colored_diff(pr_strbuf *out, const char *diff, bool color)
 {
     if (!color) {
@@ -68,9 +76,9 @@ static void add_colored_diff(pr_strbuf *out, const char *diff, bool color)
 
 void pr_diff_format_text(const pr_diff_root *roots, size_t len, bool color, pr_strbuf *out)
 {
-    for (size_t r = 0; r < len; r++) {
-        const pr_diff_root *root = &roots[r];
-        if (!shown(root))
+    for (size_t at = 0; at < 2 * len; at++) {
+        const pr_diff_root *root = &roots[at % len];
+        if (!in_pass(root, (int)(at / len)))
             continue;
         pr_sb_addf(out, "%s=== %s%s: ", color ? C_BOLD : "", root->root,
                    root_note(root->status));
@@ -177,9 +185,9 @@ void pr_diff_format_markdown(const pr_diff_root *roots, size_t len, pr_strbuf *o
         pr_sb_addf(out, " **%zu root%s failed to render.**", s.roots_failed,
                    s.roots_failed == 1 ? "" : "s");
     pr_sb_addc(out, '\n');
-    for (size_t r = 0; r < len; r++) {
-        const pr_diff_root *root = &roots[r];
-        if (!shown(root))
+    for (size_t at = 0; at < 2 * len; at++) {
+        const pr_diff_root *root = &roots[at % len];
+        if (!in_pass(root, (int)(at / len)))
             continue;
         pr_sb_adds(out, "\n### ");
         add_code(out, root->root);
