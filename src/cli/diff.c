@@ -421,6 +421,25 @@ static const char *cwd_prefix(pr_arena *a, const char *workdir)
     return prefix;
 }
 
+/* An absolute ROOT as git takes one: its path from the top of the work
+ * tree `workdir` when it lies there (as written, or once its symlinks are
+ * resolved), else the path itself (which the caller refuses). */
+static const char *top_relative(pr_arena *a, const char *workdir, const char *root)
+{
+    char *top = realpath(workdir, NULL), *real = realpath(root, NULL);
+    const char *clean = pr_path_join(a, "/", root), *rel = clean;
+    const char *forms[2] = {clean, real};
+    for (int k = 0; top && k < 2 && rel == clean; k++) {
+        if (!forms[k] || !pr_path_within(top, forms[k]))
+            continue;
+        size_t n = strlen(top);
+        rel = forms[k][n] ? pr_strdup(a, forms[k] + n + (strcmp(top, "/") ? 1 : 0)) : ".";
+    }
+    free(top);
+    free(real);
+    return rel;
+}
+
 /* True when `path` is `dir` or lies below it ("." holds everything). */
 static bool within(const char *dir, const char *path)
 {
@@ -459,7 +478,9 @@ static int diff_git(pr_arena *a, diff_args *d, const char *rev2)
      * paths; everything below works from the top of the work tree. */
     const char *prefix = workdir ? cwd_prefix(a, workdir) : "";
     for (size_t k = 0; k < d->nroots; k++) {
-        const char *rel = pr_path_join(a, *prefix ? prefix : ".", d->roots[k]);
+        const char *rel = d->roots[k][0] == '/' && workdir
+                              ? top_relative(a, workdir, d->roots[k])
+                              : pr_path_join(a, *prefix ? prefix : ".", d->roots[k]);
         if (rel[0] == '/' || !strcmp(rel, "..") || !strncmp(rel, "../", 3)) {
             pr_cli_error("diff: root '%s' is outside the repository", d->roots[k]);
             goto done;

@@ -60,6 +60,8 @@ cmp -s "$tmp/git.out" "$tmp/dirs.out" ||
 # Roots given relative to the current directory, as git takes paths.
 (cd envs && expect subdir 1 --git HEAD~1 HEAD -- production)
 (cd envs && expect subdir-no-dashdash 1 --git HEAD~1 production)
+# An absolute path inside the work tree, as git takes one: the same root.
+(cd envs && expect subdir 1 --git HEAD~1 HEAD -- "$PWD/production")
 # A directory that is no kustomization stands for the roots below it.
 expect prefix.json 1 --format json --git HEAD~1 HEAD -- envs
 expect same-commit 0 --git HEAD HEAD
