@@ -172,7 +172,8 @@ bool pr_roots_find(pr_arena *a, const char *dir, const pr_roots_find_options *o,
         }
         f.found[kept++] = r;
     }
-    qsort(f.found, kept, sizeof *f.found, by_name);
+    if (kept > 1) /* f.found is NULL when nothing was found */
+        qsort(f.found, kept, sizeof *f.found, by_name);
     *roots = f.found;
     *n = kept;
     return true;
