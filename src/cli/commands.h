@@ -108,13 +108,10 @@ void pr_cli_report(const pr_error *err);
 /* Prints "pleo-render: MESSAGE" on stderr. */
 void pr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Reports that the output `path` cannot be written (errno `error`), with
- * what to do about the usual causes (a missing directory, a dangling or
- * looping symlink, no permission, a full disk). */
-void pr_cli_output_error(const char *path, int error);
-
-/* pr_cli_output_error for a file errors call `what` (NULL: "the output"),
- * as pr_cli_write_file reports it. */
+/* Reports that `path` cannot be written (errno `error`), calling it
+ * `what` (NULL: "the output"), with what to do about the usual causes (a
+ * missing directory, a dangling or looping symlink, no permission, a full
+ * disk). */
 void pr_cli_write_error(const char *what, const char *path, int error);
 
 #endif

@@ -108,11 +108,6 @@ void pr_cli_write_error(const char *what, const char *path, int error)
         pr_cli_error("cannot write %s '%s': %s", what, path, strerror(error));
 }
 
-void pr_cli_output_error(const char *path, int error)
-{
-    pr_cli_write_error(NULL, path, error);
-}
-
 static int write_all(int fd, const char *data, size_t len)
 {
     while (len > 0) {
