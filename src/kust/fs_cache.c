@@ -59,10 +59,15 @@ static pr_path_info info_of(pr_fs_cache *c, path_entry *e, const char *path)
     return e->info;
 }
 
-static pr_path_type cache_path_type(const pr_fs *fs, const char *path)
+static pr_path_info cache_path_info(const pr_fs *fs, const char *path)
 {
     pr_fs_cache *c = cache_of(fs);
-    return info_of(c, entry_for(c, path), path).type;
+    return info_of(c, entry_for(c, path), path);
+}
+
+static pr_path_type cache_path_type(const pr_fs *fs, const char *path)
+{
+    return cache_path_info(fs, path).type;
 }
 
 /* The directory part of `path` when the path names an entry of it by a
@@ -115,16 +120,9 @@ static bool cache_read_file(const pr_fs *fs, const char *path, pr_strbuf *out, p
 static bool cache_list_dir(const pr_fs *fs, pr_arena *a, const char *path,
                            pr_dir_entry **entries, size_t *len, pr_error *err)
 {
+    /* Installed only over a pr_fs that lists directories. */
     const pr_fs *under = cache_of(fs)->under;
-    if (!under->list_dir)
-        return pr_error_set(err, "%s: this file system cannot list directories", path);
     return under->list_dir(under, a, path, entries, len, err);
-}
-
-static pr_path_info cache_path_info(const pr_fs *fs, const char *path)
-{
-    pr_fs_cache *c = cache_of(fs);
-    return info_of(c, entry_for(c, path), path);
 }
 
 pr_fs_cache *pr_fs_cache_new(const pr_fs *under)
