@@ -496,7 +496,7 @@ static bool accumulate_dir(pr_build_ctx *ctx, const char *dir, dir_role role,
      * the passes at the end read its sortOptions. */
     pr_arena *trees = role == AS_ROOT ? NULL : pr_arena_new_scratch(ctx->a);
     pr_kustomization k;
-    bool ok = pr_kustomization_load(ctx, dir, trees, &k, err) &&
+    bool ok = pr_kustomization_load(ctx, dir, canonical, trees, &k, err) &&
               (role != AS_ROOT || pr_build_metadata_read(ctx, &k, err)) &&
               pr_openapi_read(ctx, &k, err) &&
               check_role(&k, role, err) &&

@@ -114,15 +114,14 @@ static bool restricted(pr_build_ctx *ctx, const char *root, const char *path,
     return *canonical && !pr_path_within(root, *canonical);
 }
 
-bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, pr_arena *trees,
-                           pr_kustomization *out, pr_error *err)
+bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, const char *root,
+                           pr_arena *trees, pr_kustomization *out, pr_error *err)
 {
     if (!trees)
         trees = ctx->a;
     /* kustomize takes a name only when its loader can read it: a
      * kustomization file linked from outside the directory is no
      * kustomization file under the default load restrictor. */
-    const char *root = ctx->fs->canonical(ctx->fs, ctx->a, dir);
     const char *path = NULL, *linked_out = NULL;
     for (size_t i = 0; i < 3; i++) {
         pr_arena_pos pos = pr_arena_mark(ctx->tmp);

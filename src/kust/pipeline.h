@@ -139,13 +139,14 @@ bool pr_plugin_config_decode(pr_arena *a, const char *where, bool positions, con
  * as pr_replacement_decode); `*node` becomes the canonical tree. */
 bool pr_value_add_targets_decode(pr_arena *a, const char *path, pr_node **node, pr_error *err);
 
-/* Finds, reads and validates the kustomization file in `dir`. Its parsed
+/* Finds, reads and validates the kustomization file in `dir`, whose
+ * canonical form (in ctx->a) is `root`. Its parsed
  * tree (out->root) is made in `trees` (NULL: ctx->a), a scratch arena of
  * ctx->a (pr_arena_new_scratch) when the kustomization is done with
  * before the build is: nothing may keep a node of it then, while its
  * scalar texts stay in ctx->a. The paths in `out` are in ctx->a. */
-bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, pr_arena *trees,
-                           pr_kustomization *out, pr_error *err);
+bool pr_kustomization_load(pr_build_ctx *ctx, const char *dir, const char *root,
+                           pr_arena *trees, pr_kustomization *out, pr_error *err);
 
 /* The clone directory `canonical` lies in, or NULL when it is not in a
  * remote base cloned by this build. */
