@@ -68,6 +68,10 @@ extern const size_t pr_kind_order_last_len;
  * empty parts. Only equal group, version and kind compare equal. */
 int pr_gvk_compare(const pr_gvk *x, const pr_gvk *y);
 
+/* A copy of `gvk` whose texts live in `a` (NULL parts stay NULL), for a
+ * gvk kept longer than the arena its texts came from. */
+pr_gvk pr_gvk_copy(pr_arena *a, const pr_gvk *gvk);
+
 /* kustomize's text for a kind in messages: "Kind.version.group", with
  * [noKind], [noVer] and [noGrp] for empty parts. */
 const char *pr_gvk_string(pr_arena *a, const pr_gvk *gvk);

@@ -92,6 +92,14 @@ static const char *or_placeholder(const char *s, const char *placeholder)
     return s && *s ? s : placeholder;
 }
 
+pr_gvk pr_gvk_copy(pr_arena *a, const pr_gvk *gvk)
+{
+    pr_gvk c = {gvk->group ? pr_strdup(a, gvk->group) : NULL,
+                gvk->version ? pr_strdup(a, gvk->version) : NULL,
+                gvk->kind ? pr_strdup(a, gvk->kind) : NULL};
+    return c;
+}
+
 const char *pr_gvk_string(pr_arena *a, const pr_gvk *gvk)
 {
     return pr_sprintf(a, "%s.%s.%s", or_placeholder(gvk->kind, "[noKind]"),

@@ -516,9 +516,7 @@ static pr_fieldspec_list copy_specs(pr_arena *a, const pr_fieldspec_list *l)
     for (size_t i = 0; i < l->len; i++) {
         const pr_fieldspec *s = &l->specs[i];
         specs[i] = *s;
-        specs[i].gvk.group = s->gvk.group ? pr_strdup(a, s->gvk.group) : NULL;
-        specs[i].gvk.version = s->gvk.version ? pr_strdup(a, s->gvk.version) : NULL;
-        specs[i].gvk.kind = s->gvk.kind ? pr_strdup(a, s->gvk.kind) : NULL;
+        specs[i].gvk = pr_gvk_copy(a, &s->gvk);
         specs[i].path = s->path ? pr_strdup(a, s->path) : NULL;
     }
     c.specs = specs;

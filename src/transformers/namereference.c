@@ -351,10 +351,7 @@ static const kind_plan *plan_for(pr_arena *a, kind_plans *plans, const pr_tconfi
         n += tconfig->nameref[r].referrers.len;
     /* The plan outlives the referrer whose id (in ctx->tmp) `gvk` is
      * part of: it keeps copies of the texts. */
-    pr_gvk kept = {gvk->group ? pr_strdup(a, gvk->group) : NULL,
-                   gvk->version ? pr_strdup(a, gvk->version) : NULL,
-                   gvk->kind ? pr_strdup(a, gvk->kind) : NULL};
-    kind_plan p = {kept, pr_alloc(a, (n ? n : 1) * sizeof *p.rules),
+    kind_plan p = {pr_gvk_copy(a, gvk), pr_alloc(a, (n ? n : 1) * sizeof *p.rules),
                    pr_alloc(a, (n ? n : 1) * sizeof *p.specs), 0};
     for (size_t r = 0; r < tconfig->nameref_len; r++) {
         const pr_nameref_rule *rule = &tconfig->nameref[r];
