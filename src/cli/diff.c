@@ -409,21 +409,10 @@ static const char *git_message(void)
     return e && e->message ? e->message : "unknown git error";
 }
 
-/* The current directory relative to the work tree's top ("" at the top). */
-static const char *cwd_prefix(pr_arena *a, const char *workdir)
-{
-    char *cwd = realpath(".", NULL), *top = realpath(workdir, NULL);
-    const char *prefix = "";
-    if (cwd && top && pr_path_within(top, cwd) && strlen(cwd) > strlen(top))
-        prefix = pr_strdup(a, cwd + strlen(top) + (strcmp(top, "/") ? 1 : 0));
-    free(cwd);
-    free(top);
-    return prefix;
-}
-
-/* An absolute ROOT as git takes one: its path from the top of the work
- * tree `workdir` when it lies there (as written, or once its symlinks are
- * resolved), else the path itself (which the caller refuses). */
+/* An absolute path as git takes one (a ROOT, or the current directory
+ * that relative ROOTs start from): its path from the top of the work tree
+ * `workdir` ("." for the top) when it lies there (as written, or once its
+ * symlinks are resolved), else the path itself (which the caller refuses). */
 static const char *top_relative(pr_arena *a, const char *workdir, const char *root)
 {
     char *top = realpath(workdir, NULL), *real = realpath(root, NULL);
@@ -476,11 +465,13 @@ static int diff_git(pr_arena *a, diff_args *d, const char *rev2)
     }
     /* Roots are given relative to the current directory, as git takes
      * paths; everything below works from the top of the work tree. */
-    const char *prefix = workdir ? cwd_prefix(a, workdir) : "";
+    char *cwd = workdir ? realpath(".", NULL) : NULL;
+    const char *prefix = cwd ? top_relative(a, workdir, cwd) : ".";
+    free(cwd);
     for (size_t k = 0; k < d->nroots; k++) {
         const char *rel = d->roots[k][0] == '/' && workdir
                               ? top_relative(a, workdir, d->roots[k])
-                              : pr_path_join(a, *prefix ? prefix : ".", d->roots[k]);
+                              : pr_path_join(a, prefix, d->roots[k]);
         if (rel[0] == '/' || !strcmp(rel, "..") || !strncmp(rel, "../", 3)) {
             pr_cli_error("diff: root '%s' is outside the repository", d->roots[k]);
             goto done;
